@@ -1,0 +1,125 @@
+// createApp(deps): the whole server from its dependencies; main.ts and the tests both build it here.
+import { Elysia } from 'elysia'
+import { resolveAdminToken, type AdminToken } from './admin/bootstrap'
+import { createAdminService, type AdminService } from './admin/service'
+import type { Config } from './config/schema'
+import { KeyAuthenticator } from './core/auth'
+import { createBilling, type Billing } from './core/billing'
+import { Catalog } from './core/catalog'
+import { systemClock, type Clock } from './core/clock'
+import type { GatewayDeps } from './core/gateway'
+import { newRequestId } from './core/ids'
+import type { Limiter } from './core/limiter'
+import { RequestContext } from './core/request-context'
+import { createRequestLogWriter, type RequestLogWriter } from './core/request-log'
+import { errorResponse, GatewayError, toGatewayError, type ErrorFormat } from './errors'
+import { createProviderRegistry, type ProviderRegistry } from './providers/registry'
+import { adminRoutes } from './routes/admin'
+import { json } from './routes/http'
+import { v1Routes } from './routes/v1'
+import type { Store } from './store'
+
+export interface AppDeps {
+  config: Config
+  store: Store
+  clock?: Clock
+  env?: Record<string, string | undefined>
+  /** Defaults to the providers the config names. */
+  registry?: ProviderRegistry
+  limiter?: Limiter | null
+}
+
+export interface App {
+  /** Serve with `app.listen(...)`, or call `app.handle(request)` without a port. */
+  app: Elysia
+  config: Config
+  store: Store
+  catalog: Catalog
+  registry: ProviderRegistry
+  admin: AdminService
+  adminToken: AdminToken
+  billing: Billing
+  log: RequestLogWriter
+  auth: KeyAuthenticator
+  /** Flushes the log; the caller closes the store. */
+  close(): Promise<void>
+}
+
+/** Error answers on /v1/messages speak Anthropic's shape; everything else OpenAI's. */
+const formatOf = (path: string): ErrorFormat => (path.startsWith('/v1/messages') ? 'anthropic' : 'openai')
+
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { config, store } = deps
+  const clock = deps.clock ?? systemClock
+  const env = deps.env ?? process.env
+  const registry = deps.registry ?? createProviderRegistry(config, env)
+  const catalog = new Catalog(config, registry)
+  const auth = new KeyAuthenticator(store, catalog, clock, config)
+  const admin = createAdminService({ store, config, catalog, clock, onAccessChange: () => auth.invalidate() })
+  const adminToken = await resolveAdminToken(store, config, env)
+  const billing = createBilling(store, clock)
+  const log = createRequestLogWriter(store.requestLog, { intervalMs: config.logs.flush_interval_ms })
+  const gateway: GatewayDeps = { config, catalog, billing, log }
+
+  // Nothing is in flight before the server starts: holds left by a crash are released now.
+  const released = await store.holds.releaseAll()
+  if (released > 0) console.warn(`released ${released} hold(s) left open by an earlier stop`)
+
+  const contexts = new WeakMap<Request, RequestContext>()
+  const contextOf = (request: Request): RequestContext => {
+    let ctx = contexts.get(request)
+    if (!ctx) {
+      ctx = new RequestContext(newRequestId(), new URL(request.url).pathname, clock.now())
+      contexts.set(request, ctx)
+    }
+    return ctx
+  }
+
+  const app = new Elysia({ serve: { maxRequestBodySize: Math.max(config.server.max_body_bytes * 4, 64 * 1024 * 1024) } })
+    .onRequest(({ request, set, server }) => {
+      const ctx = contextOf(request)
+      ctx.format = formatOf(ctx.route)
+      ctx.clientIp = server?.requestIP(request)?.address ?? null
+      // A new id for every request: an incoming X-Request-Id is not trusted.
+      set.headers['x-request-id'] = ctx.requestId
+    })
+    .onError(({ request, code, error }) => {
+      const ctx = contextOf(request)
+      let failure: GatewayError
+      if (error instanceof GatewayError) failure = error
+      else if (code === 'NOT_FOUND') failure = new GatewayError('route_not_found', `No route ${request.method} ${ctx.route}.`)
+      else if (code === 'PARSE') failure = new GatewayError('invalid_json', 'Request body is not valid JSON.')
+      else {
+        console.error(`request ${ctx.requestId} failed:`, error)
+        failure = toGatewayError(error)
+      }
+      ctx.status = failure.status
+      ctx.errorCode = failure.code
+      return errorResponse(failure, ctx.format, { ...ctx.rateLimitHeaders(), 'x-request-id': ctx.requestId })
+    })
+    .onAfterResponse(({ request }) => {
+      const ctx = contexts.get(request)
+      if (!ctx || ctx.deferred || !ctx.route.startsWith('/v1/')) return
+      const row = ctx.finish()
+      if (row) log.push(row)
+    })
+    .get('/healthz', () =>
+      store.ping() ? json({ status: 'ok' }) : json({ status: 'unavailable', reason: 'database unreachable' }, 503),
+    )
+    .use(v1Routes({ config, auth, limiter: deps.limiter ?? null, gateway, catalog, store, contextOf }))
+    .use(adminRoutes({ admin, adminToken, maxBodyBytes: config.server.max_body_bytes }))
+
+  return {
+    app: app as unknown as Elysia,
+    config,
+    store,
+    catalog,
+    registry,
+    admin,
+    adminToken,
+    billing,
+    log,
+    auth,
+    close: () => log.close(),
+  }
+}

@@ -1,0 +1,119 @@
+// `token-hub admin …`: the admin API's operations from the shell, against the local database.
+import { parseArgs } from 'node:util'
+import { createAdminService } from '../admin/service'
+import { loadConfig } from '../config/load'
+import { Catalog } from '../core/catalog'
+import { systemClock } from '../core/clock'
+import { GatewayError } from '../errors'
+import { createProviderRegistry } from '../providers/registry'
+import { openStore } from '../store'
+
+const HELP = `token-hub admin <command> [options] [--config FILE]
+
+  create-account --email E [--plan P] [--name N]
+  show-account ID
+  delete-account ID
+  add-credits ID --amount USD [--note TEXT]       (negative: adjustment)
+  create-key ACCOUNT_ID [--name N] [--models a,b] [--ips cidr,cidr] [--rpm N]
+                        [--budget USD] [--budget-window-days N] [--expires-in-days N | --no-expiry]
+  list-keys ACCOUNT_ID
+  revoke-key KEY_ID
+  show-request REQUEST_ID
+  ledger ACCOUNT_ID [--limit N]
+
+Prints JSON. Works while the server runs: revocations take effect on its next request.
+`
+
+const list = (value: string | undefined) => (value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean))
+
+export async function runAdmin(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      email: { type: 'string' },
+      plan: { type: 'string' },
+      name: { type: 'string' },
+      amount: { type: 'string' },
+      note: { type: 'string' },
+      models: { type: 'string' },
+      ips: { type: 'string' },
+      rpm: { type: 'string' },
+      budget: { type: 'string' },
+      'budget-window-days': { type: 'string' },
+      'expires-in-days': { type: 'string' },
+      'no-expiry': { type: 'boolean' },
+      limit: { type: 'string' },
+    },
+  })
+  const [command, id] = positionals
+  if (!command || command === 'help') {
+    process.stdout.write(HELP)
+    return command ? 0 : 1
+  }
+  const loaded = await loadConfig(values.config)
+  if (!loaded.ok) {
+    for (const problem of loaded.problems) console.error(problem)
+    return 1
+  }
+  const { config } = loaded
+  const store = openStore(config.storage.sqlite_path)
+  const catalog = new Catalog(config, createProviderRegistry(config))
+  const admin = createAdminService({ store, config, catalog, clock: systemClock })
+  const need = (value: string | undefined, what: string) => {
+    if (!value) throw new GatewayError('invalid_body', `${command} needs ${what}`)
+    return value
+  }
+  try {
+    let result: unknown
+    switch (command) {
+      case 'create-account':
+        result = await admin.createAccount({ email: need(values.email, '--email'), plan: values.plan, name: values.name })
+        break
+      case 'show-account':
+        result = await admin.getAccount(need(id, 'an account id'))
+        break
+      case 'delete-account':
+        await admin.deleteAccount(need(id, 'an account id'))
+        result = { id, deleted: true }
+        break
+      case 'add-credits':
+        result = await admin.addCredits(need(id, 'an account id'), { amount_usd: need(values.amount, '--amount'), note: values.note })
+        break
+      case 'create-key':
+        result = await admin.mintKey(need(id, 'an account id'), {
+          name: values.name,
+          models: list(values.models),
+          ip_allowlist: list(values.ips),
+          rpm: values.rpm ? Number(values.rpm) : undefined,
+          budget_usd: values.budget,
+          budget_window_days: values['budget-window-days'] ? Number(values['budget-window-days']) : undefined,
+          expires_in_days: values['no-expiry'] ? null : values['expires-in-days'] ? Number(values['expires-in-days']) : undefined,
+        })
+        break
+      case 'list-keys':
+        result = await admin.listKeys(need(id, 'an account id'))
+        break
+      case 'revoke-key':
+        result = await admin.revokeKey(need(id, 'a key id'))
+        break
+      case 'show-request':
+        result = await admin.getRequest(need(id, 'a request id'))
+        break
+      case 'ledger':
+        result = await admin.ledger(need(id, 'an account id'), { limit: values.limit ? Number(values.limit) : undefined })
+        break
+      default:
+        process.stderr.write(`unknown admin command '${command}'\n\n${HELP}`)
+        return 1
+    }
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+    return 0
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n`)
+    return 1
+  } finally {
+    store.close()
+  }
+}

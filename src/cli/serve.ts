@@ -1,0 +1,47 @@
+// `token-hub serve`: load config, open the database, listen, and stop gracefully on a signal.
+import { seedDemo } from '../admin/bootstrap'
+import { createApp } from '../app'
+import { loadConfig } from '../config/load'
+import { openStore } from '../store'
+
+/** How long in-flight requests (streams included) may take to finish after a stop signal. */
+const DRAIN_MS = 30_000
+
+export async function runServe(configPath: string | undefined): Promise<number> {
+  const loaded = await loadConfig(configPath)
+  if (!loaded.ok) {
+    console.error(`token-hub: invalid config (${loaded.source}):`)
+    for (const problem of loaded.problems) console.error(`  ${problem}`)
+    return 1
+  }
+  const { config } = loaded
+  const store = openStore(config.storage.sqlite_path)
+  const hub = await createApp({ config, store })
+  const demo = await seedDemo(store, config, hub.admin)
+  // Bun closes connections silent for longer than idleTimeout; upstreams may think for minutes.
+  hub.app.listen({ hostname: config.server.host, port: config.server.port, idleTimeout: 255 })
+  const server = hub.app.server!
+  const base = `http://${server.hostname}:${server.port}`
+  console.log(`token-hub listening on ${base} (config: ${loaded.source}, database: ${config.storage.sqlite_path})`)
+  if (hub.adminToken.generated) {
+    console.log(`\nAdmin token (shown once; set ${config.admin.token_env} to choose your own):\n  ${hub.adminToken.generated}`)
+  }
+  if (demo) {
+    console.log(`\nDemo key (account ${demo.accountId}, $${config.demo.credit_usd} credit; shown once):\n  ${demo.key}`)
+    console.log(`\nTry it:\n  curl ${base}/v1/chat/completions \\\n    -H "Authorization: Bearer ${demo.key}" \\\n    -H "Content-Type: application/json" \\\n    -d '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hello!"}]}'\n`)
+  }
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`${signal}: no new connections; letting in-flight requests finish (up to ${DRAIN_MS / 1000} s)`)
+    await Promise.race([server.stop(false), Bun.sleep(DRAIN_MS).then(() => server.stop(true))])
+    await hub.close()
+    store.close()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+  return -1
+}

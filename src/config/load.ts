@@ -1,0 +1,106 @@
+// Reads config TOML, fills defaults, and reports every problem with its TOML path.
+import { Value } from '@sinclair/typebox/value'
+import { Config } from './schema'
+import { embeddedDefaultConfig } from './defaults'
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] }
+
+/** `/models/3/provider` → `models[3].provider`: the path as a TOML user reads it. */
+export function tomlPath(pointer: string): string {
+  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+  let out = ''
+  for (const part of parts) {
+    if (/^\d+$/.test(part)) out += `[${part}]`
+    else if (/^[A-Za-z0-9_-]+$/.test(part)) out += out ? `.${part}` : part
+    else out += `[${JSON.stringify(part)}]`
+  }
+  return out || '(root)'
+}
+
+/** Validates an already-parsed TOML document; defaults are filled in, the input is not mutated. */
+export function validateConfig(raw: unknown): ConfigResult {
+  const value = Value.Default(Config, structuredClone(raw ?? {}))
+  const problems: string[] = []
+  for (const error of Value.Errors(Config, value)) {
+    const path = tomlPath(error.path)
+    // TypeBox reports a union failure and then each branch; the first line is the useful one.
+    if (problems.some((p) => p.startsWith(`${path}:`))) continue
+    problems.push(`${path}: ${describeError(error.message, error.value)}`)
+  }
+  if (problems.length > 0) return { ok: false, problems }
+  const config = value as Config
+  problems.push(...crossCheck(config))
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config }
+}
+
+function describeError(message: string, value: unknown): string {
+  if (message === 'Unexpected property') return 'unknown key'
+  if (value === undefined) return 'required'
+  return `${message.charAt(0).toLowerCase()}${message.slice(1)} (got ${JSON.stringify(value)})`
+}
+
+/** Rules the schema cannot say: references between sections, duplicates, required secrets. */
+function crossCheck(config: Config): string[] {
+  const problems: string[] = []
+  const providers = Object.keys(config.providers)
+  const seen = new Set<string>()
+  config.models.forEach((model, i) => {
+    if (seen.has(model.id)) problems.push(`models[${i}].id: duplicate model id "${model.id}"`)
+    seen.add(model.id)
+    if (!config.providers[model.provider]) {
+      problems.push(
+        `models[${i}].provider: unknown provider "${model.provider}"` +
+          (providers.length ? ` (known: ${providers.join(', ')})` : ' (no [providers.*] defined)'),
+      )
+    }
+  })
+  config.models.forEach((model, i) => {
+    model.fallbacks?.forEach((fallback, j) => {
+      if (!seen.has(fallback)) problems.push(`models[${i}].fallbacks[${j}]: unknown model "${fallback}"`)
+      if (fallback === model.id) problems.push(`models[${i}].fallbacks[${j}]: a model cannot fall back to itself`)
+    })
+  })
+  for (const [name, plan] of Object.entries(config.plans)) {
+    plan.models.forEach((id, j) => {
+      if (id !== '*' && !seen.has(id)) problems.push(`plans.${name}.models[${j}]: unknown model "${id}"`)
+    })
+  }
+  if (!config.plans[config.billing.default_plan]) {
+    problems.push(`billing.default_plan: unknown plan "${config.billing.default_plan}"`)
+  }
+  for (const [name, provider] of Object.entries(config.providers)) {
+    if (provider.type !== 'mock' && !provider.base_url) {
+      problems.push(`providers.${name}.base_url: required for type "${provider.type}"`)
+    }
+    if (provider.base_url && !/^https?:\/\//.test(provider.base_url)) {
+      problems.push(`providers.${name}.base_url: must start with http:// or https://`)
+    }
+  }
+  return problems
+}
+
+/** Parses TOML text; syntax errors are reported as one problem. */
+export function parseConfigText(text: string, source: string): ConfigResult {
+  let raw: unknown
+  try {
+    raw = Bun.TOML.parse(text)
+  } catch (error) {
+    return { ok: false, problems: [`${source}: TOML syntax error: ${(error as Error).message}`] }
+  }
+  return validateConfig(raw)
+}
+
+/**
+ * Picks the config the way the contract says: `--config FILE`, else `TOKEN_HUB_CONFIG`, else
+ * `./config.toml` when present, else the embedded default.
+ */
+export async function loadConfig(
+  explicitPath?: string,
+  env: Record<string, string | undefined> = process.env,
+): Promise<ConfigResult & { source: string }> {
+  const path = explicitPath ?? env.TOKEN_HUB_CONFIG ?? ((await Bun.file('./config.toml').exists()) ? './config.toml' : undefined)
+  if (!path) return { ...validateConfig(embeddedDefaultConfig()), source: 'embedded default' }
+  const file = Bun.file(path)
+  if (!(await file.exists())) return { ok: false, problems: [`${path}: file not found`], source: path }
+  return { ...parseConfigText(await file.text(), path), source: path }
+}

@@ -1,0 +1,142 @@
+// The TypeBox schema of config.toml: the single source of truth for its keys, types and defaults.
+import { Type, type Static } from '@sinclair/typebox'
+
+const PositiveInt = (def: number, description: string) =>
+  Type.Integer({ minimum: 1, default: def, description })
+
+export const ServerConfig = Type.Object(
+  {
+    host: Type.String({ default: '127.0.0.1' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+    public_url: Type.String({ default: 'http://localhost:8080' }),
+    max_body_bytes: PositiveInt(10 * 1024 * 1024, 'request bodies above this answer 413'),
+    trusted_proxies: Type.Array(Type.String(), { default: [] }),
+    metrics_public: Type.Boolean({ default: false }),
+  },
+  { default: {}, additionalProperties: false },
+)
+
+export const StorageConfig = Type.Object(
+  { sqlite_path: Type.String({ default: './data/token-hub.db' }) },
+  { default: {}, additionalProperties: false },
+)
+
+export const AdminConfig = Type.Object(
+  {
+    token_env: Type.String({ default: 'TOKEN_HUB_ADMIN_TOKEN' }),
+    token: Type.Optional(Type.String({ minLength: 16, description: 'tests only; prefer token_env' })),
+  },
+  { default: {}, additionalProperties: false },
+)
+
+export const LimitsConfig = Type.Object(
+  { key_rpm: PositiveInt(60, 'per key'), account_rpm: PositiveInt(600, 'per account') },
+  { default: {}, additionalProperties: false },
+)
+
+export const KeysConfig = Type.Object(
+  {
+    prefix: Type.String({ default: 'sk-th_', pattern: '^[A-Za-z0-9_-]+$' }),
+    default_expiry_days: Type.Union([Type.Integer({ minimum: 1 }), Type.Literal(0)], { default: 90 }),
+  },
+  { default: {}, additionalProperties: false },
+)
+
+export const LogsConfig = Type.Object(
+  {
+    retention_days: PositiveInt(7, 'operational log rows older than this are purged'),
+    flush_interval_ms: PositiveInt(1000, 'log rows are written in batches at most this far apart'),
+  },
+  { default: {}, additionalProperties: false },
+)
+
+export const UpstreamConfig = Type.Object(
+  {
+    timeout_s: PositiveInt(120, 'non-streaming: whole response'),
+    stream_timeout_s: PositiveInt(600, 'streaming: whole stream'),
+    stream_idle_timeout_s: PositiveInt(60, 'streaming: longest gap between two upstream chunks'),
+  },
+  { default: {}, additionalProperties: false },
+)
+
+export const ProviderType = Type.Union([
+  Type.Literal('openai'),
+  Type.Literal('anthropic'),
+  Type.Literal('gemini'),
+  Type.Literal('mock'),
+])
+export type ProviderType = Static<typeof ProviderType>
+
+export const ProviderConfig = Type.Object(
+  {
+    type: ProviderType,
+    base_url: Type.Optional(Type.String()),
+    api_key_env: Type.Optional(Type.String()),
+    api_key: Type.Optional(Type.String({ description: 'tests only; prefer api_key_env' })),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+  },
+  { additionalProperties: false },
+)
+export type ProviderConfig = Static<typeof ProviderConfig>
+
+export const ModelKind = Type.Union([Type.Literal('chat'), Type.Literal('embedding')])
+
+export const ModelConfig = Type.Object(
+  {
+    id: Type.String({ minLength: 1 }),
+    provider: Type.String({ minLength: 1 }),
+    upstream_model: Type.Optional(Type.String({ minLength: 1 })),
+    kind: Type.Optional(ModelKind),
+    input_usd_per_mtok: Type.Number({ minimum: 0 }),
+    output_usd_per_mtok: Type.Number({ minimum: 0, default: 0 }),
+    context_window: Type.Integer({ minimum: 1, default: 128000 }),
+    max_output_tokens: Type.Integer({ minimum: 1, default: 4096 }),
+    fallbacks: Type.Optional(Type.Array(Type.String())),
+    owned_by: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+)
+export type ModelConfig = Static<typeof ModelConfig>
+
+export const PlanConfig = Type.Object(
+  { models: Type.Array(Type.String(), { default: ['*'] }) },
+  { additionalProperties: false },
+)
+
+export const BillingConfig = Type.Object(
+  {
+    default_plan: Type.String({ default: 'standard' }),
+    cny_per_usd: Type.Number({ exclusiveMinimum: 0, default: 7.2 }),
+  },
+  { default: {}, additionalProperties: false },
+)
+
+export const DemoConfig = Type.Object(
+  {
+    seed: Type.Boolean({
+      default: false,
+      description: 'on first start with an empty database, create a demo account with credit and print a key',
+    }),
+    credit_usd: Type.String({ default: '10.00' }),
+  },
+  { default: {}, additionalProperties: false },
+)
+
+export const Config = Type.Object(
+  {
+    server: ServerConfig,
+    storage: StorageConfig,
+    admin: AdminConfig,
+    limits: LimitsConfig,
+    keys: KeysConfig,
+    logs: LogsConfig,
+    upstream: UpstreamConfig,
+    billing: BillingConfig,
+    demo: DemoConfig,
+    providers: Type.Record(Type.String(), ProviderConfig, { default: {} }),
+    models: Type.Array(ModelConfig, { default: [] }),
+    plans: Type.Record(Type.String(), PlanConfig, { default: { standard: { models: ['*'] } } }),
+  },
+  { additionalProperties: false },
+)
+export type Config = Static<typeof Config>

@@ -1,0 +1,22 @@
+// The clock every time-dependent piece takes, so tests can move time instead of sleeping.
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number
+}
+
+export const systemClock: Clock = { now: () => Date.now() }
+
+/** A clock tests move by hand. */
+export class ManualClock implements Clock {
+  constructor(private time = Date.UTC(2026, 0, 1)) {}
+  now() {
+    return this.time
+  }
+  advance(ms: number) {
+    this.time += ms
+  }
+  set(ms: number) {
+    this.time = ms
+  }
+}

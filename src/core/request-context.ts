@@ -1,0 +1,97 @@
+// What one request gathers on its way through: ids, timings, tokens, cost — becomes its log row.
+import type { RequestLogRow } from '../store/request-log'
+import type { ErrorFormat } from '../errors'
+
+export interface RateLimitState {
+  limit: number
+  remaining: number
+  /** Seconds until a slot frees in the tighter window. */
+  resetSeconds: number
+}
+
+export interface UpstreamAttempt {
+  model: string
+  provider: string
+  status: number
+  error: string | null
+}
+
+export class RequestContext {
+  readonly startedAt = performance.now()
+  format: ErrorFormat = 'openai'
+  clientIp: string | null = null
+  accountId: string | null = null
+  keyId: string | null = null
+  model: string | null = null
+  provider: string | null = null
+  status = 200
+  errorCode: string | null = null
+  promptTokens: number | null = null
+  completionTokens: number | null = null
+  costMicros = 0
+  ttfbMs: number | null = null
+  stream = false
+  attempts: UpstreamAttempt[] = []
+  rateLimit: RateLimitState | null = null
+  /** performance.now() when the first upstream call started and when its answer was in. */
+  upstreamStartedAt: number | null = null
+  upstreamEndedAt: number | null = null
+  /** Set when a stream answers: the stream writes the log row when it ends, not the route. */
+  deferred = false
+  private finished = false
+
+  constructor(
+    readonly requestId: string,
+    readonly route: string,
+    readonly ts: number,
+  ) {}
+
+  elapsedMs(): number {
+    return performance.now() - this.startedAt
+  }
+
+  /** `X-RateLimit-*` for every authenticated /v1 answer. */
+  rateLimitHeaders(): Record<string, string> {
+    if (!this.rateLimit) return {}
+    return {
+      'x-ratelimit-limit': String(this.rateLimit.limit),
+      'x-ratelimit-remaining': String(this.rateLimit.remaining),
+      'x-ratelimit-reset': String(this.rateLimit.resetSeconds),
+    }
+  }
+
+  /** `Server-Timing`: the gateway's own time before the upstream call and after its answer. */
+  serverTiming(): string {
+    const now = performance.now()
+    if (this.upstreamStartedAt === null) return `gateway;dur=${(now - this.startedAt).toFixed(3)}`
+    const before = this.upstreamStartedAt - this.startedAt
+    const upstream = (this.upstreamEndedAt ?? now) - this.upstreamStartedAt
+    const after = this.upstreamEndedAt === null ? 0 : now - this.upstreamEndedAt
+    return `gateway-pre;dur=${before.toFixed(3)}, upstream;dur=${upstream.toFixed(3)}, gateway-post;dur=${after.toFixed(3)}`
+  }
+
+  /** The row for the operational log, once: later calls return null. */
+  finish(): RequestLogRow | null {
+    if (this.finished) return null
+    this.finished = true
+    return {
+      requestId: this.requestId,
+      ts: this.ts,
+      accountId: this.accountId,
+      keyId: this.keyId,
+      route: this.route,
+      model: this.model,
+      provider: this.provider,
+      status: this.status,
+      errorCode: this.errorCode,
+      promptTokens: this.promptTokens,
+      completionTokens: this.completionTokens,
+      costMicros: this.costMicros,
+      latencyMs: Math.round(this.elapsedMs() * 1000) / 1000,
+      ttfbMs: this.ttfbMs === null ? null : Math.round(this.ttfbMs * 1000) / 1000,
+      stream: this.stream,
+      clientIp: this.clientIp,
+      attempts: this.attempts.length > 1 ? this.attempts : null,
+    }
+  }
+}

@@ -1,0 +1,125 @@
+// Relays an upstream stream to the client frame by frame, and keeps reading after the client leaves.
+import { toGatewayError, type GatewayError } from '../errors'
+import type { StreamEncoder } from '../formats/types'
+import type { StreamFrame, Usage } from '../providers/types'
+
+export interface StreamOutcome {
+  /** What the upstream reported; null when it never did (a cut stream). */
+  usage: Usage | null
+  /** Every text and tool-call piece relayed, for counting when the upstream reported nothing. */
+  relayed: string[]
+  /** The upstream reached its end normally. */
+  completed: boolean
+  error: GatewayError | null
+  /** The client disconnected before the end (the upstream was still read to its end). */
+  clientGone: boolean
+}
+
+export interface RelayOptions {
+  frames: AsyncIterator<StreamFrame>
+  /** The first frame, already read (it decided the upstream was answering). */
+  first: IteratorResult<StreamFrame>
+  encoder: StreamEncoder
+  onFirstByte(): void
+  /** Called exactly once, when the stream is over for good (billing and the log row). */
+  onEnd(outcome: StreamOutcome): Promise<void>
+}
+
+const utf8 = new TextEncoder()
+
+/**
+ * A pull-driven body: each client read pulls one upstream frame, so nothing is buffered beyond
+ * what the client has not yet taken. If the client disconnects, the upstream is still read to its
+ * end (bounded by the stream timeouts) so the usage it reports can be billed.
+ */
+export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
+  const { frames, encoder } = options
+  const outcome: StreamOutcome = { usage: null, relayed: [], completed: false, error: null, clientGone: false }
+  let pending: IteratorResult<StreamFrame> | null = options.first
+  let inflight: Promise<IteratorResult<StreamFrame>> | null = null
+  let firstByte = true
+  let ended = false
+
+  const observe = (frame: StreamFrame) => {
+    for (const chunk of frame.chunks) {
+      if (chunk.type === 'usage') outcome.usage = chunk.usage
+      else if (chunk.type === 'text') outcome.relayed.push(chunk.text)
+      else if (chunk.type === 'tool_call_delta') outcome.relayed.push(chunk.arguments)
+      else if (chunk.type === 'tool_call_start') outcome.relayed.push(chunk.name)
+    }
+  }
+
+  /** The only reader of `frames`: every frame read is observed before anyone sees it. */
+  const read = (): Promise<IteratorResult<StreamFrame>> => {
+    if (pending) {
+      const next = pending
+      pending = null
+      if (!next.done) observe(next.value)
+      return Promise.resolve(next)
+    }
+    inflight = frames.next().then((next) => {
+      if (!next.done) observe(next.value)
+      return next
+    })
+    return inflight
+  }
+
+  const end = async () => {
+    if (ended) return
+    ended = true
+    await options.onEnd(outcome)
+  }
+
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        // Loop until something is sent: a frame this client should not see (e.g. a usage chunk
+        // it did not ask for) must not end the pull without an enqueue, or the stream stalls.
+        while (true) {
+          const next = await read()
+          if (outcome.clientGone) return
+          if (next.done) {
+            outcome.completed = true
+            controller.enqueue(utf8.encode(encoder.end()))
+            controller.close()
+            await end()
+            return
+          }
+          const text = encoder.frame(next.value)
+          if (text === '') continue
+          if (firstByte) {
+            firstByte = false
+            options.onFirstByte()
+          }
+          controller.enqueue(utf8.encode(text))
+          return
+        }
+      } catch (thrown) {
+        if (outcome.clientGone) return
+        outcome.error = toGatewayError(thrown)
+        try {
+          controller.enqueue(utf8.encode(encoder.error(outcome.error)))
+          controller.close()
+        } catch {
+          // the client went away at the same moment: nothing to tell it
+        }
+        await end()
+      }
+    },
+    async cancel() {
+      if (ended) return
+      outcome.clientGone = true
+      try {
+        if (inflight) await inflight
+        while (true) {
+          const next = await read()
+          if (next.done) break
+        }
+        outcome.completed = true
+      } catch (thrown) {
+        outcome.error = toGatewayError(thrown)
+      }
+      await end()
+    },
+  })
+}

@@ -1,0 +1,145 @@
+// OpenAI request body → shared request (validated; fields other formats cannot carry are noted).
+import { GatewayError } from '../../errors'
+import type { ChatRequest, ContentPart, EmbedRequest, ImageSource, Message, ToolChoice } from '../../providers/types'
+import { bodyValidator } from '../validate'
+import { OpenAIChatBody, OpenAIEmbeddingBody, type OpenAIChatMessage } from './schema'
+
+const validateChat = bodyValidator(OpenAIChatBody)
+const validateEmbedding = bodyValidator(OpenAIEmbeddingBody)
+
+/** `data:image/png;base64,...` → base64 source; any other URL stays a URL. */
+export function imageSourceFromUrl(url: string): ImageSource {
+  const match = /^data:([^;,]+);base64,(.*)$/s.exec(url)
+  return match ? { kind: 'base64', mediaType: match[1]!, data: match[2]! } : { kind: 'url', url }
+}
+
+function contentParts(content: OpenAIChatMessage['content'], path: string, untranslatable: string[]): ContentPart[] {
+  if (content === undefined || content === null) return []
+  if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }]
+  const parts: ContentPart[] = []
+  content.forEach((part, i) => {
+    if (part.type === 'text') parts.push({ type: 'text', text: (part as { text: string }).text })
+    else if (part.type === 'image_url') parts.push({ type: 'image', source: imageSourceFromUrl((part as { image_url: { url: string } }).image_url.url) })
+    else untranslatable.push(`${path}[${i}].type=${part.type}`)
+  })
+  return parts
+}
+
+const textOf = (parts: ContentPart[]) => parts.map((p) => (p.type === 'text' ? p.text : '')).join('')
+
+/** Fields OpenAI-format upstreams understand and other formats have no equivalent for. */
+const OPENAI_ONLY_FIELDS = [
+  'n',
+  'logprobs',
+  'top_logprobs',
+  'logit_bias',
+  'presence_penalty',
+  'frequency_penalty',
+  'seed',
+  'response_format',
+  'audio',
+  'modalities',
+  'prediction',
+  'functions',
+  'function_call',
+  'web_search_options',
+] as const
+
+function untranslatableFields(body: Record<string, unknown>): string[] {
+  const out: string[] = []
+  for (const field of OPENAI_ONLY_FIELDS) {
+    const value = body[field]
+    if (value === undefined || value === null) continue
+    // Defaults are harmless: n=1, zero penalties, text responses, no logprobs.
+    if (field === 'n' && value === 1) continue
+    if ((field === 'presence_penalty' || field === 'frequency_penalty') && value === 0) continue
+    if (field === 'logprobs' && value === false) continue
+    if (field === 'response_format' && (value as { type?: string }).type === 'text') continue
+    out.push(field)
+  }
+  return out
+}
+
+export function parseOpenAIChat(raw: Record<string, unknown>): ChatRequest {
+  const body = validateChat(raw)
+  const untranslatable = untranslatableFields(raw)
+  const system: string[] = []
+  const messages: Message[] = []
+  body.messages.forEach((message, i) => {
+    const path = `messages[${i}].content`
+    const parts = contentParts(message.content, path, untranslatable)
+    switch (message.role) {
+      case 'system':
+      case 'developer':
+        if (parts.some((p) => p.type !== 'text')) {
+          throw new GatewayError('invalid_body', 'System messages may only contain text.', { param: path })
+        }
+        system.push(textOf(parts))
+        return
+      case 'user':
+        messages.push({ role: 'user', content: parts })
+        return
+      case 'assistant':
+        for (const call of message.tool_calls ?? []) {
+          parts.push({ type: 'tool_call', id: call.id, name: call.function.name, arguments: call.function.arguments })
+        }
+        messages.push({ role: 'assistant', content: parts })
+        return
+      case 'tool': {
+        if (!message.tool_call_id) {
+          throw new GatewayError('invalid_body', "Tool messages need 'tool_call_id'.", { param: `messages[${i}].tool_call_id` })
+        }
+        const result: ContentPart = { type: 'tool_result', toolCallId: message.tool_call_id, content: textOf(parts) }
+        const previous = messages[messages.length - 1]
+        // Consecutive tool results answer one assistant turn: keep them in one user turn.
+        if (previous?.role === 'user' && previous.content.every((p) => p.type === 'tool_result')) previous.content.push(result)
+        else messages.push({ role: 'user', content: [result] })
+        return
+      }
+    }
+  })
+  const stop = body.stop === undefined || body.stop === null ? undefined : typeof body.stop === 'string' ? [body.stop] : body.stop
+  return {
+    model: body.model,
+    system,
+    messages,
+    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? null,
+    temperature: body.temperature ?? undefined,
+    topP: body.top_p ?? undefined,
+    stop,
+    tools: body.tools?.map((tool) => ({
+      name: tool.function.name,
+      description: tool.function.description,
+      parameters: tool.function.parameters ?? { type: 'object', properties: {} },
+    })),
+    toolChoice: toolChoiceOf(body.tool_choice),
+    stream: body.stream === true,
+    includeUsage: body.stream_options?.include_usage === true,
+    source: { format: 'openai', body: raw },
+    untranslatable,
+  }
+}
+
+function toolChoiceOf(choice: OpenAIChatBody['tool_choice']): ToolChoice | undefined {
+  if (choice === undefined) return undefined
+  if (typeof choice === 'object') return { type: 'tool', name: choice.function.name }
+  return { type: choice }
+}
+
+export function parseOpenAIEmbedding(raw: Record<string, unknown>): EmbedRequest {
+  const body = validateEmbedding(raw)
+  const input = body.input
+  const normalized: string[] | number[][] =
+    typeof input === 'string'
+      ? [input]
+      : typeof input[0] === 'number'
+        ? [input as number[]]
+        : (input as string[] | number[][])
+  return {
+    model: body.model,
+    input: normalized,
+    dimensions: body.dimensions,
+    encodingFormat: body.encoding_format,
+    source: { format: 'openai', body: raw },
+  }
+}

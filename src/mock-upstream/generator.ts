@@ -1,0 +1,106 @@
+// The mock's deterministic "model": the same prompt always gives the same words and the same usage.
+
+const VOCABULARY = (
+  'the gateway answers every request with care and the ledger keeps each cent where it belongs ' +
+  'tokens flow through streams while limits watch the window and keys open only their own doors ' +
+  'mock replies are short honest and repeatable so tests can count on them'
+).split(' ')
+
+/** The mock's tokenizer: one token per 4 UTF-8 bytes, at least one for non-empty text. */
+export function mockTokenCount(text: string): number {
+  if (text.length === 0) return 0
+  return Math.max(1, Math.ceil(Buffer.byteLength(text, 'utf8') / 4))
+}
+
+export interface MockReply {
+  /** Each piece is one output token and one stream chunk. */
+  pieces: string[]
+  finish: 'stop' | 'length'
+}
+
+/**
+ * A reply of 6–25 words chosen by a hash of the prompt, cut at `maxTokens` (finish `length`).
+ * Every piece counts as exactly one completion token.
+ */
+export function mockReply(prompt: string, maxTokens: number | null): MockReply {
+  let seed = Number(Bun.hash.wyhash(prompt, 7n) & 0xffffffffn)
+  const next = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+    return seed
+  }
+  const length = 6 + (next() % 20)
+  const pieces: string[] = []
+  for (let i = 0; i < length; i++) {
+    const word = VOCABULARY[next() % VOCABULARY.length]!
+    pieces.push(i === 0 ? word.charAt(0).toUpperCase() + word.slice(1) : ` ${word}`)
+  }
+  pieces[pieces.length - 1] += '.'
+  if (maxTokens !== null && maxTokens < pieces.length) return { pieces: pieces.slice(0, maxTokens), finish: 'length' }
+  return { pieces, finish: 'stop' }
+}
+
+/** A deterministic unit vector of `dimensions` floats for an embedding input. */
+export function mockEmbedding(input: string, dimensions: number): number[] {
+  let seed = Number(Bun.hash.wyhash(input, 11n) & 0xffffffffn)
+  const vector: number[] = []
+  let norm = 0
+  for (let i = 0; i < dimensions; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+    const value = (seed / 0xffffffff) * 2 - 1
+    vector.push(value)
+    norm += value * value
+  }
+  const scale = 1 / Math.sqrt(norm || 1)
+  return vector.map((v) => Math.round(v * scale * 1e6) / 1e6)
+}
+
+/** A stable id derived from the prompt, so identical requests get identical answers. */
+export function mockId(prefix: string, prompt: string): string {
+  return `${prefix}${(Bun.hash.wyhash(prompt, 3n) & 0xffffffffffffn).toString(36)}`
+}
+
+export interface MockToolCall {
+  id: string
+  name: string
+  /** JSON text, split into the pieces a stream sends. */
+  argumentPieces: string[]
+}
+
+export interface MockAnswer {
+  /** Text pieces (one token each); empty when the answer is a tool call. */
+  pieces: string[]
+  toolCall: MockToolCall | null
+  finish: 'stop' | 'length' | 'tool_calls'
+  promptTokens: number
+  completionTokens: number
+}
+
+/**
+ * What the mock answers, independent of wire format: a tool call when tools are offered, allowed,
+ * and the conversation ends on a user turn (not a tool result); text otherwise.
+ *
+ * @param promptText every text of the request, joined (system, messages, tool results)
+ * @param extraPromptTokens per-message and per-image overhead the wire handler counted
+ */
+export function mockAnswer(options: {
+  promptText: string
+  extraPromptTokens: number
+  maxTokens: number | null
+  tool: { name: string } | null
+  lastUserText: string
+}): MockAnswer {
+  const promptTokens = mockTokenCount(options.promptText) + options.extraPromptTokens
+  if (options.tool) {
+    const args = JSON.stringify({ query: options.lastUserText.slice(0, 40) })
+    const cut = Math.ceil(args.length / 2)
+    return {
+      pieces: [],
+      toolCall: { id: mockId('call_', options.promptText), name: options.tool.name, argumentPieces: [args.slice(0, cut), args.slice(cut)] },
+      finish: 'tool_calls',
+      promptTokens,
+      completionTokens: mockTokenCount(options.tool.name) + mockTokenCount(args),
+    }
+  }
+  const reply = mockReply(options.promptText, options.maxTokens)
+  return { pieces: reply.pieces, toolCall: null, finish: reply.finish, promptTokens, completionTokens: reply.pieces.length }
+}

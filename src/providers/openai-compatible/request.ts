@@ -1,0 +1,105 @@
+// Shared request → OpenAI Chat Completions / Embeddings request body.
+import { GatewayError } from '../../errors'
+import { refuseUntranslatable } from '../untranslatable'
+import type { ChatRequest, ContentPart, EmbedRequest, ToolChoice } from '../types'
+import type { OpenAIContentPart, OpenAIMessage } from './wire'
+
+/**
+ * The body sent upstream. A request that arrived in OpenAI format is forwarded as it came (every
+ * field the client set reaches the upstream), with the upstream's model id and, for streams,
+ * `stream_options.include_usage` forced on so the stream can be billed.
+ */
+export function toOpenAIChatBody(request: ChatRequest, upstreamModel: string): Record<string, unknown> {
+  const body: Record<string, unknown> =
+    request.source.format === 'openai' ? { ...request.source.body, model: upstreamModel } : translate(request, upstreamModel)
+  if (request.stream) {
+    const options = (request.source.format === 'openai' ? request.source.body.stream_options : undefined) as object | undefined
+    body.stream_options = { ...options, include_usage: true }
+  }
+  return body
+}
+
+function translate(request: ChatRequest, upstreamModel: string): Record<string, unknown> {
+  refuseUntranslatable(request, 'openai')
+  const messages: OpenAIMessage[] = request.system.map((text) => ({ role: 'system', content: text }))
+  for (const message of request.messages) messages.push(...toOpenAIMessages(message.role, message.content))
+  const body: Record<string, unknown> = { model: upstreamModel, messages, stream: request.stream }
+  if (request.maxTokens !== null) body.max_tokens = request.maxTokens
+  if (request.temperature !== undefined) body.temperature = request.temperature
+  if (request.topP !== undefined) body.top_p = request.topP
+  if (request.stop?.length) body.stop = request.stop
+  if (request.tools?.length) {
+    body.tools = request.tools.map((tool) => ({
+      type: 'function',
+      function: { name: tool.name, ...(tool.description ? { description: tool.description } : {}), parameters: tool.parameters },
+    }))
+  }
+  if (request.toolChoice) body.tool_choice = toOpenAIToolChoice(request.toolChoice)
+  return body
+}
+
+export function toOpenAIToolChoice(choice: ToolChoice): unknown {
+  if (choice.type === 'tool') return { type: 'function', function: { name: choice.name } }
+  return choice.type
+}
+
+/** One shared message may become several OpenAI ones: tool results are messages of their own. */
+function toOpenAIMessages(role: 'user' | 'assistant', parts: ContentPart[]): OpenAIMessage[] {
+  const out: OpenAIMessage[] = []
+  const content: OpenAIContentPart[] = []
+  const toolCalls: NonNullable<OpenAIMessage['tool_calls']> = []
+  for (const part of parts) {
+    switch (part.type) {
+      case 'text':
+        content.push({ type: 'text', text: part.text })
+        break
+      case 'image':
+        content.push({
+          type: 'image_url',
+          image_url: {
+            url: part.source.kind === 'url' ? part.source.url : `data:${part.source.mediaType};base64,${part.source.data}`,
+          },
+        })
+        break
+      case 'tool_call':
+        toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } })
+        break
+      case 'tool_result':
+        out.push({ role: 'tool', tool_call_id: part.toolCallId, content: toolResultText(part.content) })
+        break
+    }
+  }
+  if (content.length > 0 || toolCalls.length > 0) {
+    const onlyText = content.every((c) => c.type === 'text')
+    const message: OpenAIMessage = {
+      role,
+      content: content.length === 0 ? null : onlyText ? content.map((c) => (c as { text: string }).text).join('') : content,
+    }
+    if (role === 'assistant' && toolCalls.length > 0) message.tool_calls = toolCalls
+    if (role === 'user' && toolCalls.length > 0) {
+      throw new GatewayError('invalid_body', 'A user message cannot carry tool calls.', { param: 'messages' })
+    }
+    out.push(message)
+  }
+  return out
+}
+
+function toolResultText(content: string | ContentPart[]): string {
+  if (typeof content === 'string') return content
+  return content
+    .map((part) => {
+      if (part.type === 'text') return part.text
+      throw new GatewayError('invalid_body', 'Tool results with images cannot be sent to an OpenAI-compatible model.', {
+        param: 'messages',
+      })
+    })
+    .join('')
+}
+
+export function toOpenAIEmbeddingBody(request: EmbedRequest, upstreamModel: string): Record<string, unknown> {
+  if (request.source.format === 'openai') return { ...request.source.body, model: upstreamModel }
+  const body: Record<string, unknown> = { model: upstreamModel, input: request.input }
+  if (request.dimensions !== undefined) body.dimensions = request.dimensions
+  if (request.encodingFormat) body.encoding_format = request.encodingFormat
+  return body
+}

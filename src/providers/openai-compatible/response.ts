@@ -1,0 +1,55 @@
+// OpenAI Chat Completions / Embeddings answer → shared answer.
+import { GatewayError } from '../../errors'
+import type { ChatResponse, ContentPart, EmbedResponse, FinishReason, Usage } from '../types'
+import type { OpenAIChatCompletion, OpenAIEmbeddingResponse, OpenAIUsage } from './wire'
+
+const FINISH: Record<string, FinishReason> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool_calls',
+  function_call: 'tool_calls',
+  content_filter: 'content_filter',
+}
+
+export function fromOpenAIFinish(reason: string | null | undefined): FinishReason | null {
+  return reason ? (FINISH[reason] ?? 'stop') : null
+}
+
+export function fromOpenAIUsage(usage: OpenAIUsage | null | undefined): Usage | null {
+  if (!usage || typeof usage.prompt_tokens !== 'number') return null
+  const out: Usage = { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens ?? 0 }
+  const cached = usage.prompt_tokens_details?.cached_tokens
+  if (cached) out.cacheReadTokens = cached
+  return out
+}
+
+export function fromOpenAIChatCompletion(provider: string, body: Record<string, unknown>): ChatResponse {
+  const completion = body as unknown as OpenAIChatCompletion
+  const choice = Array.isArray(completion.choices) ? completion.choices[0] : undefined
+  if (!choice?.message) {
+    throw new GatewayError('upstream_error', `Upstream provider '${provider}' sent a completion without choices.`)
+  }
+  const content: ContentPart[] = []
+  if (choice.message.content) content.push({ type: 'text', text: choice.message.content })
+  for (const call of choice.message.tool_calls ?? []) {
+    content.push({ type: 'tool_call', id: call.id, name: call.function.name, arguments: call.function.arguments })
+  }
+  return {
+    id: completion.id,
+    model: completion.model,
+    created: completion.created,
+    content,
+    finishReason: fromOpenAIFinish(choice.finish_reason),
+    usage: fromOpenAIUsage(completion.usage),
+    raw: { format: 'openai', body },
+  }
+}
+
+export function fromOpenAIEmbeddings(provider: string, body: Record<string, unknown>): EmbedResponse {
+  const response = body as unknown as OpenAIEmbeddingResponse
+  if (!Array.isArray(response.data)) {
+    throw new GatewayError('upstream_error', `Upstream provider '${provider}' sent embeddings without data.`)
+  }
+  const vectors = [...response.data].sort((a, b) => a.index - b.index).map((item) => item.embedding)
+  return { vectors, usage: { inputTokens: response.usage?.prompt_tokens ?? 0 }, raw: { format: 'openai', body } }
+}

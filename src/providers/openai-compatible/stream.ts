@@ -1,0 +1,48 @@
+// OpenAI Chat Completions SSE events → shared stream frames (the raw event kept for same-format relays).
+import type { EventSourceMessage } from 'eventsource-parser'
+import { GatewayError } from '../../errors'
+import type { ChatChunk, StreamFrame } from '../types'
+import { upstreamReason } from '../http'
+import { fromOpenAIFinish, fromOpenAIUsage } from './response'
+import type { OpenAIChatChunk } from './wire'
+
+/** Turns one `data:` payload into a frame; null for the `[DONE]` terminator. */
+export function openAIFrame(provider: string, data: string): StreamFrame | null {
+  if (data === '[DONE]') return null
+  let chunk: OpenAIChatChunk
+  try {
+    chunk = JSON.parse(data) as OpenAIChatChunk
+  } catch {
+    throw new GatewayError('upstream_error', `Upstream provider '${provider}' sent a malformed stream event.`)
+  }
+  if (chunk.error) {
+    throw new GatewayError('upstream_error', `Upstream provider '${provider}' failed mid-stream: ${upstreamReason(data).message}`)
+  }
+  const chunks: ChatChunk[] = []
+  const choice = chunk.choices?.[0]
+  if (choice) {
+    const delta = choice.delta ?? {}
+    if (delta.role) chunks.push({ type: 'start', id: chunk.id, model: chunk.model })
+    if (delta.content) chunks.push({ type: 'text', text: delta.content })
+    for (const call of delta.tool_calls ?? []) {
+      if (call.id && call.function?.name !== undefined) {
+        chunks.push({ type: 'tool_call_start', index: call.index, id: call.id, name: call.function.name })
+      }
+      if (call.function?.arguments) chunks.push({ type: 'tool_call_delta', index: call.index, arguments: call.function.arguments })
+    }
+    const finish = fromOpenAIFinish(choice.finish_reason)
+    if (finish) chunks.push({ type: 'finish', reason: finish })
+  }
+  const usage = fromOpenAIUsage(chunk.usage)
+  if (usage) chunks.push({ type: 'usage', usage })
+  return { chunks, raw: { format: 'openai', data } }
+}
+
+/** Frames from an OpenAI-format SSE event stream, ending at `[DONE]` or the end of the body. */
+export async function* openAIFrames(provider: string, events: AsyncIterable<EventSourceMessage>): AsyncGenerator<StreamFrame> {
+  for await (const event of events) {
+    const frame = openAIFrame(provider, event.data)
+    if (frame === null) return
+    yield frame
+  }
+}

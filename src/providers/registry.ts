@@ -1,0 +1,52 @@
+// Builds the configured providers: one factory per provider type, no branching on vendor names.
+import type { Config, ProviderConfig, ProviderType } from '../config/schema'
+import { createMockUpstream, type MockUpstream } from '../mock-upstream/server'
+import { createOpenAICompatibleProvider } from './openai-compatible'
+import type { Provider } from './types'
+
+export interface ProviderFactoryInput {
+  name: string
+  config: ProviderConfig
+  apiKey: string | undefined
+  /** The in-process mock, shared by every `type = "mock"` provider. */
+  mock: MockUpstream
+}
+
+type ProviderFactory = (input: ProviderFactoryInput) => Provider
+
+const FACTORIES: Partial<Record<ProviderType, ProviderFactory>> = {
+  openai: ({ name, config, apiKey }) =>
+    createOpenAICompatibleProvider({ name, baseUrl: config.base_url!, apiKey, headers: config.headers }),
+  // The in-process mock is the OpenAI-compatible adapter over the mock upstream's handler, so the
+  // embedded default exercises the same adapter code as a real vendor, without a socket.
+  mock: ({ name, mock }) =>
+    createOpenAICompatibleProvider({
+      name,
+      type: 'mock',
+      baseUrl: 'http://mock.invalid/v1',
+      apiKey: 'mock-upstream-key',
+      fetch: (input, init) => mock.fetch(new Request(input, init)),
+    }),
+}
+
+export interface ProviderRegistry {
+  get(name: string): Provider | undefined
+  /** The in-process mock upstream (for tests that assert what reached it). */
+  readonly mock: MockUpstream
+}
+
+/** Resolves each provider's secret from its `api_key_env` (or inline `api_key`) and builds it. */
+export function createProviderRegistry(
+  config: Config,
+  env: Record<string, string | undefined> = process.env,
+  mock: MockUpstream = createMockUpstream({ models: config.models.map((m) => m.upstream_model ?? m.id) }),
+): ProviderRegistry {
+  const providers = new Map<string, Provider>()
+  for (const [name, providerConfig] of Object.entries(config.providers)) {
+    const factory = FACTORIES[providerConfig.type]
+    if (!factory) throw new Error(`providers.${name}.type: provider type "${providerConfig.type}" is not available`)
+    const apiKey = providerConfig.api_key ?? (providerConfig.api_key_env ? env[providerConfig.api_key_env] : undefined)
+    providers.set(name, factory({ name, config: providerConfig, apiKey, mock }))
+  }
+  return { get: (name) => providers.get(name), mock }
+}

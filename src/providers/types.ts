@@ -1,0 +1,157 @@
+// The shared request, answer and stream types every client format and provider translates through.
+import type { ProviderType } from '../config/schema'
+
+/** A wire format spoken by a client or an upstream. */
+export type WireFormat = 'openai' | 'anthropic' | 'gemini'
+
+export interface Usage {
+  inputTokens: number
+  outputTokens: number
+  /** Prompt tokens served from the provider's cache, when it reports them. */
+  cacheReadTokens?: number
+  /** Prompt tokens written to the provider's cache, when it reports them. */
+  cacheWriteTokens?: number
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter'
+
+export type ImageSource = { kind: 'url'; url: string } | { kind: 'base64'; mediaType: string; data: string }
+
+export type ContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image'; source: ImageSource }
+  /** A call the assistant made; `arguments` is JSON text, as OpenAI carries it. */
+  | { type: 'tool_call'; id: string; name: string; arguments: string }
+  | { type: 'tool_result'; toolCallId: string; content: string | ContentPart[]; isError?: boolean }
+
+export interface Message {
+  role: 'user' | 'assistant'
+  content: ContentPart[]
+}
+
+export interface ToolDefinition {
+  name: string
+  description?: string
+  /** JSON Schema of the arguments. */
+  parameters: Record<string, unknown>
+}
+
+export type ToolChoice =
+  | { type: 'auto' }
+  | { type: 'none' }
+  | { type: 'required' }
+  | { type: 'tool'; name: string }
+
+/** The client's body as it arrived, for a provider that speaks the same format. */
+export interface SourceBody {
+  format: WireFormat
+  body: Record<string, unknown>
+}
+
+export interface ChatRequest {
+  /** The model id the client sent (the catalog id). */
+  model: string
+  /** System prompt blocks, in order (OpenAI system/developer messages, Anthropic `system`). */
+  system: string[]
+  messages: Message[]
+  /** Output ceiling the client asked for; null = the model's default. */
+  maxTokens: number | null
+  temperature?: number
+  topP?: number
+  stop?: string[]
+  tools?: ToolDefinition[]
+  toolChoice?: ToolChoice
+  stream: boolean
+  /** OpenAI `stream_options.include_usage`: whether the client wants the usage chunk. */
+  includeUsage: boolean
+  /**
+   * The original body. A provider speaking `source.format` forwards it (with its own model id and
+   * stream options) so fields token-hub does not model still reach the upstream untouched.
+   */
+  source: SourceBody
+  /**
+   * Fields of the source body only its own format can carry (`n`, `logprobs`, audio parts…), as
+   * param paths. A provider of another format refuses the request with 400 naming them.
+   */
+  untranslatable: string[]
+}
+
+export interface ChatResponse {
+  id: string
+  model: string
+  created: number
+  /** Text and tool calls, in order. */
+  content: ContentPart[]
+  finishReason: FinishReason | null
+  /** null when the upstream did not report usage (the gateway then counts what it relayed). */
+  usage: Usage | null
+  /** The upstream's body, when it can be relayed to a client speaking the same format. */
+  raw?: SourceBody
+}
+
+/** One piece of meaning in a stream. */
+export type ChatChunk =
+  | { type: 'start'; id: string; model: string }
+  | { type: 'text'; text: string }
+  | { type: 'tool_call_start'; index: number; id: string; name: string }
+  | { type: 'tool_call_delta'; index: number; arguments: string }
+  | { type: 'finish'; reason: FinishReason }
+  | { type: 'usage'; usage: Usage }
+
+/**
+ * What one upstream SSE event meant, plus the event itself: a client speaking the upstream's
+ * format gets `raw` relayed as it came (no re-serialisation); any other client gets `chunks`
+ * encoded in its own format.
+ */
+export interface StreamFrame {
+  chunks: ChatChunk[]
+  raw?: { format: WireFormat; event?: string; data: string }
+}
+
+export interface EmbedRequest {
+  model: string
+  /** Strings, or (OpenAI only) token arrays. */
+  input: string[] | number[][]
+  dimensions?: number
+  encodingFormat?: 'float' | 'base64'
+  source: SourceBody
+}
+
+export interface EmbedResponse {
+  /** One vector per input, in input order (base64 strings when asked for). */
+  vectors: Array<number[] | string>
+  usage: { inputTokens: number }
+  raw?: SourceBody
+}
+
+/** Per-call inputs a provider needs besides the request. */
+export interface CallContext {
+  /** The provider's name for the model (the catalog's `upstream_model`). */
+  upstreamModel: string
+  /** Aborts the upstream call (timeouts, shutdown). */
+  signal: AbortSignal
+  /** Longest gap allowed between two stream events. */
+  idleTimeoutMs: number
+  /** Client headers a provider may forward (e.g. `anthropic-version`, `anthropic-beta`). */
+  clientHeaders: Headers
+}
+
+/**
+ * An upstream. Implementations know nothing of HTTP routing or billing; they turn the shared
+ * request into their wire request and their wire answer back into shared types, and throw
+ * `GatewayError` (`upstream_error`, `upstream_timeout`, `upstream_rate_limited`,
+ * `upstream_passthrough`) naming themselves when the upstream fails.
+ */
+export interface Provider {
+  readonly name: string
+  readonly type: ProviderType
+  /** The wire format this provider's upstream speaks. */
+  readonly format: WireFormat
+  chat(request: ChatRequest, context: CallContext): Promise<ChatResponse>
+  /**
+   * Resolves once the upstream accepted the stream (so failures before the first byte can still
+   * fall back or become a plain error answer); the iterable then yields one frame per event.
+   */
+  chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamFrame>>
+  embed(request: EmbedRequest, context: CallContext): Promise<EmbedResponse>
+}

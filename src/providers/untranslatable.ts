@@ -1,0 +1,14 @@
+// Refusing, with a 400 naming them, fields that cannot cross from the client's format to another.
+import { GatewayError } from '../errors'
+import type { ChatRequest, WireFormat } from './types'
+
+/** Throws 400 `invalid_body` when a request must be translated and carries fields that would be lost. */
+export function refuseUntranslatable(request: ChatRequest, target: WireFormat): void {
+  if (request.source.format === target || request.untranslatable.length === 0) return
+  const fields = request.untranslatable.join(', ')
+  throw new GatewayError(
+    'invalid_body',
+    `This model is served in the ${target} format, which cannot carry: ${fields}. Remove ${request.untranslatable.length > 1 ? 'them' : 'it'} or use a model of the ${request.source.format} format.`,
+    { param: request.untranslatable[0]!.split('=')[0]! },
+  )
+}

@@ -1,0 +1,61 @@
+// /admin/*: the operator API behind the admin token (contract §9).
+import { Elysia } from 'elysia'
+import type { AdminToken } from '../../admin/bootstrap'
+import { CreateAccountBody, CreditsBody, MintKeyBody } from '../../admin/model'
+import type { AdminService } from '../../admin/service'
+import { GatewayError } from '../../errors'
+import { bodyValidator } from '../../formats/validate'
+import { json, readJsonBody } from '../http'
+
+export interface AdminRouteDeps {
+  admin: AdminService
+  adminToken: AdminToken
+  maxBodyBytes: number
+}
+
+const validateCreateAccount = bodyValidator(CreateAccountBody)
+const validateCredits = bodyValidator(CreditsBody)
+const validateMintKey = bodyValidator(MintKeyBody)
+
+/** Throws 401 unless the request carries the admin token as Bearer. */
+export function requireAdmin(token: AdminToken, headers: Headers): void {
+  const match = /^Bearer ([^\s]+)$/.exec(headers.get('authorization') ?? '')
+  if (!match || !token.verify(match[1]!)) {
+    throw new GatewayError('unauthorized', 'Admin routes need "Authorization: Bearer <admin token>".')
+  }
+}
+
+export function adminRoutes({ admin, adminToken, maxBodyBytes }: AdminRouteDeps) {
+  const body = (request: Request) => readJsonBody(request, maxBodyBytes)
+  return new Elysia({ name: 'admin' })
+    .onBeforeHandle(({ request }) => requireAdmin(adminToken, request.headers))
+    .post('/admin/accounts', async ({ request }) => json(await admin.createAccount(validateCreateAccount(await body(request))), 201), {
+      parse: 'none',
+    })
+    .get('/admin/accounts/:id', async ({ params }) => json(await admin.getAccount(params.id)))
+    .delete('/admin/accounts/:id', async ({ params }) => {
+      await admin.deleteAccount(params.id)
+      return json({ id: params.id, deleted: true })
+    })
+    .post(
+      '/admin/accounts/:id/credits',
+      async ({ request, params }) => json(await admin.addCredits(params.id, validateCredits(await body(request))), 201),
+      { parse: 'none' },
+    )
+    .post(
+      '/admin/accounts/:id/keys',
+      async ({ request, params }) => json(await admin.mintKey(params.id, validateMintKey(await body(request))), 201),
+      { parse: 'none' },
+    )
+    .get('/admin/accounts/:id/keys', async ({ params }) => json({ data: await admin.listKeys(params.id) }))
+    .delete('/admin/keys/:id', async ({ params }) => json(await admin.revokeKey(params.id)))
+    .get('/admin/requests/:id', async ({ params }) => json(await admin.getRequest(params.id)))
+    .get('/admin/accounts/:id/ledger', async ({ params, query }) => {
+      const limit = query.limit === undefined ? undefined : Number(query.limit)
+      const before = query.before === undefined ? undefined : Number(query.before)
+      if ((limit !== undefined && !Number.isInteger(limit)) || (before !== undefined && !Number.isInteger(before))) {
+        throw new GatewayError('invalid_body', 'limit and before must be integers.', { param: limit === undefined ? 'before' : 'limit' })
+      }
+      return json(await admin.ledger(params.id, { limit, before }))
+    })
+}

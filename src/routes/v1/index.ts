@@ -1,0 +1,109 @@
+// /v1: the key-authenticated API. Each route admits the key, calls one service, maps the answer.
+import { Elysia } from 'elysia'
+import { admit, type AdmissionDeps } from '../../core/admission'
+import type { AuthenticatedKey } from '../../core/auth'
+import type { Catalog } from '../../core/catalog'
+import * as gateway from '../../core/gateway'
+import { formatUsd } from '../../core/money'
+import type { RequestContext } from '../../core/request-context'
+import { GatewayError } from '../../errors'
+import { openAIFormat } from '../../formats/openai'
+import type { Store } from '../../store'
+import { json, readJsonBody } from '../http'
+
+export interface V1Deps extends AdmissionDeps {
+  gateway: gateway.GatewayDeps
+  catalog: Catalog
+  store: Store
+  contextOf(request: Request): RequestContext
+}
+
+const MODEL_CREATED = 1_700_000_000
+
+function modelObject(catalog: Catalog, id: string) {
+  return { id, object: 'model', created: MODEL_CREATED, owned_by: catalog.get(id)?.ownedBy ?? 'token-hub' }
+}
+
+/** Turns a gateway answer into a Response carrying the context's rate-limit headers. */
+function respond(ctx: RequestContext, answer: gateway.GatewayAnswer): Response {
+  return new Response(answer.body, { status: answer.status, headers: { ...answer.headers, ...ctx.rateLimitHeaders() } })
+}
+
+export function v1Routes(deps: V1Deps) {
+  const modelCall = async (request: Request, takesSlot = true) => {
+    const ctx = deps.contextOf(request)
+    const auth = await admit(deps, request.headers, ctx, takesSlot)
+    const body = await readJsonBody(request, deps.config.server.max_body_bytes)
+    return { ctx, call: { body, auth, ctx, clientHeaders: request.headers } }
+  }
+  const keyed = async (request: Request): Promise<{ ctx: RequestContext; auth: AuthenticatedKey }> => {
+    const ctx = deps.contextOf(request)
+    return { ctx, auth: await admit(deps, request.headers, ctx, false) }
+  }
+
+  return new Elysia({ name: 'v1' })
+    .post(
+      '/v1/chat/completions',
+      async ({ request }) => {
+        const { ctx, call } = await modelCall(request)
+        return respond(ctx, await gateway.chat(deps.gateway, openAIFormat, call))
+      },
+      { parse: 'none' },
+    )
+    .post(
+      '/v1/embeddings',
+      async ({ request }) => {
+        const { ctx, call } = await modelCall(request)
+        return respond(ctx, await gateway.embeddings(deps.gateway, call))
+      },
+      { parse: 'none' },
+    )
+    .get('/v1/models', async ({ request }) => {
+      const { ctx, auth } = await keyed(request)
+      const data = [...auth.allowedModels].sort().map((id) => modelObject(deps.catalog, id))
+      return json({ object: 'list', data }, 200, ctx.rateLimitHeaders())
+    })
+    .get('/v1/models/*', async ({ request, params }) => {
+      const { ctx, auth } = await keyed(request)
+      const id = decodeURIComponent(params['*'])
+      if (!auth.allowedModels.has(id)) {
+        const available = [...auth.allowedModels].sort().join(', ') || '(none)'
+        throw new GatewayError('model_not_found', `No provider for model '${id}'. Available: ${available}`, { param: 'model' })
+      }
+      return json(modelObject(deps.catalog, id), 200, ctx.rateLimitHeaders())
+    })
+    .get('/v1/account/balance', async ({ request }) => {
+      const { ctx, auth } = await keyed(request)
+      const account = await deps.store.accounts.get(auth.key.accountId)
+      if (!account) throw new GatewayError('key_expired', "This API key's account has been deleted.")
+      return json(
+        {
+          balance_usd: formatUsd(account.balanceMicros),
+          currency: 'USD',
+          held_usd: formatUsd(account.heldMicros),
+          available_usd: formatUsd(account.balanceMicros - account.heldMicros),
+        },
+        200,
+        ctx.rateLimitHeaders(),
+      )
+    })
+    .get('/v1/key', async ({ request }) => {
+      const { ctx, auth } = await keyed(request)
+      const key = auth.key
+      return json(
+        {
+          id: key.id,
+          name: key.name,
+          prefix: key.prefix,
+          models: [...auth.allowedModels].sort(),
+          rpm: key.rpm ?? deps.config.limits.key_rpm,
+          budget_usd: key.budgetMicros === null ? null : formatUsd(key.budgetMicros),
+          budget_window_days: key.budgetWindowDays,
+          created_at: new Date(key.createdAt).toISOString(),
+          expires_at: key.expiresAt === null ? null : new Date(key.expiresAt).toISOString(),
+        },
+        200,
+        ctx.rateLimitHeaders(),
+      )
+    })
+}

@@ -1,0 +1,54 @@
+// The store: every table family behind its own narrow interface, opened together.
+import type { Database } from 'bun:sqlite'
+import { openDatabase } from './db'
+import { sqliteAccountStore, type AccountStore } from './accounts'
+import { sqliteKeyStore, type KeyStore } from './keys'
+import { sqliteLedgerStore, type LedgerStore } from './ledger'
+import { sqliteHoldStore, type HoldStore } from './holds'
+import { sqliteRequestLogStore, type RequestLogStore } from './request-log'
+import { sqliteSettingsStore, type SettingsStore } from './settings'
+
+/**
+ * Everything token-hub persists. The core depends on these interfaces only; SQLite is the one
+ * implementation today, and a Postgres one would implement the same (hence async signatures).
+ */
+export interface Store {
+  accounts: AccountStore
+  keys: KeyStore
+  ledger: LedgerStore
+  holds: HoldStore
+  requestLog: RequestLogStore
+  settings: SettingsStore
+  /** True while the database answers. */
+  ping(): boolean
+  /** Changes whenever another connection (the CLI, another process) commits. */
+  externalVersion(): number
+  close(): void
+  /** The underlying database, for the store modules added by later features and for tests. */
+  readonly db: Database
+}
+
+export function openStore(path: string): Store {
+  const db = openDatabase(path)
+  const ping = db.query('SELECT 1')
+  const dataVersion = db.query<{ data_version: number }, []>('PRAGMA data_version')
+  return {
+    db,
+    accounts: sqliteAccountStore(db),
+    keys: sqliteKeyStore(db),
+    ledger: sqliteLedgerStore(db),
+    holds: sqliteHoldStore(db),
+    requestLog: sqliteRequestLogStore(db),
+    settings: sqliteSettingsStore(db),
+    ping() {
+      try {
+        ping.get()
+        return true
+      } catch {
+        return false
+      }
+    },
+    externalVersion: () => dataVersion.get()!.data_version,
+    close: () => db.close(),
+  }
+}

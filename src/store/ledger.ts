@@ -1,0 +1,122 @@
+// The ledger: every balance change is one entry, written in the same transaction as the balance.
+import type { Database } from 'bun:sqlite'
+
+export type LedgerType = 'topup' | 'charge' | 'refund' | 'adjustment' | 'expiry'
+
+export interface LedgerEntry {
+  id: number
+  accountId: string
+  type: LedgerType
+  amountMicros: number
+  balanceAfterMicros: number
+  requestId: string | null
+  topupId: string | null
+  keyId: string | null
+  note: string | null
+  createdAt: number
+}
+
+export interface NewLedgerEntry {
+  accountId: string
+  type: LedgerType
+  /** Signed: positive credits the account, negative debits it. */
+  amountMicros: number
+  requestId?: string | null
+  topupId?: string | null
+  keyId?: string | null
+  note?: string | null
+  createdAt: number
+}
+
+export interface LedgerPage {
+  entries: LedgerEntry[]
+  /** Pass as `before` to get the next (older) page; null on the last page. */
+  nextBefore: number | null
+}
+
+export interface LedgerStore {
+  /** Applies the entry to the balance and records it, atomically. Returns null if the account is unknown. */
+  append(entry: NewLedgerEntry): Promise<LedgerEntry | null>
+  /** Newest first. */
+  list(accountId: string, options?: { limit?: number; before?: number }): Promise<LedgerPage>
+  /** Σ amount of the account's entries: equals its balance, always. */
+  sum(accountId: string): Promise<number>
+}
+
+type Row = {
+  id: number
+  account_id: string
+  type: LedgerType
+  amount_micros: number
+  balance_after_micros: number
+  request_id: string | null
+  topup_id: string | null
+  key_id: string | null
+  note: string | null
+  created_at: number
+}
+
+export const ledgerEntryFromRow = (row: Row): LedgerEntry => ({
+  id: row.id,
+  accountId: row.account_id,
+  type: row.type,
+  amountMicros: row.amount_micros,
+  balanceAfterMicros: row.balance_after_micros,
+  requestId: row.request_id,
+  topupId: row.topup_id,
+  keyId: row.key_id,
+  note: row.note,
+  createdAt: row.created_at,
+})
+
+/** Appends an entry inside the caller's transaction; shared by every writer of the ledger. */
+export function ledgerAppender(db: Database) {
+  const bump = db.query<{ balance_micros: number }, { id: string; amount: number }>(
+    'UPDATE accounts SET balance_micros = balance_micros + $amount WHERE id = $id RETURNING balance_micros',
+  )
+  const insert = db.query<Row, Record<string, string | number | null>>(`
+    INSERT INTO ledger (account_id, type, amount_micros, balance_after_micros, request_id, topup_id, key_id, note, created_at)
+    VALUES ($accountId, $type, $amount, $balanceAfter, $requestId, $topupId, $keyId, $note, $createdAt)
+    RETURNING *`)
+  return (entry: NewLedgerEntry): LedgerEntry | null => {
+    const updated = bump.get({ id: entry.accountId, amount: entry.amountMicros })
+    if (!updated) return null
+    const row = insert.get({
+      accountId: entry.accountId,
+      type: entry.type,
+      amount: entry.amountMicros,
+      balanceAfter: updated.balance_micros,
+      requestId: entry.requestId ?? null,
+      topupId: entry.topupId ?? null,
+      keyId: entry.keyId ?? null,
+      note: entry.note ?? null,
+      createdAt: entry.createdAt,
+    })
+    return ledgerEntryFromRow(row!)
+  }
+}
+
+export function sqliteLedgerStore(db: Database): LedgerStore {
+  const appendInTx = ledgerAppender(db)
+  const append = db.transaction((entry: NewLedgerEntry) => appendInTx(entry))
+  const page = db.query<Row, [string, number, number]>(
+    'SELECT * FROM ledger WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
+  )
+  const sum = db.query<{ total: number }, [string]>(
+    'SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE account_id = ?',
+  )
+  return {
+    async append(entry) {
+      return append(entry)
+    },
+    async list(accountId, options = {}) {
+      const limit = Math.min(Math.max(options.limit ?? 50, 1), 500)
+      const rows = page.all(accountId, options.before ?? Number.MAX_SAFE_INTEGER, limit + 1)
+      const entries = rows.slice(0, limit).map(ledgerEntryFromRow)
+      return { entries, nextBefore: rows.length > limit ? entries[entries.length - 1]!.id : null }
+    },
+    async sum(accountId) {
+      return sum.get(accountId)!.total
+    },
+  }
+}

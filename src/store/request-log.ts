@@ -1,0 +1,96 @@
+// The operational log table: one row per /v1 request, never any prompt or completion content.
+import type { Database } from 'bun:sqlite'
+
+export interface RequestLogRow {
+  requestId: string
+  ts: number
+  accountId: string | null
+  keyId: string | null
+  route: string
+  model: string | null
+  provider: string | null
+  status: number
+  errorCode: string | null
+  promptTokens: number | null
+  completionTokens: number | null
+  costMicros: number
+  latencyMs: number
+  ttfbMs: number | null
+  stream: boolean
+  clientIp: string | null
+  /** Upstream attempts when fallbacks were tried: `[{model, provider, status, error}]`. */
+  attempts: unknown[] | null
+}
+
+export interface RequestLogStore {
+  /** Writes many rows in one transaction (the batch writer's flush). */
+  insertMany(rows: RequestLogRow[]): Promise<void>
+  get(requestId: string): Promise<RequestLogRow | null>
+}
+
+type Row = {
+  request_id: string
+  ts: number
+  account_id: string | null
+  key_id: string | null
+  route: string
+  model: string | null
+  provider: string | null
+  status: number
+  error_code: string | null
+  prompt_tokens: number | null
+  completion_tokens: number | null
+  cost_micros: number
+  latency_ms: number
+  ttfb_ms: number | null
+  stream: number
+  client_ip: string | null
+  attempts: string | null
+}
+
+export const requestLogFromRow = (row: Row): RequestLogRow => ({
+  requestId: row.request_id,
+  ts: row.ts,
+  accountId: row.account_id,
+  keyId: row.key_id,
+  route: row.route,
+  model: row.model,
+  provider: row.provider,
+  status: row.status,
+  errorCode: row.error_code,
+  promptTokens: row.prompt_tokens,
+  completionTokens: row.completion_tokens,
+  costMicros: row.cost_micros,
+  latencyMs: row.latency_ms,
+  ttfbMs: row.ttfb_ms,
+  stream: row.stream === 1,
+  clientIp: row.client_ip,
+  attempts: row.attempts === null ? null : (JSON.parse(row.attempts) as unknown[]),
+})
+
+export function sqliteRequestLogStore(db: Database): RequestLogStore {
+  const insert = db.query(`
+    INSERT OR REPLACE INTO request_log (request_id, ts, account_id, key_id, route, model, provider, status, error_code,
+      prompt_tokens, completion_tokens, cost_micros, latency_ms, ttfb_ms, stream, client_ip, attempts)
+    VALUES ($requestId, $ts, $accountId, $keyId, $route, $model, $provider, $status, $errorCode,
+      $promptTokens, $completionTokens, $costMicros, $latencyMs, $ttfbMs, $stream, $clientIp, $attempts)`)
+  const insertMany = db.transaction((rows: RequestLogRow[]) => {
+    for (const row of rows) {
+      insert.run({
+        ...row,
+        stream: row.stream ? 1 : 0,
+        attempts: row.attempts ? JSON.stringify(row.attempts) : null,
+      })
+    }
+  })
+  const byId = db.query<Row, [string]>('SELECT * FROM request_log WHERE request_id = ?')
+  return {
+    async insertMany(rows) {
+      insertMany(rows)
+    },
+    async get(requestId) {
+      const row = byId.get(requestId)
+      return row ? requestLogFromRow(row) : null
+    },
+  }
+}
