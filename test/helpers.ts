@@ -62,6 +62,8 @@ export function testConfig(over: Record<string, unknown> = {}): Config {
     models: TEST_MODELS,
     plans: { free: { models: ['gpt-4o-mini'] }, standard: { models: ['*'] } },
   }
+  // A test that brings its own catalog brings its own plans (the base free plan names gpt-4o-mini).
+  if (over.models && !over.plans) base.plans = { standard: { models: ['*'] } } as typeof base.plans
   const result = validateConfig(merge(base, over))
   if (!result.ok) throw new Error(`test config invalid:\n${result.problems.join('\n')}`)
   return result.config

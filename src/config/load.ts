@@ -27,9 +27,19 @@ export function validateConfig(raw: unknown): ConfigResult {
     if (problems.some((p) => p.startsWith(`${path}:`))) continue
     problems.push(`${path}: ${describeError(error.message, error.value)}`)
   }
-  if (problems.length > 0) return { ok: false, problems }
   const config = value as Config
-  problems.push(...crossCheck(config))
+  // Cross references are checked even when the schema failed, so one run reports everything;
+  // a part too malformed to cross-check has already been reported above.
+  let crossProblems: string[] = []
+  try {
+    crossProblems = crossCheck(config)
+  } catch {
+    crossProblems = []
+  }
+  for (const problem of crossProblems) {
+    const path = problem.slice(0, problem.indexOf(':'))
+    if (!problems.some((p) => p.startsWith(`${path}:`))) problems.push(problem)
+  }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config }
 }
 
