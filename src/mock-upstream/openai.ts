@@ -48,7 +48,11 @@ const usageOf = (answer: MockAnswer) => ({
   prompt_tokens: answer.promptTokens,
   completion_tokens: answer.completionTokens,
   total_tokens: answer.promptTokens + answer.completionTokens,
+  prompt_tokens_details: { cached_tokens: answer.cachedTokens },
 })
+
+/** A broken second frame, for the `malformed` fault. */
+const MALFORMED_FRAME = 'data: {"choices": [broken\n\n'
 
 export async function openAIChat(body: Record<string, unknown>, fault: FaultMode, signal: AbortSignal): Promise<Response> {
   const answer = answerFor(body)
@@ -80,7 +84,7 @@ export async function openAIChat(body: Record<string, unknown>, fault: FaultMode
       frames.push(sseData(JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageOf(answer) })))
     }
     frames.push(SSE_DONE)
-    return sseResponse(frames, fault, signal)
+    return sseResponse(frames, fault, signal, MALFORMED_FRAME)
   }
   const toolCalls = answer.toolCall
     ? [{ id: answer.toolCall.id, type: 'function', function: { name: answer.toolCall.name, arguments: answer.toolCall.argumentPieces.join('') } }]

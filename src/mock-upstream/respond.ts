@@ -4,9 +4,9 @@ import { sleep, type FaultMode } from './faults'
 /**
  * An SSE response from pre-encoded frames (each a complete `event:`/`data:` block). Faults:
  * `slow` delays the first frame, `drip` spaces every frame, `cut` stops halfway, `reset` errors
- * the connection halfway, `malformed` replaces the second frame with broken JSON.
+ * the connection halfway, `malformed` replaces the second frame with `malformedFrame` (broken JSON).
  */
-export function sseResponse(frames: string[], fault: FaultMode, signal: AbortSignal): Response {
+export function sseResponse(frames: string[], fault: FaultMode, signal: AbortSignal, malformedFrame: string): Response {
   const encoder = new TextEncoder()
   const half = Math.max(1, Math.floor(frames.length / 2))
   const body = new ReadableStream<Uint8Array>({
@@ -21,7 +21,7 @@ export function sseResponse(frames: string[], fault: FaultMode, signal: AbortSig
             return
           }
           if (fault.kind === 'drip' && i > 0) await sleep(fault.chunkMs, signal)
-          const frame = fault.kind === 'malformed' && i === 1 ? 'data: {"choices": [broken\n\n' : frames[i]!
+          const frame = fault.kind === 'malformed' && i === 1 ? malformedFrame : frames[i]!
           controller.enqueue(encoder.encode(frame))
         }
         controller.close()

@@ -1,6 +1,8 @@
 // Builds the configured providers: one factory per provider type, no branching on vendor names.
 import type { Config, ProviderConfig, ProviderType } from '../config/schema'
 import { createMockUpstream, type MockUpstream } from '../mock-upstream/server'
+import { createAnthropicProvider } from './anthropic'
+import { createGeminiProvider } from './gemini'
 import { createOpenAICompatibleProvider } from './openai-compatible'
 import type { Provider } from './types'
 
@@ -17,6 +19,8 @@ type ProviderFactory = (input: ProviderFactoryInput) => Provider
 const FACTORIES: Partial<Record<ProviderType, ProviderFactory>> = {
   openai: ({ name, config, apiKey }) =>
     createOpenAICompatibleProvider({ name, baseUrl: config.base_url!, apiKey, headers: config.headers }),
+  anthropic: ({ name, config, apiKey }) => createAnthropicProvider({ name, baseUrl: config.base_url!, apiKey, headers: config.headers }),
+  gemini: ({ name, config, apiKey }) => createGeminiProvider({ name, baseUrl: config.base_url!, apiKey, headers: config.headers }),
   // The in-process mock is the OpenAI-compatible adapter over the mock upstream's handler, so the
   // embedded default exercises the same adapter code as a real vendor, without a socket.
   mock: ({ name, mock }) =>

@@ -1,6 +1,6 @@
 // Shared request → OpenAI Chat Completions / Embeddings request body.
 import { GatewayError } from '../../errors'
-import { refuseUntranslatable } from '../untranslatable'
+import { refuseField, refuseUntranslatable } from '../untranslatable'
 import type { ChatRequest, ContentPart, EmbedRequest, ToolChoice } from '../types'
 import type { OpenAIContentPart, OpenAIMessage } from './wire'
 
@@ -21,6 +21,7 @@ export function toOpenAIChatBody(request: ChatRequest, upstreamModel: string): R
 
 function translate(request: ChatRequest, upstreamModel: string): Record<string, unknown> {
   refuseUntranslatable(request, 'openai')
+  if (request.topK !== undefined) refuseField(request, 'openai', 'topK')
   const messages: OpenAIMessage[] = request.system.map((text) => ({ role: 'system', content: text }))
   for (const message of request.messages) messages.push(...toOpenAIMessages(message.role, message.content))
   const body: Record<string, unknown> = { model: upstreamModel, messages, stream: request.stream }
@@ -35,6 +36,8 @@ function translate(request: ChatRequest, upstreamModel: string): Record<string, 
     }))
   }
   if (request.toolChoice) body.tool_choice = toOpenAIToolChoice(request.toolChoice)
+  if (request.parallelToolCalls === false && request.tools?.length) body.parallel_tool_calls = false
+  if (request.user) body.user = request.user
   return body
 }
 
@@ -65,7 +68,8 @@ function toOpenAIMessages(role: 'user' | 'assistant', parts: ContentPart[]): Ope
         toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } })
         break
       case 'tool_result':
-        out.push({ role: 'tool', tool_call_id: part.toolCallId, content: toolResultText(part.content) })
+        // OpenAI tool messages have no error flag: the failure is said in the content, as a model reads it.
+        out.push({ role: 'tool', tool_call_id: part.toolCallId, content: `${part.isError ? 'Error: ' : ''}${toolResultText(part.content)}` })
         break
     }
   }
