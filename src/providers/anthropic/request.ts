@@ -82,7 +82,7 @@ function toolInput(args: string, at: string): Record<string, unknown> {
   } catch {
     // reported below
   }
-  throw new GatewayError('invalid_body', `Tool call arguments must be a JSON object to reach an Anthropic model.`, { param: at })
+  throw new GatewayError('invalid_body', `${at}: tool call arguments must be a JSON object to reach an Anthropic model.`, { param: at })
 }
 
 function toBlock(part: ContentPart, at: string): AnthropicContentBlock {

@@ -31,7 +31,7 @@ function functionArgs(args: string, at: string): Record<string, unknown> {
   } catch {
     // reported below
   }
-  throw new GatewayError('invalid_body', 'Tool call arguments must be a JSON object to reach a Gemini model.', { param: at })
+  throw new GatewayError('invalid_body', `${at}: tool call arguments must be a JSON object to reach a Gemini model.`, { param: at })
 }
 
 function resultText(content: string | ContentPart[], at: string): string {
@@ -39,7 +39,7 @@ function resultText(content: string | ContentPart[], at: string): string {
   return content
     .map((part) => {
       if (part.type === 'text') return part.text
-      throw new GatewayError('invalid_body', 'Tool results with images cannot be sent to a Gemini model.', { param: at })
+      throw new GatewayError('invalid_body', `${at}: tool results with images cannot be sent to a Gemini model.`, { param: at })
     })
     .join('')
 }
@@ -76,7 +76,7 @@ function toGeminiContents(request: ChatRequest, upstreamModel: string): GeminiCo
         case 'tool_result': {
           const name = names.get(part.toolCallId)
           if (!name) {
-            throw new GatewayError('invalid_body', `Tool result for '${part.toolCallId}' answers no earlier tool call; Gemini needs the function's name.`, {
+            throw new GatewayError('invalid_body', `${at}: the tool result for '${part.toolCallId}' answers no earlier tool call; Gemini needs the function's name.`, {
               param: at,
             })
           }
