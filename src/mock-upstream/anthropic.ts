@@ -67,8 +67,10 @@ const usageOf = (answer: MockAnswer) => ({
 
 const toolUseId = (answer: MockAnswer) => answer.toolCall!.id.replace(/^call_/, 'toolu_')
 
-/** A broken second event, for the `malformed` fault. */
-const MALFORMED_FRAME = 'event: content_block_delta\ndata: {"type": "content_block_delta", broken\n\n'
+const FAULT_FRAMES = {
+  malformed: 'event: content_block_delta\ndata: {"type": "content_block_delta", broken\n\n',
+  error: sseEvent('error', JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })),
+}
 
 export async function anthropicMessages(body: Record<string, unknown>, fault: FaultMode, signal: AbortSignal): Promise<Response> {
   const answer = answerFor(body)
@@ -109,7 +111,7 @@ export async function anthropicMessages(body: Record<string, unknown>, fault: Fa
       }),
     )
     frames.push(event('message_stop'))
-    return sseResponse(frames, fault, signal, MALFORMED_FRAME)
+    return sseResponse(frames, fault, signal, FAULT_FRAMES)
   }
   const content = answer.toolCall
     ? [{ type: 'tool_use', id: toolUseId(answer), name: answer.toolCall.name, input: JSON.parse(answer.toolCall.argumentPieces.join('')) }]

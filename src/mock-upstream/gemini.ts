@@ -86,8 +86,7 @@ const callPart = (answer: MockAnswer) => ({
   thoughtSignature: MOCK_THOUGHT_SIGNATURE,
 })
 
-/** A broken second event, for the `malformed` fault. */
-const MALFORMED_FRAME = 'data: {"candidates": [broken\n\n'
+const FAULT_FRAMES = { malformed: 'data: {"candidates": [broken\n\n', error: sseData(JSON.stringify(errorBody(500))) }
 
 export async function geminiGenerate(body: Record<string, unknown>, fault: FaultMode, signal: AbortSignal, model: string, stream: boolean) {
   const answer = answerFor(body)
@@ -106,7 +105,7 @@ export async function geminiGenerate(body: Record<string, unknown>, fault: Fault
     if (answer.toolCall) frames.push(sseData(JSON.stringify(response([callPart(answer)], null, partial))))
     else for (const piece of answer.pieces) frames.push(sseData(JSON.stringify(response([{ text: piece }], null, partial))))
     frames.push(sseData(JSON.stringify(response([{ text: '' }], FINISH[answer.finish], withUsage ? usageOf(answer) : null))))
-    return sseResponse(frames, fault, signal, MALFORMED_FRAME)
+    return sseResponse(frames, fault, signal, FAULT_FRAMES)
   }
   const parts = answer.toolCall ? [callPart(answer)] : [{ text: answer.pieces.join('') }]
   return jsonResponse(response(parts, FINISH[answer.finish], withUsage ? usageOf(answer) : null), fault, signal, errorBody(500))

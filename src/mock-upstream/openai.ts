@@ -51,8 +51,7 @@ const usageOf = (answer: MockAnswer) => ({
   prompt_tokens_details: { cached_tokens: answer.cachedTokens },
 })
 
-/** A broken second frame, for the `malformed` fault. */
-const MALFORMED_FRAME = 'data: {"choices": [broken\n\n'
+const FAULT_FRAMES = { malformed: 'data: {"choices": [broken\n\n', error: sseData(JSON.stringify(errorBody(500))) }
 
 export async function openAIChat(body: Record<string, unknown>, fault: FaultMode, signal: AbortSignal): Promise<Response> {
   const answer = answerFor(body)
@@ -84,7 +83,7 @@ export async function openAIChat(body: Record<string, unknown>, fault: FaultMode
       frames.push(sseData(JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageOf(answer) })))
     }
     frames.push(SSE_DONE)
-    return sseResponse(frames, fault, signal, MALFORMED_FRAME)
+    return sseResponse(frames, fault, signal, FAULT_FRAMES)
   }
   const toolCalls = answer.toolCall
     ? [{ id: answer.toolCall.id, type: 'function', function: { name: answer.toolCall.name, arguments: answer.toolCall.argumentPieces.join('') } }]

@@ -17,8 +17,8 @@ export function timeoutError(provider: string, what: string): GatewayError {
 export function transportError(provider: string, error: unknown, signal: AbortSignal): GatewayError {
   if (error instanceof GatewayError) return error
   if (isTimeout(signal)) return timeoutError(provider, 'did not answer within the timeout')
-  const err = error as { code?: string; message?: string }
-  const reason = err.code ? `${err.code}${err.message ? `: ${err.message}` : ''}` : (err.message ?? String(error))
+  const err = (typeof error === 'object' && error !== null ? error : {}) as { code?: string; message?: string }
+  const reason = err.code ? `${err.code}${err.message ? `: ${err.message}` : ''}` : (err.message ?? String(error ?? 'connection reset'))
   return new GatewayError('upstream_error', `Upstream provider '${provider}' is unreachable (${reason}).`)
 }
 

@@ -6,7 +6,7 @@ import { isTimeout, timeoutError, transportError } from './http'
 /** A stream whose connection failed after it was accepted (reset, cut TLS, …). */
 function brokenStream(provider: string, error: unknown, signal: AbortSignal): GatewayError {
   if (error instanceof GatewayError || signal.aborted) return transportError(provider, error, signal)
-  const reason = (error as { message?: string }).message ?? String(error)
+  const reason = error instanceof Error ? error.message : String(error ?? 'connection reset')
   return new GatewayError('upstream_error', `Upstream provider '${provider}' broke the connection mid-stream (${reason}).`)
 }
 

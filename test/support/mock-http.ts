@@ -10,7 +10,14 @@ export interface HttpMock {
 /** Serves the mock upstream on 127.0.0.1 with a free port. Always `stop()` it (afterAll). */
 export function serveMock(): HttpMock {
   const mock = createMockUpstream()
-  const server = Bun.serve({ hostname: '127.0.0.1', port: 0, idleTimeout: 30, fetch: (request) => mock.fetch(request) })
+  const server = Bun.serve({
+    hostname: '127.0.0.1',
+    port: 0,
+    idleTimeout: 30,
+    fetch: (request) => mock.fetch(request),
+    // The `reset` fault errors a response body on purpose: nothing to report.
+    error: () => new Response(null, { status: 500 }),
+  })
   return { url: `http://127.0.0.1:${server.port}`, mock, stop: () => server.stop(true) }
 }
 
