@@ -39,6 +39,9 @@ function describeError(message: string, value: unknown): string {
   return `${message.charAt(0).toLowerCase()}${message.slice(1)} (got ${JSON.stringify(value)})`
 }
 
+/** Provider types whose APIs have no embeddings endpoint (Anthropic's Messages API). */
+const TYPES_WITHOUT_EMBEDDINGS: string[] = ['anthropic']
+
 /** Rules the schema cannot say: references between sections, duplicates, required secrets. */
 function crossCheck(config: Config): string[] {
   const problems: string[] = []
@@ -55,6 +58,10 @@ function crossCheck(config: Config): string[] {
     }
   })
   config.models.forEach((model, i) => {
+    const type = config.providers[model.provider]?.type
+    if (model.kind === 'embedding' && type && TYPES_WITHOUT_EMBEDDINGS.includes(type)) {
+      problems.push(`models[${i}].kind: provider "${model.provider}" (type ${type}) serves no embeddings`)
+    }
     model.fallbacks?.forEach((fallback, j) => {
       if (!seen.has(fallback)) problems.push(`models[${i}].fallbacks[${j}]: unknown model "${fallback}"`)
       if (fallback === model.id) problems.push(`models[${i}].fallbacks[${j}]: a model cannot fall back to itself`)
