@@ -12,7 +12,7 @@ import { fromGeminiResponse } from '../../src/providers/gemini/response'
 import { toOpenAIChatBody } from '../../src/providers/openai-compatible/request'
 import { fromOpenAIChatCompletion } from '../../src/providers/openai-compatible/response'
 import type { ChatRequest, ChatResponse, WireFormat } from '../../src/providers/types'
-import { REQUEST_CASES, RESPONSE_CASES } from './translation-cases'
+import { REQUEST_CASES, RESPONSE_CASES } from './translation'
 
 /** The model default the gateway puts in when a client sets no output ceiling. */
 const MODEL_MAX_OUTPUT = 4096
