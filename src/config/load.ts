@@ -79,6 +79,9 @@ function crossCheck(config: Config): string[] {
     if (provider.type !== 'mock' && !provider.base_url) {
       problems.push(`providers.${name}.base_url: required for type "${provider.type}"`)
     }
+    if (provider.wire && provider.type !== 'mock') {
+      problems.push(`providers.${name}.wire: only for type "mock" (the other types speak their own format)`)
+    }
     if (provider.base_url && !/^https?:\/\//.test(provider.base_url)) {
       problems.push(`providers.${name}.base_url: must start with http:// or https://`)
     }
