@@ -49,6 +49,9 @@ function describeError(message: string, value: unknown): string {
   return `${message.charAt(0).toLowerCase()}${message.slice(1)} (got ${JSON.stringify(value)})`
 }
 
+/** Provider types whose APIs have no embeddings endpoint (Anthropic's Messages API). */
+const TYPES_WITHOUT_EMBEDDINGS: string[] = ['anthropic']
+
 /** Rules the schema cannot say: references between sections, duplicates, required secrets. */
 function crossCheck(config: Config): string[] {
   const problems: string[] = []
@@ -65,6 +68,10 @@ function crossCheck(config: Config): string[] {
     }
   })
   config.models.forEach((model, i) => {
+    const type = config.providers[model.provider]?.type
+    if (model.kind === 'embedding' && type && TYPES_WITHOUT_EMBEDDINGS.includes(type)) {
+      problems.push(`models[${i}].kind: provider "${model.provider}" (type ${type}) serves no embeddings`)
+    }
     model.fallbacks?.forEach((fallback, j) => {
       if (!seen.has(fallback)) problems.push(`models[${i}].fallbacks[${j}]: unknown model "${fallback}"`)
       if (fallback === model.id) problems.push(`models[${i}].fallbacks[${j}]: a model cannot fall back to itself`)
@@ -81,6 +88,9 @@ function crossCheck(config: Config): string[] {
   for (const [name, provider] of Object.entries(config.providers)) {
     if (provider.type !== 'mock' && !provider.base_url) {
       problems.push(`providers.${name}.base_url: required for type "${provider.type}"`)
+    }
+    if (provider.wire && provider.type !== 'mock') {
+      problems.push(`providers.${name}.wire: only for type "mock" (the other types speak their own format)`)
     }
     if (provider.base_url && !/^https?:\/\//.test(provider.base_url)) {
       problems.push(`providers.${name}.base_url: must start with http:// or https://`)

@@ -74,6 +74,11 @@ export const ProviderConfig = Type.Object(
     api_key_env: Type.Optional(Type.String()),
     api_key: Type.Optional(Type.String({ description: 'tests only; prefer api_key_env' })),
     headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+    wire: Type.Optional(
+      Type.Union([Type.Literal('openai'), Type.Literal('anthropic'), Type.Literal('gemini')], {
+        description: 'type = "mock" only: the wire format the in-process mock speaks (default openai)',
+      }),
+    ),
   },
   { additionalProperties: false },
 )

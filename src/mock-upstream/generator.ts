@@ -72,8 +72,13 @@ export interface MockAnswer {
   toolCall: MockToolCall | null
   finish: 'stop' | 'length' | 'tool_calls'
   promptTokens: number
+  /** Prompt tokens the mock reports as served from its cache: a 1,024-token prefix of long prompts. */
+  cachedTokens: number
   completionTokens: number
 }
+
+/** Prompts this long report their first 1,024 tokens as cached, like OpenAI's prompt caching. */
+export const MOCK_CACHE_PREFIX = 1024
 
 /**
  * What the mock answers, independent of wire format: a tool call when tools are offered, allowed,
@@ -90,6 +95,7 @@ export function mockAnswer(options: {
   lastUserText: string
 }): MockAnswer {
   const promptTokens = mockTokenCount(options.promptText) + options.extraPromptTokens
+  const cachedTokens = promptTokens > MOCK_CACHE_PREFIX ? MOCK_CACHE_PREFIX : 0
   if (options.tool) {
     const args = JSON.stringify({ query: options.lastUserText.slice(0, 40) })
     const cut = Math.ceil(args.length / 2)
@@ -98,9 +104,10 @@ export function mockAnswer(options: {
       toolCall: { id: mockId('call_', options.promptText), name: options.tool.name, argumentPieces: [args.slice(0, cut), args.slice(cut)] },
       finish: 'tool_calls',
       promptTokens,
+      cachedTokens,
       completionTokens: mockTokenCount(options.tool.name) + mockTokenCount(args),
     }
   }
   const reply = mockReply(options.promptText, options.maxTokens)
-  return { pieces: reply.pieces, toolCall: null, finish: reply.finish, promptTokens, completionTokens: reply.pieces.length }
+  return { pieces: reply.pieces, toolCall: null, finish: reply.finish, promptTokens, cachedTokens, completionTokens: reply.pieces.length }
 }

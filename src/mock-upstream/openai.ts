@@ -48,7 +48,10 @@ const usageOf = (answer: MockAnswer) => ({
   prompt_tokens: answer.promptTokens,
   completion_tokens: answer.completionTokens,
   total_tokens: answer.promptTokens + answer.completionTokens,
+  prompt_tokens_details: { cached_tokens: answer.cachedTokens },
 })
+
+const FAULT_FRAMES = { malformed: 'data: {"choices": [broken\n\n', error: sseData(JSON.stringify(errorBody(500))) }
 
 export async function openAIChat(body: Record<string, unknown>, fault: FaultMode, signal: AbortSignal): Promise<Response> {
   const answer = answerFor(body)
@@ -80,7 +83,7 @@ export async function openAIChat(body: Record<string, unknown>, fault: FaultMode
       frames.push(sseData(JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageOf(answer) })))
     }
     frames.push(SSE_DONE)
-    return sseResponse(frames, fault, signal)
+    return sseResponse(frames, fault, signal, FAULT_FRAMES)
   }
   const toolCalls = answer.toolCall
     ? [{ id: answer.toolCall.id, type: 'function', function: { name: answer.toolCall.name, arguments: answer.toolCall.argumentPieces.join('') } }]

@@ -2,11 +2,25 @@
 import { sleep, type FaultMode } from './faults'
 
 /**
+ * The reason a `reset` errors its body with. Served over HTTP the client sees ECONNRESET either
+ * way; with no reason, Bun's server does not log the aborted body as if it were a crash.
+ */
+const RESET = undefined
+
+/** Frames a wire format sends for the stream faults: broken JSON, and its in-stream error event. */
+export interface FaultFrames {
+  malformed: string
+  error: string
+}
+
+/**
  * An SSE response from pre-encoded frames (each a complete `event:`/`data:` block). Faults:
  * `slow` delays the first frame, `drip` spaces every frame, `cut` stops halfway, `reset` errors
- * the connection halfway, `malformed` replaces the second frame with broken JSON.
+ * the connection halfway, `malformed` replaces the second frame with broken JSON, `error200`
+ * answers 200 with only the format's error event.
  */
-export function sseResponse(frames: string[], fault: FaultMode, signal: AbortSignal): Response {
+export function sseResponse(frames: string[], fault: FaultMode, signal: AbortSignal, faultFrames: FaultFrames): Response {
+  if (fault.kind === 'error200') frames = [faultFrames.error]
   const encoder = new TextEncoder()
   const half = Math.max(1, Math.floor(frames.length / 2))
   const body = new ReadableStream<Uint8Array>({
@@ -17,11 +31,13 @@ export function sseResponse(frames: string[], fault: FaultMode, signal: AbortSig
           if (signal.aborted) break
           if (fault.kind === 'cut' && i === half) break
           if (fault.kind === 'reset' && i === half) {
-            controller.error(new Error('mock: connection reset'))
+            // Let the frames so far reach the client first, so the reset happens mid-stream.
+            await sleep(50, signal)
+            controller.error(RESET)
             return
           }
           if (fault.kind === 'drip' && i > 0) await sleep(fault.chunkMs, signal)
-          const frame = fault.kind === 'malformed' && i === 1 ? 'data: {"choices": [broken\n\n' : frames[i]!
+          const frame = fault.kind === 'malformed' && i === 1 ? faultFrames.malformed : frames[i]!
           controller.enqueue(encoder.encode(frame))
         }
         controller.close()
@@ -48,9 +64,10 @@ export async function jsonResponse(body: unknown, fault: FaultMode, signal: Abor
     case 'reset':
       return new Response(
         new ReadableStream({
-          start(controller) {
+          async start(controller) {
             controller.enqueue(new TextEncoder().encode(text.slice(0, 10)))
-            controller.error(new Error('mock: connection reset'))
+            await sleep(20, signal)
+            controller.error(RESET)
           },
         }),
         { headers },

@@ -17,8 +17,8 @@ export function timeoutError(provider: string, what: string): GatewayError {
 export function transportError(provider: string, error: unknown, signal: AbortSignal): GatewayError {
   if (error instanceof GatewayError) return error
   if (isTimeout(signal)) return timeoutError(provider, 'did not answer within the timeout')
-  const err = error as { code?: string; message?: string }
-  const reason = err.code ? `${err.code}${err.message ? `: ${err.message}` : ''}` : (err.message ?? String(error))
+  const err = (typeof error === 'object' && error !== null ? error : {}) as { code?: string; message?: string }
+  const reason = err.code ? `${err.code}${err.message ? `: ${err.message}` : ''}` : (err.message ?? String(error ?? 'connection reset'))
   return new GatewayError('upstream_error', `Upstream provider '${provider}' is unreachable (${reason}).`)
 }
 
@@ -36,14 +36,32 @@ export function upstreamReason(body: string): { message: string; type?: string }
   return { message: text || 'no body' }
 }
 
+/** Google APIs say when to retry in a `RetryInfo` detail (`"retryDelay": "7s"`) instead of a header. */
+export function retryDelayOf(body: string): string | null {
+  try {
+    const details = (JSON.parse(body) as { error?: { details?: Array<{ retryDelay?: unknown }> } }).error?.details
+    for (const detail of Array.isArray(details) ? details : []) {
+      const seconds = typeof detail.retryDelay === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(detail.retryDelay)?.[1] : undefined
+      if (seconds !== undefined) return String(Math.max(1, Math.ceil(Number(seconds))))
+    }
+  } catch {
+    // not JSON: no delay to read
+  }
+  return null
+}
+
 /** Maps a non-2xx upstream answer to its contract row (429, 4xx passthrough, 5xx → 502). */
 export function statusError(provider: string, status: number, body: string, headers: Headers): GatewayError {
   const reason = upstreamReason(body)
   if (status === 429) {
-    const retryAfter = headers.get('retry-after')
+    const retryAfter = headers.get('retry-after') ?? retryDelayOf(body)
     return new GatewayError('upstream_rate_limited', `Upstream provider '${provider}' is rate limiting: ${reason.message}`, {
       headers: retryAfter ? { 'retry-after': retryAfter } : {},
     })
+  }
+  if (status === 401 || status === 403) {
+    // The upstream refused token-hub's own credentials: the operator's problem, not the client's key.
+    return new GatewayError('upstream_error', `Upstream provider '${provider}' refused token-hub's credentials (HTTP ${status}: ${reason.message})`)
   }
   if (status === 408 || status === 504) {
     return timeoutError(provider, `timed out (HTTP ${status}: ${reason.message})`)

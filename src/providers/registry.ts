@@ -1,6 +1,8 @@
 // Builds the configured providers: one factory per provider type, no branching on vendor names.
 import type { Config, ProviderConfig, ProviderType } from '../config/schema'
 import { createMockUpstream, type MockUpstream } from '../mock-upstream/server'
+import { createAnthropicProvider } from './anthropic'
+import { createGeminiProvider } from './gemini'
 import { createOpenAICompatibleProvider } from './openai-compatible'
 import type { Provider } from './types'
 
@@ -17,16 +19,21 @@ type ProviderFactory = (input: ProviderFactoryInput) => Provider
 const FACTORIES: Partial<Record<ProviderType, ProviderFactory>> = {
   openai: ({ name, config, apiKey }) =>
     createOpenAICompatibleProvider({ name, baseUrl: config.base_url!, apiKey, headers: config.headers }),
-  // The in-process mock is the OpenAI-compatible adapter over the mock upstream's handler, so the
+  anthropic: ({ name, config, apiKey }) => createAnthropicProvider({ name, baseUrl: config.base_url!, apiKey, headers: config.headers }),
+  gemini: ({ name, config, apiKey }) => createGeminiProvider({ name, baseUrl: config.base_url!, apiKey, headers: config.headers }),
+  // The in-process mock is served through the real adapter of the wire format it speaks, so the
   // embedded default exercises the same adapter code as a real vendor, without a socket.
-  mock: ({ name, mock }) =>
-    createOpenAICompatibleProvider({
-      name,
-      type: 'mock',
-      baseUrl: 'http://mock.invalid/v1',
-      apiKey: 'mock-upstream-key',
-      fetch: (input, init) => mock.fetch(new Request(input, init)),
-    }),
+  mock: ({ name, config, mock }) => {
+    const fetch = (input: string, init: RequestInit) => mock.fetch(new Request(input, init))
+    switch (config.wire ?? 'openai') {
+      case 'anthropic':
+        return { ...createAnthropicProvider({ name, baseUrl: 'http://mock.invalid', apiKey: 'mock-upstream-key', fetch }), type: 'mock' }
+      case 'gemini':
+        return { ...createGeminiProvider({ name, baseUrl: 'http://mock.invalid/v1beta', apiKey: 'mock-upstream-key', fetch }), type: 'mock' }
+      case 'openai':
+        return createOpenAICompatibleProvider({ name, type: 'mock', baseUrl: 'http://mock.invalid/v1', apiKey: 'mock-upstream-key', fetch })
+    }
+  },
 }
 
 export interface ProviderRegistry {

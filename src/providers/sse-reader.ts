@@ -3,6 +3,13 @@ import { EventSourceParserStream, type EventSourceMessage } from 'eventsource-pa
 import { GatewayError } from '../errors'
 import { isTimeout, timeoutError, transportError } from './http'
 
+/** A stream whose connection failed after it was accepted (reset, cut TLS, …). */
+function brokenStream(provider: string, error: unknown, signal: AbortSignal): GatewayError {
+  if (error instanceof GatewayError || signal.aborted) return transportError(provider, error, signal)
+  const reason = error instanceof Error ? error.message : String(error ?? 'connection reset')
+  return new GatewayError('upstream_error', `Upstream provider '${provider}' broke the connection mid-stream (${reason}).`)
+}
+
 /**
  * Yields the upstream's SSE events in order. Throws `upstream_timeout` when `signal` times out or
  * no event arrives for `idleTimeoutMs`, and `upstream_error` when the connection breaks.
@@ -31,7 +38,7 @@ export async function* readSse(
           () => reject(timeoutError(provider, `sent nothing for ${Math.round(idleTimeoutMs / 1000)} s mid-stream`)),
           idleTimeoutMs,
         )
-        reader.read().then(resolve, (error) => reject(transportError(provider, error, signal)))
+        reader.read().then(resolve, (error) => reject(brokenStream(provider, error, signal)))
       }).finally(() => clearTimeout(idleTimer))
       if (next.done) return
       yield next.value

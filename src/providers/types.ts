@@ -5,6 +5,10 @@ import type { ProviderType } from '../config/schema'
 export type WireFormat = 'openai' | 'anthropic' | 'gemini'
 
 export interface Usage {
+  /**
+   * Every prompt token, cached or not (OpenAI's `prompt_tokens`, Gemini's `promptTokenCount`,
+   * Anthropic's `input_tokens` + cache reads + cache writes): billing is at list price.
+   */
   inputTokens: number
   outputTokens: number
   /** Prompt tokens served from the provider's cache, when it reports them. */
@@ -58,9 +62,15 @@ export interface ChatRequest {
   maxTokens: number | null
   temperature?: number
   topP?: number
+  /** Anthropic and Gemini `top_k`; OpenAI has none. */
+  topK?: number
   stop?: string[]
   tools?: ToolDefinition[]
   toolChoice?: ToolChoice
+  /** false when the client forbade parallel tool calls (OpenAI `parallel_tool_calls`, Anthropic `disable_parallel_tool_use`). */
+  parallelToolCalls?: boolean
+  /** The client's end-user id (OpenAI `user`, Anthropic `metadata.user_id`), for the upstream's abuse tracking. */
+  user?: string
   stream: boolean
   /** OpenAI `stream_options.include_usage`: whether the client wants the usage chunk. */
   includeUsage: boolean

@@ -12,3 +12,19 @@ export function refuseUntranslatable(request: ChatRequest, target: WireFormat): 
     { param: request.untranslatable[0]!.split('=')[0]! },
   )
 }
+
+/** Shared fields some targets cannot carry, and their name in each client format. */
+const FIELD_PARAMS = {
+  topK: { openai: 'top_k', anthropic: 'top_k', gemini: 'generationConfig.topK' },
+  parallelToolCalls: { openai: 'parallel_tool_calls', anthropic: 'tool_choice.disable_parallel_tool_use', gemini: 'toolConfig' },
+} as const satisfies Record<string, Record<WireFormat, string>>
+
+/** Throws 400 `invalid_body` naming `field` as the client spelled it, when `target` has no equivalent. */
+export function refuseField(request: ChatRequest, target: WireFormat, field: keyof typeof FIELD_PARAMS): never {
+  const param = FIELD_PARAMS[field][request.source.format]
+  throw new GatewayError(
+    'invalid_body',
+    `This model is served in the ${target} format, which cannot carry: ${param}. Remove it or use a model of the ${request.source.format} format.`,
+    { param },
+  )
+}

@@ -43,6 +43,9 @@ const OPENAI_ONLY_FIELDS = [
   'functions',
   'function_call',
   'web_search_options',
+  'reasoning_effort',
+  'verbosity',
+  'service_tier',
 ] as const
 
 function untranslatableFields(body: Record<string, unknown>): string[] {
@@ -55,6 +58,7 @@ function untranslatableFields(body: Record<string, unknown>): string[] {
     if ((field === 'presence_penalty' || field === 'frequency_penalty') && value === 0) continue
     if (field === 'logprobs' && value === false) continue
     if (field === 'response_format' && (value as { type?: string }).type === 'text') continue
+    if (field === 'service_tier' && (value === 'auto' || value === 'default')) continue
     out.push(field)
   }
   return out
@@ -113,6 +117,10 @@ export function parseOpenAIChat(raw: Record<string, unknown>): ChatRequest {
       parameters: tool.function.parameters ?? { type: 'object', properties: {} },
     })),
     toolChoice: toolChoiceOf(body.tool_choice),
+    // `top_k` is not OpenAI's, but vLLM-style servers and OpenAI-format clients of them send it.
+    ...(typeof raw.top_k === 'number' ? { topK: raw.top_k } : {}),
+    ...(body.parallel_tool_calls === false ? { parallelToolCalls: false } : {}),
+    ...(body.user ? { user: body.user } : {}),
     stream: body.stream === true,
     includeUsage: body.stream_options?.include_usage === true,
     source: { format: 'openai', body: raw },

@@ -61,6 +61,7 @@ export const OpenAIChatBody = Type.Object({
       Type.Object({ type: Type.Literal('function'), function: Type.Object({ name: Type.String() }) }),
     ]),
   ),
+  parallel_tool_calls: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
   n: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 128 }), Type.Null()])),
   user: Type.Optional(Type.String()),
 })

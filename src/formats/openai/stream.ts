@@ -1,18 +1,10 @@
 // Shared stream frames → OpenAI chat.completion.chunk SSE, relaying OpenAI upstream events as they came.
 import { errorBody, type GatewayError } from '../../errors'
 import type { ChatChunk, StreamFrame } from '../../providers/types'
+import { withModel } from '../model-field'
 import { sseData, SSE_DONE } from '../sse'
 import type { StreamEncoder, StreamEncoderOptions } from '../types'
 import { openAIUsage } from './response'
-
-const MODEL_FIELD = /"model"\s*:\s*"((?:[^"\\]|\\.)*)"/
-
-/** Replaces the first `"model":"…"` in an OpenAI chunk (it precedes `choices`, so it is the chunk's own). */
-export function withModel(data: string, model: string): string {
-  const match = MODEL_FIELD.exec(data)
-  if (!match || match[1] === model) return data
-  return `${data.slice(0, match.index)}"model":${JSON.stringify(model)}${data.slice(match.index + match[0].length)}`
-}
 
 /** True for the final usage-only chunk (`"choices":[]`), which only clients that asked for it get. */
 const isUsageOnly = (frame: StreamFrame) => frame.chunks.length > 0 && frame.chunks.every((c) => c.type === 'usage')

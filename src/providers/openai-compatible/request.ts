@@ -1,6 +1,6 @@
 // Shared request → OpenAI Chat Completions / Embeddings request body.
 import { GatewayError } from '../../errors'
-import { refuseUntranslatable } from '../untranslatable'
+import { refuseField, refuseUntranslatable } from '../untranslatable'
 import type { ChatRequest, ContentPart, EmbedRequest, ToolChoice } from '../types'
 import type { OpenAIContentPart, OpenAIMessage } from './wire'
 
@@ -21,8 +21,9 @@ export function toOpenAIChatBody(request: ChatRequest, upstreamModel: string): R
 
 function translate(request: ChatRequest, upstreamModel: string): Record<string, unknown> {
   refuseUntranslatable(request, 'openai')
+  if (request.topK !== undefined) refuseField(request, 'openai', 'topK')
   const messages: OpenAIMessage[] = request.system.map((text) => ({ role: 'system', content: text }))
-  for (const message of request.messages) messages.push(...toOpenAIMessages(message.role, message.content))
+  request.messages.forEach((message, i) => messages.push(...toOpenAIMessages(message.role, message.content, `messages[${i}]`)))
   const body: Record<string, unknown> = { model: upstreamModel, messages, stream: request.stream }
   if (request.maxTokens !== null) body.max_tokens = request.maxTokens
   if (request.temperature !== undefined) body.temperature = request.temperature
@@ -35,6 +36,8 @@ function translate(request: ChatRequest, upstreamModel: string): Record<string, 
     }))
   }
   if (request.toolChoice) body.tool_choice = toOpenAIToolChoice(request.toolChoice)
+  if (request.parallelToolCalls === false && request.tools?.length) body.parallel_tool_calls = false
+  if (request.user) body.user = request.user
   return body
 }
 
@@ -44,7 +47,7 @@ export function toOpenAIToolChoice(choice: ToolChoice): unknown {
 }
 
 /** One shared message may become several OpenAI ones: tool results are messages of their own. */
-function toOpenAIMessages(role: 'user' | 'assistant', parts: ContentPart[]): OpenAIMessage[] {
+function toOpenAIMessages(role: 'user' | 'assistant', parts: ContentPart[], at: string): OpenAIMessage[] {
   const out: OpenAIMessage[] = []
   const content: OpenAIContentPart[] = []
   const toolCalls: NonNullable<OpenAIMessage['tool_calls']> = []
@@ -65,7 +68,8 @@ function toOpenAIMessages(role: 'user' | 'assistant', parts: ContentPart[]): Ope
         toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } })
         break
       case 'tool_result':
-        out.push({ role: 'tool', tool_call_id: part.toolCallId, content: toolResultText(part.content) })
+        // OpenAI tool messages have no error flag: the failure is said in the content, as a model reads it.
+        out.push({ role: 'tool', tool_call_id: part.toolCallId, content: `${part.isError ? 'Error: ' : ''}${toolResultText(part.content, at)}` })
         break
     }
   }
@@ -77,21 +81,19 @@ function toOpenAIMessages(role: 'user' | 'assistant', parts: ContentPart[]): Ope
     }
     if (role === 'assistant' && toolCalls.length > 0) message.tool_calls = toolCalls
     if (role === 'user' && toolCalls.length > 0) {
-      throw new GatewayError('invalid_body', 'A user message cannot carry tool calls.', { param: 'messages' })
+      throw new GatewayError('invalid_body', `${at}: a user message cannot carry tool calls.`, { param: at })
     }
     out.push(message)
   }
   return out
 }
 
-function toolResultText(content: string | ContentPart[]): string {
+function toolResultText(content: string | ContentPart[], at: string): string {
   if (typeof content === 'string') return content
   return content
     .map((part) => {
       if (part.type === 'text') return part.text
-      throw new GatewayError('invalid_body', 'Tool results with images cannot be sent to an OpenAI-compatible model.', {
-        param: 'messages',
-      })
+      throw new GatewayError('invalid_body', `${at}: tool results with images cannot be sent to an OpenAI-compatible model.`, { param: at })
     })
     .join('')
 }

@@ -38,11 +38,17 @@ export function openAIFrame(provider: string, data: string): StreamFrame | null 
   return { chunks, raw: { format: 'openai', data } }
 }
 
-/** Frames from an OpenAI-format SSE event stream, ending at `[DONE]` or the end of the body. */
+/**
+ * Frames from an OpenAI-format SSE event stream, ending at `[DONE]`. Some vendors omit `[DONE]`,
+ * so a body that ends after a finish reason is complete too; one that ends before is cut.
+ */
 export async function* openAIFrames(provider: string, events: AsyncIterable<EventSourceMessage>): AsyncGenerator<StreamFrame> {
+  let finished = false
   for await (const event of events) {
     const frame = openAIFrame(provider, event.data)
     if (frame === null) return
+    if (frame.chunks.some((c) => c.type === 'finish')) finished = true
     yield frame
   }
+  if (!finished) throw new GatewayError('upstream_error', `Upstream provider '${provider}' ended the stream before the answer finished.`)
 }

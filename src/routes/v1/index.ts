@@ -3,10 +3,12 @@ import { Elysia } from 'elysia'
 import { admit, type AdmissionDeps } from '../../core/admission'
 import type { AuthenticatedKey } from '../../core/auth'
 import type { Catalog } from '../../core/catalog'
+import { countTokens } from '../../core/count-tokens'
 import * as gateway from '../../core/gateway'
 import { formatUsd } from '../../core/money'
 import type { RequestContext } from '../../core/request-context'
 import { GatewayError } from '../../errors'
+import { anthropicFormat } from '../../formats/anthropic'
 import { openAIFormat } from '../../formats/openai'
 import type { Store } from '../../store'
 import { json, readJsonBody } from '../http'
@@ -47,6 +49,23 @@ export function v1Routes(deps: V1Deps) {
       async ({ request }) => {
         const { ctx, call } = await modelCall(request)
         return respond(ctx, await gateway.chat(deps.gateway, openAIFormat, call))
+      },
+      { parse: 'none' },
+    )
+    .post(
+      '/v1/messages',
+      async ({ request }) => {
+        const { ctx, call } = await modelCall(request)
+        return respond(ctx, await gateway.chat(deps.gateway, anthropicFormat, call))
+      },
+      { parse: 'none' },
+    )
+    .post(
+      '/v1/messages/count_tokens',
+      async ({ request }) => {
+        // Counting calls no upstream: it does not take a slot in the request windows.
+        const { ctx, call } = await modelCall(request, false)
+        return json(countTokens(deps.catalog, anthropicFormat, call), 200, ctx.rateLimitHeaders())
       },
       { parse: 'none' },
     )

@@ -1,0 +1,133 @@
+// Anthropic Messages request body → shared request (validated; fields other formats cannot carry are noted).
+import type { ChatRequest, ContentPart, ImageSource, Message, ToolChoice, ToolDefinition } from '../../providers/types'
+import { bodyValidator } from '../validate'
+import { AnthropicMessagesBody, type AnthropicMessage, type ContentBlock } from './schema'
+
+const validate = bodyValidator(AnthropicMessagesBody)
+
+type Block = { type: string } & Record<string, unknown>
+
+/**
+ * Top-level fields only Anthropic upstreams understand. `cache_control` hints are not listed:
+ * they change what a call costs, never what it answers, and other providers cache on their own.
+ */
+const ANTHROPIC_ONLY_FIELDS = [
+  'thinking',
+  'container',
+  'mcp_servers',
+  'context_management',
+  'output_config',
+  'output_format',
+  'inference_geo',
+  'speed',
+  'service_tier',
+] as const
+
+function untranslatableFields(body: Record<string, unknown>): string[] {
+  const out: string[] = []
+  for (const field of ANTHROPIC_ONLY_FIELDS) {
+    const value = body[field]
+    if (value === undefined || value === null) continue
+    // Defaults are harmless: thinking disabled, automatic service tier.
+    if (field === 'thinking' && (value as { type?: string }).type === 'disabled') continue
+    if (field === 'service_tier' && value === 'auto') continue
+    out.push(field)
+  }
+  return out
+}
+
+function imageSource(source: Block, path: string, untranslatable: string[]): ImageSource | null {
+  if (source.type === 'base64') return { kind: 'base64', mediaType: source.media_type as string, data: source.data as string }
+  if (source.type === 'url') return { kind: 'url', url: source.url as string }
+  untranslatable.push(`${path}.source.type=${source.type}`)
+  return null
+}
+
+/** Text and image blocks (message content, tool results); anything else is noted as untranslatable. */
+function mediaPart(block: Block, path: string, untranslatable: string[]): ContentPart | null {
+  if (block.type === 'text') return { type: 'text', text: block.text as string }
+  if (block.type === 'image') {
+    const source = imageSource(block.source as Block, path, untranslatable)
+    return source ? { type: 'image', source } : null
+  }
+  untranslatable.push(`${path}.type=${block.type}`)
+  return null
+}
+
+function contentParts(content: AnthropicMessage['content'], path: string, untranslatable: string[]): ContentPart[] {
+  if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }]
+  const parts: ContentPart[] = []
+  content.forEach((raw: ContentBlock, j) => {
+    const block = raw as Block
+    const at = `${path}[${j}]`
+    if (block.type === 'tool_use') {
+      parts.push({ type: 'tool_call', id: block.id as string, name: block.name as string, arguments: JSON.stringify(block.input ?? {}) })
+    } else if (block.type === 'tool_result') {
+      const result = block.content as string | Block[] | undefined
+      const inner =
+        result === undefined
+          ? ''
+          : typeof result === 'string'
+            ? result
+            : result.flatMap((b, k) => mediaPart(b, `${at}.content[${k}]`, untranslatable) ?? [])
+      parts.push({ type: 'tool_result', toolCallId: block.tool_use_id as string, content: inner, ...(block.is_error ? { isError: true } : {}) })
+    } else {
+      const part = mediaPart(block, at, untranslatable)
+      if (part) parts.push(part)
+    }
+  })
+  return parts
+}
+
+function tools(body: AnthropicMessagesBody, untranslatable: string[]): ToolDefinition[] | undefined {
+  if (!body.tools) return undefined
+  const out: ToolDefinition[] = []
+  body.tools.forEach((tool, i) => {
+    if (tool.type !== undefined && tool.type !== 'custom') {
+      untranslatable.push(`tools[${i}].type=${tool.type}`)
+      return
+    }
+    const custom = tool as { name: string; description?: string; input_schema: Record<string, unknown> }
+    out.push({ name: custom.name, description: custom.description, parameters: custom.input_schema })
+  })
+  return out
+}
+
+function toolChoice(choice: AnthropicMessagesBody['tool_choice']): ToolChoice | undefined {
+  if (!choice) return undefined
+  if (choice.type === 'tool') return { type: 'tool', name: choice.name }
+  if (choice.type === 'any') return { type: 'required' }
+  return { type: choice.type }
+}
+
+export function parseAnthropicMessages(raw: Record<string, unknown>): ChatRequest {
+  const body = validate(raw)
+  const untranslatable = untranslatableFields(raw)
+  const system =
+    body.system === undefined ? [] : typeof body.system === 'string' ? (body.system === '' ? [] : [body.system]) : body.system.map((b) => b.text)
+  const messages: Message[] = body.messages.map((message, i) => ({
+    role: message.role,
+    content: contentParts(message.content, `messages[${i}].content`, untranslatable),
+  }))
+  const choice = body.tool_choice as { disable_parallel_tool_use?: boolean } | undefined
+  const userId = body.metadata?.user_id
+  return {
+    model: body.model,
+    system,
+    messages,
+    maxTokens: body.max_tokens ?? null,
+    temperature: body.temperature,
+    topP: body.top_p,
+    topK: body.top_k,
+    stop: body.stop_sequences?.length ? body.stop_sequences : undefined,
+    tools: tools(body, untranslatable),
+    toolChoice: toolChoice(body.tool_choice),
+    ...(choice?.disable_parallel_tool_use ? { parallelToolCalls: false } : {}),
+    ...(userId ? { user: userId } : {}),
+    stream: body.stream === true,
+    // Anthropic streams always end with their usage (message_delta).
+    includeUsage: true,
+    source: { format: 'anthropic', body: raw },
+    untranslatable,
+  }
+}

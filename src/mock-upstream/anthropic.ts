@@ -1,0 +1,130 @@
+// The mock's Anthropic wire format: /v1/messages, streamed (Anthropic's event sequence) and not.
+import { sseEvent } from '../formats/sse'
+import { FAULT_MESSAGES, type FaultMode } from './faults'
+import { mockAnswer, mockId, type MockAnswer } from './generator'
+import { jsonResponse, sseResponse } from './respond'
+
+type Block = { type: string; text?: string; content?: unknown; input?: unknown; source?: unknown }
+type Message = { role: string; content: string | Block[] }
+
+const ERROR_TYPES: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  503: 'overloaded_error',
+}
+
+const errorBody = (status: number) => ({
+  type: 'error',
+  error: { type: ERROR_TYPES[status] ?? 'api_error', message: (FAULT_MESSAGES[status] ?? FAULT_MESSAGES[500]!).message },
+})
+
+export function anthropicErrorResponse(status: number): Response {
+  return Response.json(errorBody(status), { status, headers: status === 429 ? { 'retry-after': '7' } : {} })
+}
+
+function blockText(block: Block): string {
+  if (block.type === 'text') return block.text ?? ''
+  if (block.type === 'tool_use') return JSON.stringify(block.input ?? {})
+  if (block.type === 'tool_result') {
+    const content = block.content
+    return typeof content === 'string' ? content : Array.isArray(content) ? (content as Block[]).map(blockText).join('\n') : ''
+  }
+  return ''
+}
+
+const contentText = (content: Message['content']) => (typeof content === 'string' ? content : content.map(blockText).join('\n'))
+
+function answerFor(body: Record<string, unknown>): MockAnswer {
+  const messages = (Array.isArray(body.messages) ? body.messages : []) as Message[]
+  const system = typeof body.system === 'string' ? body.system : Array.isArray(body.system) ? (body.system as Block[]).map(blockText).join('\n') : ''
+  const promptText = [system, ...messages.map((m) => contentText(m.content))].filter((t) => t !== '').join('\n')
+  const images = messages.reduce((n, m) => n + (Array.isArray(m.content) ? m.content.filter((b) => b.type === 'image').length : 0), 0)
+  const last = messages[messages.length - 1]
+  const answersTools = Array.isArray(last?.content) && last.content.some((b) => b.type === 'tool_result')
+  const tools = (Array.isArray(body.tools) ? body.tools : []) as Array<{ name: string }>
+  const choice = body.tool_choice as { type?: string; name?: string } | undefined
+  const tool =
+    tools.length > 0 && choice?.type !== 'none' && last?.role === 'user' && !answersTools ? { name: choice?.name ?? tools[0]!.name } : null
+  return mockAnswer({
+    promptText,
+    extraPromptTokens: messages.length * 3 + images * 85,
+    maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : null,
+    tool,
+    lastUserText: last ? contentText(last.content) : '',
+  })
+}
+
+const STOP_REASONS = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use' } as const
+
+const usageOf = (answer: MockAnswer) => ({
+  input_tokens: answer.promptTokens - answer.cachedTokens,
+  cache_creation_input_tokens: 0,
+  cache_read_input_tokens: answer.cachedTokens,
+  output_tokens: answer.completionTokens,
+})
+
+const toolUseId = (answer: MockAnswer) => answer.toolCall!.id.replace(/^call_/, 'toolu_')
+
+const FAULT_FRAMES = {
+  malformed: 'event: content_block_delta\ndata: {"type": "content_block_delta", broken\n\n',
+  error: sseEvent('error', JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })),
+}
+
+export async function anthropicMessages(body: Record<string, unknown>, fault: FaultMode, signal: AbortSignal): Promise<Response> {
+  const answer = answerFor(body)
+  const model = String(body.model)
+  const id = mockId('msg_', JSON.stringify(body.messages))
+  const withUsage = fault.kind !== 'nousage'
+  const usage = usageOf(answer)
+  if (body.stream === true) {
+    const event = (type: string, payload: Record<string, unknown> = {}) => sseEvent(type, JSON.stringify({ type, ...payload }))
+    const message = {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      ...(withUsage ? { usage: { ...usage, output_tokens: 1 } } : {}),
+    }
+    const frames = [event('message_start', { message })]
+    if (answer.toolCall) {
+      const call = answer.toolCall
+      frames.push(event('content_block_start', { index: 0, content_block: { type: 'tool_use', id: toolUseId(answer), name: call.name, input: {} } }))
+      frames.push(event('ping'))
+      for (const piece of call.argumentPieces) {
+        frames.push(event('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: piece } }))
+      }
+    } else {
+      frames.push(event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }))
+      frames.push(event('ping'))
+      for (const piece of answer.pieces) frames.push(event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } }))
+    }
+    frames.push(event('content_block_stop', { index: 0 }))
+    frames.push(
+      event('message_delta', {
+        delta: { stop_reason: STOP_REASONS[answer.finish], stop_sequence: null },
+        ...(withUsage ? { usage: { output_tokens: answer.completionTokens } } : {}),
+      }),
+    )
+    frames.push(event('message_stop'))
+    return sseResponse(frames, fault, signal, FAULT_FRAMES)
+  }
+  const content = answer.toolCall
+    ? [{ type: 'tool_use', id: toolUseId(answer), name: answer.toolCall.name, input: JSON.parse(answer.toolCall.argumentPieces.join('')) }]
+    : [{ type: 'text', text: answer.pieces.join('') }]
+  const reply = {
+    id,
+    type: 'message',
+    role: 'assistant',
+    model,
+    content,
+    stop_reason: STOP_REASONS[answer.finish],
+    stop_sequence: null,
+    ...(withUsage ? { usage } : {}),
+  }
+  return jsonResponse(reply, fault, signal, errorBody(500))
+}

@@ -1,0 +1,54 @@
+// Anthropic Message answer → shared answer.
+import { GatewayError } from '../../errors'
+import type { ChatResponse, ContentPart, FinishReason, Usage } from '../types'
+import type { AnthropicMessageResponse, AnthropicUsage } from './wire'
+
+const FINISH: Record<string, FinishReason> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  pause_turn: 'stop',
+  max_tokens: 'length',
+  model_context_window_exceeded: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+}
+
+export function fromAnthropicStopReason(reason: string | null | undefined): FinishReason | null {
+  return reason ? (FINISH[reason] ?? 'stop') : null
+}
+
+/** Anthropic's `input_tokens` excludes cache reads and writes; the shared count includes them. */
+export function fromAnthropicUsage(usage: AnthropicUsage | null | undefined): Usage | null {
+  if (!usage || typeof usage.input_tokens !== 'number') return null
+  const read = usage.cache_read_input_tokens ?? 0
+  const write = usage.cache_creation_input_tokens ?? 0
+  const out: Usage = { inputTokens: usage.input_tokens + read + write, outputTokens: usage.output_tokens ?? 0 }
+  if (read) out.cacheReadTokens = read
+  if (write) out.cacheWriteTokens = write
+  return out
+}
+
+export function fromAnthropicMessage(provider: string, body: Record<string, unknown>): ChatResponse {
+  const message = body as unknown as AnthropicMessageResponse
+  if (!Array.isArray(message.content)) {
+    throw new GatewayError('upstream_error', `Upstream provider '${provider}' sent a message without content.`)
+  }
+  const content: ContentPart[] = []
+  for (const block of message.content) {
+    if (block.type === 'text') content.push({ type: 'text', text: (block as { text: string }).text })
+    else if (block.type === 'tool_use') {
+      const call = block as { id: string; name: string; input: unknown }
+      content.push({ type: 'tool_call', id: call.id, name: call.name, arguments: JSON.stringify(call.input ?? {}) })
+    }
+    // thinking and server-tool blocks reach Anthropic clients through `raw` only.
+  }
+  return {
+    id: message.id,
+    model: message.model,
+    created: Math.floor(Date.now() / 1000),
+    content,
+    finishReason: fromAnthropicStopReason(message.stop_reason),
+    usage: fromAnthropicUsage(message.usage),
+    raw: { format: 'anthropic', body },
+  }
+}

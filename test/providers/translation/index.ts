@@ -1,0 +1,9 @@
+// The translation table, feature group by group.
+import { ANSWER_CASES } from './answers'
+import { CONTENT_CASES } from './content'
+import { PARAMETER_CASES } from './parameters'
+import { TOOL_CASES } from './tools'
+
+export type { RequestCase, ResponseCase } from './types'
+export const REQUEST_CASES = [...CONTENT_CASES, ...TOOL_CASES, ...PARAMETER_CASES]
+export const RESPONSE_CASES = ANSWER_CASES
