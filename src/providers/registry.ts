@@ -25,8 +25,19 @@ const FACTORIES: Partial<Record<ProviderType, ProviderFactory>> = {
       type: 'mock',
       baseUrl: 'http://mock.invalid/v1',
       apiKey: 'mock-upstream-key',
-      fetch: (input, init) => mock.fetch(new Request(input, init)),
+      fetch: (input, init) => abortable(mock.fetch(new Request(input, init)), init.signal),
     }),
+}
+
+/** Like a network fetch, the in-process one rejects when its signal aborts (timeouts become 504). */
+function abortable(response: Promise<Response>, signal: AbortSignal | null | undefined): Promise<Response> {
+  if (!signal) return response
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    response.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
 }
 
 export interface ProviderRegistry {
