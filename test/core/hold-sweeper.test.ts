@@ -19,7 +19,7 @@ test('the TTL covers every attempt of the longest fallback chain plus the stream
       { id: 'b', provider: 'mock', input_usd_per_mtok: 1 },
       { id: 'c', provider: 'mock', input_usd_per_mtok: 1 },
     ],
-    plans: { standard: { models: ['*'] } },
+    plans: { free: { models: ['a'] } },
   })
   expect(holdTtlMs(config)).toBe((3 + 1) * 100_000 + 60_000)
 })
