@@ -100,7 +100,7 @@ function inspect(accountId: string) {
 }
 
 const admin = (base: string, method: string, path: string, body?: unknown) =>
-  fetch(base + path, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) })
+  fetch(base + path, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
 
 test(`kill -9 during a burst of settlements, ${CYCLES} cycles: integrity ok, no open holds after restart, balance = Σ entries, no committed charge lost`, async () => {
   const started = performance.now()

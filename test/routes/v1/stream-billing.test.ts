@@ -60,6 +60,7 @@ describe('stream billing', () => {
     const { accountId, key } = await hub.account({ balanceUsd: '50.00' })
     const trials = Array.from({ length: 100 }, (_, i) => i)
     const outcomes: Array<{ requestId: string; expected: number; k: number }> = []
+    let midStream = 0
     const started = performance.now()
     for (let batch = 0; batch < trials.length; batch += 25) {
       await Promise.all(
@@ -76,16 +77,19 @@ describe('stream billing', () => {
             signal: controller.signal,
           })
           expect(response.status).toBe(200)
+          // One network read may carry two events, so the client may have seen a little more than k.
           const read = await readThenAbort(response, controller, k)
-          expect(read).toBe(k)
+          expect(read).toBeGreaterThanOrEqual(k)
+          if (read < n) midStream++
           const expected = Math.round(usage.prompt_tokens * PRICE['gpt-4o-mini'].input + usage.completion_tokens * PRICE['gpt-4o-mini'].output)
           outcomes.push({ requestId: response.headers.get('x-request-id')!, expected, k })
         }),
       )
     }
     const open = await waitForNoOpenHolds(5_000)
-    console.log(`client aborts: 100 trials in ${(performance.now() - started).toFixed(0)} ms, open holds afterwards: ${open}`)
+    console.log(`client aborts: 100 trials (${midStream} left before the last token) in ${(performance.now() - started).toFixed(0)} ms, open holds afterwards: ${open}`)
     expect(open).toBe(0)
+    expect(midStream).toBeGreaterThanOrEqual(90) // a loaded machine may deliver the rest in one read now and then
     for (const { requestId, expected } of outcomes) {
       const charges = await chargesOf(accountId, requestId)
       expect(charges.map((c) => c.amountMicros)).toEqual([-expected])
