@@ -44,16 +44,6 @@ export function estimatePrompt(request: ChatRequest): TokenEstimate {
   return tokens
 }
 
-/** Upper-bound prompt tokens of a chat request (what holds use). */
-export function estimatePromptTokens(request: ChatRequest): number {
-  return estimatePrompt(request).high
-}
-
-/** Upper-bound tokens of one text. */
-export function estimateTextTokens(text: string): number {
-  return estimateText(text).high
-}
-
 /** Estimated tokens of embedding inputs (token arrays count exactly). */
 export function estimateEmbeddingTokens(input: string[] | number[][]): number {
   let tokens = 0
