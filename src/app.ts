@@ -8,6 +8,7 @@ import { createBilling, type Billing } from './core/billing'
 import { Catalog } from './core/catalog'
 import { systemClock, type Clock } from './core/clock'
 import type { GatewayDeps } from './core/gateway'
+import { holdTtlMs, startHoldSweeper } from './core/hold-sweeper'
 import { newRequestId } from './core/ids'
 import type { Limiter } from './core/limiter'
 import { RequestContext } from './core/request-context'
@@ -64,6 +65,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Nothing is in flight before the server starts: holds left by a crash are released now.
   const released = await store.holds.releaseAll()
   if (released > 0) console.warn(`released ${released} hold(s) left open by an earlier stop`)
+  // While running, a hold older than any request can live is released too.
+  const sweeper = startHoldSweeper({ holds: store.holds, clock, ttlMs: holdTtlMs(config) })
 
   const contexts = new WeakMap<Request, RequestContext>()
   const contextOf = (request: Request): RequestContext => {
@@ -120,6 +123,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     billing,
     log,
     auth,
-    close: () => log.close(),
+    close: () => {
+      sweeper.stop()
+      return log.close()
+    },
   }
 }

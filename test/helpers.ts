@@ -129,3 +129,18 @@ export const chatBody = (content = 'Hello there', extra: Record<string, unknown>
   messages: [{ role: 'user', content }],
   ...extra,
 })
+
+/**
+ * The log row of a request. Rows are pushed after the response is sent and written in batches,
+ * so this flushes and polls briefly rather than assuming the row is there already.
+ */
+export async function logRow(hub: TestHub, requestId: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 3000
+  while (true) {
+    await hub.hub.log.flush()
+    const response = await hub.admin('GET', `/admin/requests/${requestId}`)
+    if (response.status === 200) return (await response.json()) as Record<string, unknown>
+    if (Date.now() > deadline) throw new Error(`no log row for ${requestId}: ${response.status}`)
+    await Bun.sleep(10)
+  }
+}

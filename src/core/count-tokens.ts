@@ -2,7 +2,7 @@
 import type { ClientFormat } from '../formats/types'
 import { resolveModel } from './access'
 import type { Catalog } from './catalog'
-import { estimatePromptTokens } from './estimate'
+import { estimatePrompt } from './estimate'
 import type { ModelCall } from './gateway'
 
 /**
@@ -14,5 +14,5 @@ export function countTokens(catalog: Catalog, format: ClientFormat, call: ModelC
   const model = resolveModel(catalog, call.auth, request.model, 'chat')
   call.ctx.model = model.id
   call.ctx.provider = model.provider.name
-  return { input_tokens: estimatePromptTokens(request) }
+  return { input_tokens: estimatePrompt(request).high }
 }

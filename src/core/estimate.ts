@@ -1,50 +1,45 @@
-// Conservative prompt-token estimates, cheap enough for the hot path (no tokenizer pass).
+// Token estimates of whole requests (prompt, tools, images) and of what a stream relayed.
 import type { ChatRequest, ContentPart } from '../providers/types'
+import { estimateText, type TokenEstimate } from './token-count'
+
+export { estimateText, type TokenEstimate } from './token-count'
 
 /** Tokens one image may cost at most (Anthropic's ~1,600 for a full-size image; OpenAI's high detail is less). */
 export const IMAGE_TOKENS = 1600
+/** The least an image costs (OpenAI's low detail: 85). */
+export const IMAGE_TOKENS_LOW = 85
 /** Role markers and separators each message costs (OpenAI documents 3–4). */
 export const MESSAGE_OVERHEAD_TOKENS = 4
 
-/**
- * Upper-bound token count of a text without tokenizing it. Latin text runs ~4 characters per
- * token in GPT/Claude tokenizers, CJK ~0.6–1.2 tokens per character; we count 1 token per 3
- * ASCII characters and 1.5 per non-ASCII character. Both counts come from native calls
- * (`length`, `Buffer.byteLength`), so a 1 MB prompt costs well under a millisecond.
- */
-export function estimateTextTokens(text: string): number {
-  if (text.length === 0) return 0
-  const bytes = Buffer.byteLength(text, 'utf8')
-  // Each non-ASCII UTF-16 unit takes 2–3 UTF-8 bytes (surrogate pairs: 4 bytes for 2 units):
-  // (bytes − length) / 1 over-counts 2-byte letters and 3-byte CJK alike, which is the safe side.
-  const nonAscii = Math.min(text.length, bytes - text.length)
-  const ascii = text.length - nonAscii
-  return Math.ceil(ascii / 3 + nonAscii * 1.5)
-}
+const ZERO: TokenEstimate = { high: 0, low: 0 }
+const add = (a: TokenEstimate, b: TokenEstimate): TokenEstimate => ({ high: a.high + b.high, low: a.low + b.low })
 
-function partTokens(part: ContentPart): number {
+function partTokens(part: ContentPart): TokenEstimate {
   switch (part.type) {
     case 'text':
-      return estimateTextTokens(part.text)
+      return estimateText(part.text)
     case 'image':
-      return IMAGE_TOKENS
+      return { high: IMAGE_TOKENS, low: IMAGE_TOKENS_LOW }
     case 'tool_call':
-      return estimateTextTokens(part.name) + estimateTextTokens(part.arguments)
+      return add(estimateText(part.name), estimateText(part.arguments))
     case 'tool_result':
-      return typeof part.content === 'string' ? estimateTextTokens(part.content) : part.content.reduce((n, p) => n + partTokens(p), 0)
+      return typeof part.content === 'string' ? estimateText(part.content) : part.content.reduce((n, p) => add(n, partTokens(p)), ZERO)
   }
 }
 
 /** Estimated prompt tokens of a chat request: system, messages, tool definitions. */
-export function estimatePromptTokens(request: ChatRequest): number {
-  let tokens = 0
-  for (const text of request.system) tokens += estimateTextTokens(text) + MESSAGE_OVERHEAD_TOKENS
+export function estimatePrompt(request: ChatRequest): TokenEstimate {
+  let tokens = ZERO
+  const overhead = { high: MESSAGE_OVERHEAD_TOKENS, low: 0 }
+  for (const text of request.system) tokens = add(tokens, add(estimateText(text), overhead))
   for (const message of request.messages) {
-    tokens += MESSAGE_OVERHEAD_TOKENS
-    for (const part of message.content) tokens += partTokens(part)
+    tokens = add(tokens, overhead)
+    for (const part of message.content) tokens = add(tokens, partTokens(part))
   }
   for (const tool of request.tools ?? []) {
-    tokens += estimateTextTokens(tool.name) + estimateTextTokens(tool.description ?? '') + estimateTextTokens(JSON.stringify(tool.parameters))
+    tokens = add(tokens, estimateText(tool.name))
+    tokens = add(tokens, estimateText(tool.description ?? ''))
+    tokens = add(tokens, estimateText(JSON.stringify(tool.parameters)))
   }
   return tokens
 }
@@ -52,6 +47,22 @@ export function estimatePromptTokens(request: ChatRequest): number {
 /** Estimated tokens of embedding inputs (token arrays count exactly). */
 export function estimateEmbeddingTokens(input: string[] | number[][]): number {
   let tokens = 0
-  for (const item of input) tokens += typeof item === 'string' ? estimateTextTokens(item) : item.length
+  for (const item of input) tokens += typeof item === 'string' ? estimateText(item).high : item.length
   return tokens
+}
+
+/**
+ * How many answers the upstream generates: OpenAI's `n` (each one bills its own completion
+ * tokens). Only an OpenAI body carries it; other formats always ask for one.
+ */
+export function choicesOf(request: ChatRequest): number {
+  const n = request.source.format === 'openai' ? request.source.body.n : undefined
+  return typeof n === 'number' && Number.isInteger(n) && n > 1 ? n : 1
+}
+
+/** Output tokens counted from relayed text, when the upstream never reported usage. */
+export function relayedOutputTokens(relayed: string[]): number {
+  // Pieces are joined first: a stream splits words anywhere, and each piece rounded up alone would
+  // count a token per fragment.
+  return estimateText(relayed.join('')).high
 }

@@ -4,15 +4,15 @@ import { GatewayError } from '../errors'
 import { encodeOpenAIEmbeddings, parseOpenAIEmbedding } from '../formats/openai'
 import { SSE_HEADERS } from '../formats/sse'
 import type { ClientFormat } from '../formats/types'
-import type { ChatRequest, StreamFrame, Usage } from '../providers/types'
+import type { ChatRequest, ChatResponse, StreamFrame, Usage } from '../providers/types'
 import type { Hold } from '../store/holds'
 import { fallbackChain, resolveModel } from './access'
 import type { AuthenticatedKey } from './auth'
 import type { Billing } from './billing'
 import type { Catalog, CatalogModel } from './catalog'
-import { estimateEmbeddingTokens, estimatePromptTokens, estimateTextTokens } from './estimate'
+import { countedCharge, planChatHold, planEmbeddingHold, type ChatHoldPlan } from './hold-plan'
 import { formatUsdExact } from './money'
-import { costOf, maxCostOf } from './pricing'
+import { costOf } from './pricing'
 import type { RequestContext } from './request-context'
 import type { RequestLogWriter } from './request-log'
 import { relayStream, type StreamOutcome } from './stream-relay'
@@ -53,11 +53,13 @@ async function holdFor(deps: GatewayDeps, call: ModelCall, amountMicros: number)
   return outcome.hold
 }
 
-/** Usage to bill when the upstream reported none: the prompt estimate and the tokens relayed. */
-function countedUsage(promptTokens: number, relayed: string[]): Usage {
-  let outputTokens = 0
-  for (const piece of relayed) outputTokens += estimateTextTokens(piece)
-  return { inputTokens: promptTokens, outputTokens }
+/** Releases a hold on a failure path; a release that fails is left to the hold sweeper. */
+async function releaseAfter(deps: GatewayDeps, ctx: RequestContext, hold: Hold): Promise<void> {
+  try {
+    await deps.billing.release(hold)
+  } catch (error) {
+    console.error(`request ${ctx.requestId}: releasing hold ${hold.id} failed:`, (error as Error).message)
+  }
 }
 
 function recordUsage(ctx: RequestContext, usage: Usage, costMicros: number) {
@@ -65,6 +67,10 @@ function recordUsage(ctx: RequestContext, usage: Usage, costMicros: number) {
   ctx.completionTokens = usage.outputTokens
   ctx.costMicros = costMicros
 }
+
+/** Text and tool-call arguments of an answer, for counting when the upstream reported no usage. */
+const answerText = (response: ChatResponse) =>
+  response.content.flatMap((p) => (p.type === 'text' ? [p.text] : p.type === 'tool_call' ? [p.name, p.arguments] : []))
 
 /** `/v1/chat/completions` and `/v1/messages`: the same path, in the client's format. */
 export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelCall): Promise<GatewayAnswer> {
@@ -75,44 +81,34 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
   ctx.provider = model.provider.name
   ctx.stream = request.stream
 
-  const promptTokens = estimatePromptTokens(request)
-  const maxOutput = request.maxTokens ?? model.maxOutputTokens
-  if (promptTokens + maxOutput > model.contextWindow) {
-    throw new GatewayError(
-      'context_length_exceeded',
-      `This request needs about ${promptTokens} prompt tokens plus ${maxOutput} output tokens, above ${model.id}'s context window of ${model.contextWindow}. Shorten the prompt or lower max_tokens.`,
-      { param: 'messages' },
-    )
-  }
-  const hold = await holdFor(deps, call, maxCostOf(model, promptTokens, maxOutput))
-  // From here the hold must be resolved exactly once: settled on success, released on failure.
-  const effective: ChatRequest = request.maxTokens === null ? { ...request, maxTokens: model.maxOutputTokens } : request
-  const upstream = {
-    config: deps.config,
-    ctx,
-    chain: fallbackChain(deps.catalog, auth, model),
-    streaming: request.stream,
-    clientHeaders: call.clientHeaders,
-  }
-  if (request.stream) return streamChat(deps, format, call, { request: effective, model, hold, promptTokens, upstream })
-
-  let answer
+  const chain = fallbackChain(deps.catalog, auth, model)
+  const plan = planChatHold(request, chain)
+  const hold = await holdFor(deps, call, plan.holdMicros)
+  // From here the hold must be resolved exactly once: settled on success, released on any failure
+  // (a stream hands it to the relay, which settles it when the stream ends).
   try {
-    answer = await callWithFallbacks(upstream, (m, context) => m.provider.chat({ ...effective, model: m.id }, context))
+    const effective: ChatRequest = request.maxTokens === null ? { ...request, maxTokens: model.maxOutputTokens } : request
+    const upstream = { config: deps.config, ctx, chain, streaming: request.stream, clientHeaders: call.clientHeaders }
+    if (request.stream) return await streamChat(deps, format, call, { request: effective, model, hold, plan, upstream })
+
+    const { value: response, model: served } = await callWithFallbacks(upstream, (m, context) =>
+      m.provider.chat({ ...effective, model: m.id }, context),
+    )
+    const body = format.encodeChat(response, model.id)
+    const bill = response.usage
+      ? { usage: response.usage, costMicros: costOf(served, response.usage) }
+      : countedCharge(plan, served, answerText(response), hold.amountMicros)
+    const charged = await deps.billing.settle(hold, bill.costMicros)
+    recordUsage(ctx, bill.usage, charged)
+    ctx.model = served.id
+    return {
+      status: 200,
+      body,
+      headers: { ...JSON_HEADERS, 'x-token-hub-cost-usd': formatUsdExact(charged), 'server-timing': ctx.serverTiming() },
+    }
   } catch (error) {
-    await deps.billing.release(hold)
+    await releaseAfter(deps, ctx, hold)
     throw error
-  }
-  const { value: response, model: served } = answer
-  const usage = response.usage ?? countedUsage(promptTokens, response.content.flatMap((p) => (p.type === 'text' ? [p.text] : p.type === 'tool_call' ? [p.arguments] : [])))
-  const cost = response.usage ? costOf(served, usage) : Math.min(costOf(served, usage), hold.amountMicros)
-  const charged = await deps.billing.settle(hold, cost)
-  recordUsage(ctx, usage, charged)
-  ctx.model = served.id
-  return {
-    status: 200,
-    body: format.encodeChat(response, model.id),
-    headers: { ...JSON_HEADERS, 'x-token-hub-cost-usd': formatUsdExact(charged), 'server-timing': ctx.serverTiming() },
   }
 }
 
@@ -120,32 +116,28 @@ interface StreamPlan {
   request: ChatRequest
   model: CatalogModel
   hold: Hold
-  promptTokens: number
+  plan: ChatHoldPlan
   upstream: Parameters<typeof callWithFallbacks>[0]
 }
 
+/** Opens the upstream stream and hands the hold to the relay; throws (hold still open) if it fails. */
 async function streamChat(deps: GatewayDeps, format: ClientFormat, call: ModelCall, plan: StreamPlan): Promise<GatewayAnswer> {
   const { ctx } = call
-  let opened
-  try {
-    // The first frame is read before answering, so an upstream that fails at once can still
-    // fall back or become a plain error response.
-    opened = await callWithFallbacks(plan.upstream, async (m, context) => {
-      const frames = (await m.provider.chatStream({ ...plan.request, model: m.id }, context))[Symbol.asyncIterator]()
-      return { frames, first: await frames.next() }
-    })
-  } catch (error) {
-    await deps.billing.release(plan.hold)
-    throw error
-  }
+  // The first frame is read before answering, so an upstream that fails at once can still
+  // fall back or become a plain error response.
+  const opened = await callWithFallbacks(plan.upstream, async (m, context) => {
+    const frames = (await m.provider.chatStream({ ...plan.request, model: m.id }, context))[Symbol.asyncIterator]()
+    return { frames, first: await frames.next() }
+  })
   const served = opened.model
+  const encoder = format.streamEncoder({ clientModel: plan.model.id, request: plan.request, requestId: ctx.requestId })
   ctx.model = served.id
   ctx.deferred = true
-  const encoder = format.streamEncoder({ clientModel: plan.model.id, request: plan.request, requestId: ctx.requestId })
   const body = relayStream({
     frames: opened.value.frames as AsyncIterator<StreamFrame>,
     first: opened.value.first,
     encoder,
+    deadlineMs: deps.config.upstream.stream_timeout_s * 1000,
     onFirstByte: () => {
       ctx.ttfbMs = ctx.elapsedMs()
     },
@@ -159,14 +151,16 @@ async function streamChat(deps: GatewayDeps, format: ClientFormat, call: ModelCa
  * left), else the tokens relayed, never more than the hold. Then writes the log row.
  */
 async function settleStream(deps: GatewayDeps, ctx: RequestContext, plan: StreamPlan, served: CatalogModel, outcome: StreamOutcome) {
-  const usage = outcome.usage ?? countedUsage(plan.promptTokens, outcome.relayed)
-  const cost = outcome.usage ? costOf(served, usage) : Math.min(costOf(served, usage), plan.hold.amountMicros)
+  const bill = outcome.usage
+    ? { usage: outcome.usage, costMicros: costOf(served, outcome.usage) }
+    : countedCharge(plan.plan, served, outcome.relayed, plan.hold.amountMicros)
   try {
-    const charged = await deps.billing.settle(plan.hold, cost)
-    recordUsage(ctx, usage, charged)
+    const charged = await deps.billing.settle(plan.hold, bill.costMicros)
+    recordUsage(ctx, bill.usage, charged)
   } catch (error) {
     console.error(`request ${ctx.requestId}: settling the stream failed:`, (error as Error).message)
     ctx.errorCode = 'internal_error'
+    await releaseAfter(deps, ctx, plan.hold)
   }
   if (outcome.error) ctx.errorCode = outcome.error.code
   else if (outcome.clientGone) ctx.errorCode = 'client_disconnected'
@@ -181,24 +175,24 @@ export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<Ga
   const model = resolveModel(deps.catalog, auth, request.model, 'embedding')
   ctx.model = model.id
   ctx.provider = model.provider.name
-  const promptTokens = estimateEmbeddingTokens(request.input)
-  const hold = await holdFor(deps, call, maxCostOf(model, promptTokens, 0))
-  let answer
+  const chain = fallbackChain(deps.catalog, auth, model)
+  const hold = await holdFor(deps, call, planEmbeddingHold(request.input, chain))
   try {
-    answer = await callWithFallbacks(
-      { config: deps.config, ctx, chain: fallbackChain(deps.catalog, auth, model), streaming: false, clientHeaders: call.clientHeaders },
+    const answer = await callWithFallbacks(
+      { config: deps.config, ctx, chain, streaming: false, clientHeaders: call.clientHeaders },
       (m, context) => m.provider.embed({ ...request, model: m.id }, context),
     )
+    const body = encodeOpenAIEmbeddings(answer.value, model.id)
+    const usage: Usage = { inputTokens: answer.value.usage.inputTokens, outputTokens: 0 }
+    const charged = await deps.billing.settle(hold, costOf(answer.model, usage))
+    recordUsage(ctx, usage, charged)
+    return {
+      status: 200,
+      body,
+      headers: { ...JSON_HEADERS, 'x-token-hub-cost-usd': formatUsdExact(charged), 'server-timing': ctx.serverTiming() },
+    }
   } catch (error) {
-    await deps.billing.release(hold)
+    await releaseAfter(deps, ctx, hold)
     throw error
-  }
-  const usage: Usage = { inputTokens: answer.value.usage.inputTokens, outputTokens: 0 }
-  const charged = await deps.billing.settle(hold, costOf(answer.model, usage))
-  recordUsage(ctx, usage, charged)
-  return {
-    status: 200,
-    body: encodeOpenAIEmbeddings(answer.value, model.id),
-    headers: { ...JSON_HEADERS, 'x-token-hub-cost-usd': formatUsdExact(charged), 'server-timing': ctx.serverTiming() },
   }
 }

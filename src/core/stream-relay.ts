@@ -1,5 +1,5 @@
 // Relays an upstream stream to the client frame by frame, and keeps reading after the client leaves.
-import { toGatewayError, type GatewayError } from '../errors'
+import { GatewayError, toGatewayError } from '../errors'
 import type { StreamEncoder } from '../formats/types'
 import type { StreamFrame, Usage } from '../providers/types'
 
@@ -23,6 +23,12 @@ export interface RelayOptions {
   onFirstByte(): void
   /** Called exactly once, when the stream is over for good (billing and the log row). */
   onEnd(outcome: StreamOutcome): Promise<void>
+  /**
+   * The stream ends by this many ms from now whatever the client does: a client that stops
+   * reading without disconnecting would otherwise keep the request (and its hold) open forever,
+   * since nothing pulls the upstream any more.
+   */
+  deadlineMs?: number
 }
 
 const utf8 = new TextEncoder()
@@ -64,10 +70,22 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     return inflight
   }
 
+  let deadline: ReturnType<typeof setTimeout> | undefined
   const end = async () => {
     if (ended) return
     ended = true
+    clearTimeout(deadline)
     await options.onEnd(outcome)
+  }
+  if (options.deadlineMs !== undefined) {
+    deadline = setTimeout(() => {
+      if (ended) return
+      outcome.error = new GatewayError('upstream_timeout', `The stream did not finish within ${Math.round(options.deadlineMs! / 1000)} s.`)
+      // Stops the upstream read if the generator is idle; a read in flight ends with its own timeout.
+      frames.return?.(undefined)?.catch(() => {})
+      void end()
+    }, options.deadlineMs)
+    deadline.unref?.()
   }
 
   return new ReadableStream<Uint8Array>({
@@ -76,8 +94,15 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
         // Loop until something is sent: a frame this client should not see (e.g. a usage chunk
         // it did not ask for) must not end the pull without an enqueue, or the stream stalls.
         while (true) {
+          if (ended && !outcome.clientGone) {
+            // Ended by the deadline: the outcome is billed; tell the client and close.
+            controller.enqueue(utf8.encode(encoder.error(outcome.error ?? new GatewayError('upstream_timeout', 'The stream timed out.'))))
+            controller.close()
+            return
+          }
           const next = await read()
           if (outcome.clientGone) return
+          if (ended) continue
           if (next.done) {
             outcome.completed = true
             controller.enqueue(utf8.encode(encoder.end()))
@@ -96,9 +121,9 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
         }
       } catch (thrown) {
         if (outcome.clientGone) return
-        outcome.error = toGatewayError(thrown)
+        if (!ended) outcome.error = toGatewayError(thrown)
         try {
-          controller.enqueue(utf8.encode(encoder.error(outcome.error)))
+          controller.enqueue(utf8.encode(encoder.error(outcome.error ?? toGatewayError(thrown))))
           controller.close()
         } catch {
           // the client went away at the same moment: nothing to tell it

@@ -24,7 +24,7 @@ const FACTORIES: Partial<Record<ProviderType, ProviderFactory>> = {
   // The in-process mock is served through the real adapter of the wire format it speaks, so the
   // embedded default exercises the same adapter code as a real vendor, without a socket.
   mock: ({ name, config, mock }) => {
-    const fetch = (input: string, init: RequestInit) => mock.fetch(new Request(input, init))
+    const fetch = (input: string, init: RequestInit) => abortable(mock.fetch(new Request(input, init)), init.signal)
     switch (config.wire ?? 'openai') {
       case 'anthropic':
         return { ...createAnthropicProvider({ name, baseUrl: 'http://mock.invalid', apiKey: 'mock-upstream-key', fetch }), type: 'mock' }
@@ -34,6 +34,17 @@ const FACTORIES: Partial<Record<ProviderType, ProviderFactory>> = {
         return createOpenAICompatibleProvider({ name, type: 'mock', baseUrl: 'http://mock.invalid/v1', apiKey: 'mock-upstream-key', fetch })
     }
   },
+}
+
+/** Like a network fetch, the in-process one rejects when its signal aborts (timeouts become 504). */
+function abortable(response: Promise<Response>, signal: AbortSignal | null | undefined): Promise<Response> {
+  if (!signal) return response
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    response.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
 }
 
 export interface ProviderRegistry {

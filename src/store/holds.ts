@@ -1,5 +1,6 @@
 // Holds: money reserved for requests in flight, placed, settled and released in single transactions.
 import type { Database } from 'bun:sqlite'
+import { keySpendOps, type KeySpend } from './key-spend'
 import { ledgerAppender, type LedgerEntry } from './ledger'
 
 export interface Hold {
@@ -11,26 +12,46 @@ export interface Hold {
   createdAt: number
 }
 
-export type PlaceHoldResult = { ok: true; hold: Hold } | { ok: false; reason: 'insufficient_balance' | 'account_not_found' }
+export type PlaceHoldResult =
+  | { ok: true; hold: Hold }
+  | { ok: false; reason: 'insufficient_balance' | 'account_not_found' }
+  | { ok: false; reason: 'key_budget_exceeded'; spend: KeySpend }
+
+export interface SettleResult {
+  /** The charge entry; null when the cost was zero (nothing changed, so nothing is recorded). */
+  entry: LedgerEntry | null
+  /** What the hold had reserved. */
+  heldMicros: number
+}
 
 export interface HoldStore {
   /**
-   * Reserves `amountMicros` if balance − open holds covers it; check and reserve are one
-   * conditional UPDATE, so concurrent requests can never both pass on the same money.
+   * Reserves `amountMicros` against the account's available balance (balance − open holds) and
+   * the key's window budget (spent + open holds ≤ budget), or neither. Each check and its
+   * reservation are one conditional UPDATE inside one IMMEDIATE transaction, so concurrent
+   * requests can never both pass on the same money.
    */
   place(hold: Hold): Promise<PlaceHoldResult>
   /**
-   * Resolves the hold by charging `costMicros` (which may exceed the hold: the overrun is
-   * charged in full). Returns null if the hold was already resolved: a hold settles once.
+   * Resolves the hold by charging `costMicros`; a cost above the hold is charged in full (the
+   * overrun is noted on the entry). Returns null if the hold was already resolved: a hold
+   * resolves once.
    */
-  settle(holdId: string, costMicros: number, at: number, note?: string): Promise<{ entry: LedgerEntry | null } | null>
+  settle(holdId: string, costMicros: number, at: number): Promise<SettleResult | null>
   /** Resolves the hold without charge. False if it was already resolved. */
   release(holdId: string): Promise<boolean>
   /** Releases every open hold (at start: nothing is in flight yet). Returns how many. */
   releaseAll(): Promise<number>
-  /** Releases holds older than `before` (a request cannot outlive its timeouts). */
+  /** Releases holds placed before `before` (a request cannot outlive its timeouts). */
   releaseOlderThan(before: number): Promise<number>
   countOpen(): Promise<number>
+}
+
+/** Thrown inside a transaction to roll it back with a reason. */
+class Refused extends Error {
+  constructor(readonly result: PlaceHoldResult) {
+    super('refused')
+  }
 }
 
 export function sqliteHoldStore(db: Database): HoldStore {
@@ -46,62 +67,88 @@ export function sqliteHoldStore(db: Database): HoldStore {
   )
   const unreserve = db.query('UPDATE accounts SET held_micros = held_micros - $amount WHERE id = $accountId')
   const appendEntry = ledgerAppender(db)
-  const open = db.query<{ id: string }, [number]>('SELECT id FROM holds WHERE created_at < ?')
+  const keys = keySpendOps(db)
+  const olderThan = db.query<{ id: string }, [number]>('SELECT id FROM holds WHERE created_at < ?')
   const count = db.query<{ n: number }, []>('SELECT COUNT(*) AS n FROM holds')
+  const deleteAll = db.query('DELETE FROM holds')
+  const clearAccounts = db.query('UPDATE accounts SET held_micros = 0 WHERE held_micros <> 0')
+  const clearKeys = db.query('UPDATE key_spend SET held_micros = 0 WHERE held_micros <> 0')
 
   const place = db.transaction((hold: Hold): PlaceHoldResult => {
     if (reserve.run({ accountId: hold.accountId, amount: hold.amountMicros }).changes === 0) {
       return { ok: false, reason: accountExists.get(hold.accountId) ? 'insufficient_balance' : 'account_not_found' }
     }
+    if (hold.keyId !== null) {
+      const budget = keys.reserve(hold.keyId, hold.amountMicros, hold.createdAt)
+      // Undo the account's reservation with the rest of the transaction.
+      if (!budget.ok) throw new Refused({ ok: false, reason: 'key_budget_exceeded', spend: budget.spend })
+    }
     insert.run({ ...hold })
     return { ok: true, hold }
   })
 
-  const settle = db.transaction((holdId: string, costMicros: number, at: number, note?: string) => {
+  const settle = db.transaction((holdId: string, costMicros: number, at: number): SettleResult | null => {
     const taken = take.get(holdId)
     if (!taken) return null
     unreserve.run({ accountId: taken.account_id, amount: taken.amount_micros })
-    if (costMicros === 0) return { entry: null }
+    if (taken.key_id !== null) keys.charge(taken.key_id, taken.amount_micros, costMicros, at)
+    if (costMicros === 0) return { entry: null, heldMicros: taken.amount_micros }
+    const overrun = costMicros - taken.amount_micros
     const entry = appendEntry({
       accountId: taken.account_id,
       type: 'charge',
       amountMicros: -costMicros,
       requestId: taken.request_id,
       keyId: taken.key_id,
-      note: note ?? null,
+      note: overrun > 0 ? `overrun: cost ${costMicros} µUSD exceeded the ${taken.amount_micros} µUSD hold by ${overrun}` : null,
       createdAt: at,
     })
-    return { entry }
+    return { entry, heldMicros: taken.amount_micros }
   })
 
   const release = db.transaction((holdId: string) => {
     const taken = take.get(holdId)
     if (!taken) return false
     unreserve.run({ accountId: taken.account_id, amount: taken.amount_micros })
+    if (taken.key_id !== null) keys.release(taken.key_id, taken.amount_micros)
     return true
   })
 
   const releaseOlderThan = db.transaction((before: number) => {
     let released = 0
-    for (const { id } of open.all(before)) if (release(id)) released++
+    for (const { id } of olderThan.all(before)) if (release(id)) released++
+    return released
+  })
+
+  // Nothing is in flight: every reservation goes, and the held columns are reset outright, which
+  // also repairs any drift between them and the holds table.
+  const releaseAll = db.transaction(() => {
+    const released = deleteAll.run().changes
+    clearAccounts.run()
+    clearKeys.run()
     return released
   })
 
   return {
     async place(hold) {
-      return place(hold)
+      try {
+        return place.immediate(hold)
+      } catch (error) {
+        if (error instanceof Refused) return error.result
+        throw error
+      }
     },
-    async settle(holdId, costMicros, at, note) {
-      return settle(holdId, costMicros, at, note)
+    async settle(holdId, costMicros, at) {
+      return settle.immediate(holdId, costMicros, at)
     },
     async release(holdId) {
-      return release(holdId)
+      return release.immediate(holdId)
     },
     async releaseAll() {
-      return releaseOlderThan(Number.MAX_SAFE_INTEGER)
+      return releaseAll.immediate()
     },
     async releaseOlderThan(before) {
-      return releaseOlderThan(before)
+      return releaseOlderThan.immediate(before)
     },
     async countOpen() {
       return count.get()!.n

@@ -5,6 +5,7 @@ import { sqliteAccountStore, type AccountStore } from './accounts'
 import { sqliteKeyStore, type KeyStore } from './keys'
 import { sqliteLedgerStore, type LedgerStore } from './ledger'
 import { sqliteHoldStore, type HoldStore } from './holds'
+import { sqliteKeySpendStore, type KeySpendStore } from './key-spend'
 import { sqliteRequestLogStore, type RequestLogStore } from './request-log'
 import { sqliteSettingsStore, type SettingsStore } from './settings'
 
@@ -17,6 +18,7 @@ export interface Store {
   keys: KeyStore
   ledger: LedgerStore
   holds: HoldStore
+  keySpend: KeySpendStore
   requestLog: RequestLogStore
   settings: SettingsStore
   /** True while the database answers. */
@@ -38,6 +40,7 @@ export function openStore(path: string): Store {
     keys: sqliteKeyStore(db),
     ledger: sqliteLedgerStore(db),
     holds: sqliteHoldStore(db),
+    keySpend: sqliteKeySpendStore(db),
     requestLog: sqliteRequestLogStore(db),
     settings: sqliteSettingsStore(db),
     ping() {

@@ -91,4 +91,16 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX request_log_ts ON request_log(ts);
   CREATE INDEX request_log_account_ts ON request_log(account_id, ts);
   `,
+  // 2: per-key spend in the current budget window, kept in step with holds and charges so the
+  // budget check is one conditional UPDATE (no SUM over the ledger on the hot path)
+  `
+  CREATE TABLE key_spend (
+    key_id TEXT PRIMARY KEY REFERENCES api_keys(id),
+    -- start (ms) of the window spent_micros belongs to; windows are anchored at the key's creation
+    window_start INTEGER NOT NULL,
+    spent_micros INTEGER NOT NULL DEFAULT 0,
+    -- Σ amount of the key's open holds, whatever window they were placed in
+    held_micros INTEGER NOT NULL DEFAULT 0
+  );
+  `,
 ]

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
-import { post, startHub, type TestHub } from '../helpers'
+import { logRow as logRowOf, post, startHub, type TestHub } from '../helpers'
 import { mockHubConfig, serveMock, type HttpMock } from '../support/mock-http'
 
 let upstream: HttpMock
@@ -29,9 +29,7 @@ afterAll(async () => {
 })
 
 async function logRow(requestId: string) {
-  await Bun.sleep(30)
-  await hub.hub.log.flush()
-  return (await (await hub.admin('GET', `/admin/requests/${requestId}`)).json()) as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any -- admin JSON
+  return (await logRowOf(hub, requestId)) as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any -- admin JSON
 }
 
 async function charges(requestId: string) {

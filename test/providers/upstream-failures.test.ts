@@ -1,6 +1,6 @@
 // Every mock failure mode, for each provider type and both client formats, produces its contract row (§5).
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { post, startHub, type TestHub } from '../helpers'
+import { logRow, post, startHub, type TestHub } from '../helpers'
 import { mockHubConfig, PROVIDER_TYPES, serveMock, type HttpMock, type ProviderKind } from '../support/mock-http'
 
 const FAULTS = ['500', '503', '429', '400', '401', 'malformed', 'error200', 'cut', 'reset', 'timeout', 'nousage', 'slow-300', 'drip-1500']
@@ -197,10 +197,8 @@ describe('upstream failures → contract rows', () => {
       ),
     )
     const done = await Promise.all(cases)
-    await Bun.sleep(30)
-    await hub.hub.log.flush()
     for (const { requestId } of done) {
-      const row = await (await hub.admin('GET', `/admin/requests/${requestId}`)).json()
+      const row = await logRow(hub, requestId)
       expect(row.status).toBe(200)
       expect(row.cost_micros).toBeGreaterThan(0)
       expect(row.completion_tokens).toBeGreaterThan(0)
@@ -211,9 +209,7 @@ describe('upstream failures → contract rows', () => {
     const response = await call('anthropic', 'gemini-fault-cut', true)
     const requestId = response.headers.get('x-request-id')!
     await response.text()
-    await Bun.sleep(30)
-    await hub.hub.log.flush()
-    const row = await (await hub.admin('GET', `/admin/requests/${requestId}`)).json()
+    const row = await logRow(hub, requestId)
     expect(row).toMatchObject({ status: 200, stream: true, error_code: 'upstream_error', provider: 'gemini' })
   })
 })

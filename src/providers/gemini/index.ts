@@ -1,5 +1,5 @@
 // The Gemini provider: generateContent, streamGenerateContent (SSE) and embeddings, natively.
-import { estimateTextTokens } from '../../core/estimate'
+import { estimateText } from '../../core/estimate'
 import { postJson, readJson, type FetchLike } from '../http'
 import { readSse } from '../sse-reader'
 import type { Provider } from '../types'
@@ -58,7 +58,7 @@ export function createGeminiProvider(options: GeminiOptions): Provider {
       const vectors = fromGeminiEmbeddings(name, answer)
       const reported = (answer as { usageMetadata?: { promptTokenCount?: number } }).usageMetadata?.promptTokenCount
       // Gemini's embedding answers may not count tokens; the estimate (an upper bound) bills them then.
-      const inputTokens = reported ?? texts.reduce((n, text) => n + estimateTextTokens(text), 0)
+      const inputTokens = reported ?? texts.reduce((n, text) => n + estimateText(text).high, 0)
       return {
         vectors: request.encodingFormat === 'base64' ? vectors.map(toBase64) : vectors,
         usage: { inputTokens },

@@ -6,12 +6,16 @@ import type { OpenAIContentPart, OpenAIMessage } from './wire'
 
 /**
  * The body sent upstream. A request that arrived in OpenAI format is forwarded as it came (every
- * field the client set reaches the upstream), with the upstream's model id and, for streams,
- * `stream_options.include_usage` forced on so the stream can be billed.
+ * field the client set reaches the upstream), with the upstream's model id, the output ceiling the
+ * gateway held money for, and, for streams, `stream_options.include_usage` forced on so the
+ * stream can be billed.
  */
 export function toOpenAIChatBody(request: ChatRequest, upstreamModel: string): Record<string, unknown> {
   const body: Record<string, unknown> =
     request.source.format === 'openai' ? { ...request.source.body, model: upstreamModel } : translate(request, upstreamModel)
+  // The gateway holds money for at most `maxTokens` of output (the model's max_output_tokens when
+  // the client set none): the upstream must be told, or it may write more than was held.
+  if (request.maxTokens !== null && body.max_tokens == null && body.max_completion_tokens == null) body.max_tokens = request.maxTokens
   if (request.stream) {
     const options = (request.source.format === 'openai' ? request.source.body.stream_options : undefined) as object | undefined
     body.stream_options = { ...options, include_usage: true }

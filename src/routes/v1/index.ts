@@ -109,6 +109,7 @@ export function v1Routes(deps: V1Deps) {
     .get('/v1/key', async ({ request }) => {
       const { ctx, auth } = await keyed(request)
       const key = auth.key
+      const spend = await deps.gateway.billing.keySpend(key.id)
       return json(
         {
           id: key.id,
@@ -118,6 +119,14 @@ export function v1Routes(deps: V1Deps) {
           rpm: key.rpm ?? deps.config.limits.key_rpm,
           budget_usd: key.budgetMicros === null ? null : formatUsd(key.budgetMicros),
           budget_window_days: key.budgetWindowDays,
+          // Spend in the current window (anchored at the key's creation); holds of requests in
+          // flight count against the budget until they settle.
+          spend_usd: formatUsd(spend?.spentMicros ?? 0),
+          held_usd: formatUsd(spend?.heldMicros ?? 0),
+          budget_remaining_usd:
+            spend?.budgetMicros == null ? null : formatUsd(Math.max(0, spend.budgetMicros - spend.spentMicros - spend.heldMicros)),
+          window_started_at: spend ? new Date(spend.windowStart).toISOString() : null,
+          window_resets_at: spend ? new Date(spend.windowEnd).toISOString() : null,
           created_at: new Date(key.createdAt).toISOString(),
           expires_at: key.expiresAt === null ? null : new Date(key.expiresAt).toISOString(),
         },

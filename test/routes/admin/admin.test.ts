@@ -1,6 +1,6 @@
 // The admin API: token check, accounts, credits, keys (minted once, revoked at once), ledger, log rows.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { chatBody, post, startHub, type TestHub } from '../../helpers'
+import { chatBody, logRow, post, startHub, type TestHub } from '../../helpers'
 
 let hub: TestHub
 
@@ -94,7 +94,7 @@ describe('admin API', () => {
     const { key, keyId } = await hub.account()
     expect((await post(hub, '/v1/chat/completions', key, chatBody())).status).toBe(200)
     expect((await hub.admin('DELETE', `/admin/keys/${keyId}`)).status).toBe(200)
-    for (const headers of [{ authorization: `Bearer ${key}` }, { 'x-api-key': key }]) {
+    for (const headers of [{ authorization: `Bearer ${key}` }, { 'x-api-key': key }] as Record<string, string>[]) {
       const response = await fetch(`${hub.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
@@ -109,8 +109,7 @@ describe('admin API', () => {
     const { key, accountId, keyId } = await hub.account()
     const response = await post(hub, '/v1/chat/completions', key, chatBody('log me'))
     const id = response.headers.get('x-request-id')!
-    await hub.hub.log.flush()
-    const row = (await (await hub.admin('GET', `/admin/requests/${id}`)).json()) as Record<string, unknown>
+    const row = await logRow(hub, id)
     expect(row).toMatchObject({ request_id: id, account_id: accountId, key_id: keyId, route: '/v1/chat/completions', status: 200 })
     expect(Object.keys(row)).toEqual(expect.arrayContaining(['time', 'prompt_tokens', 'completion_tokens', 'cost_usd', 'latency_ms', 'ttfb_ms', 'stream', 'client_ip', 'error_code', 'provider']))
     expect(row.client_ip).toBe('127.0.0.1')

@@ -1,7 +1,7 @@
 // /v1/chat/completions through the official OpenAI SDK: plain, streamed, usage, billing, log row.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import OpenAI from 'openai'
-import { chatBody, post, startHub, type TestHub } from '../../helpers'
+import { chatBody, logRow, post, startHub, type TestHub } from '../../helpers'
 
 let hub: TestHub
 let key: string
@@ -84,8 +84,7 @@ describe('chat completions via the openai SDK', () => {
     const after = await (await hub.admin('GET', `/admin/accounts/${accountId}`)).json()
     expect(Math.abs(Number(before.balance_usd) - Number(after.balance_usd) - cost)).toBeLessThanOrEqual(0.0001)
 
-    await hub.hub.log.flush()
-    const row = await (await hub.admin('GET', `/admin/requests/${requestId}`)).json()
+    const row = await logRow(hub, requestId)
     expect(row).toMatchObject({ request_id: requestId, account_id: accountId, model: 'gpt-4o-mini', provider: 'mock', status: 200, stream: false })
     expect(row.cost_micros).toBe(Math.round(cost * 1e6))
     expect(row.prompt_tokens).toBeGreaterThan(0)
@@ -95,9 +94,7 @@ describe('chat completions via the openai SDK', () => {
     const response = await post(hub, '/v1/chat/completions', key, chatBody('stream bill', { stream: true }))
     const requestId = response.headers.get('x-request-id')!
     await response.text()
-    await Bun.sleep(20)
-    await hub.hub.log.flush()
-    const row = await (await hub.admin('GET', `/admin/requests/${requestId}`)).json()
+    const row = await logRow(hub, requestId)
     expect(row).toMatchObject({ status: 200, stream: true, model: 'gpt-4o-mini' })
     expect(row.cost_micros).toBeGreaterThan(0)
     expect(row.ttfb_ms).toBeGreaterThan(0)

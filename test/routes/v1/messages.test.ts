@@ -1,10 +1,10 @@
 // POST /v1/messages through the official @anthropic-ai/sdk, to openai, anthropic and gemini upstreams over HTTP.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import Anthropic from '@anthropic-ai/sdk'
-import { estimatePromptTokens } from '../../../src/core/estimate'
+import { estimatePrompt } from '../../../src/core/estimate'
 import { parseAnthropicMessages } from '../../../src/formats/anthropic/request'
 import { MOCK_THOUGHT_SIGNATURE } from '../../../src/mock-upstream/gemini'
-import { post, startHub, type TestHub } from '../../helpers'
+import { logRow, post, startHub, type TestHub } from '../../helpers'
 import { mockHubConfig, PROVIDER_TYPES, serveMock, UPSTREAM_KEYS, type HttpMock } from '../../support/mock-http'
 
 let upstream: HttpMock
@@ -171,7 +171,7 @@ describe('/v1/messages via @anthropic-ai/sdk', () => {
     const params = { model: 'anthropic-chat', system: 'Be terse.', messages: [{ role: 'user' as const, content: 'How many tokens is this?' }], tools: [TOOL] }
     const calls = upstream.mock.stats.calls
     const counted = await client.messages.countTokens(params)
-    expect(counted.input_tokens).toBe(estimatePromptTokens(parseAnthropicMessages(params)))
+    expect(counted.input_tokens).toBe(estimatePrompt(parseAnthropicMessages(params)).high)
     expect(counted.input_tokens).toBeGreaterThan(10)
     expect(upstream.mock.stats.calls).toBe(calls)
 
@@ -215,9 +215,7 @@ describe('/v1/messages via @anthropic-ai/sdk', () => {
     const requestId = response.headers.get('x-request-id')!
     const text = await response.text()
     const delta = JSON.parse(/event: message_delta\ndata: (.+)/.exec(text)![1]!) as { usage: { input_tokens: number; output_tokens: number } }
-    await Bun.sleep(20)
-    await hub.hub.log.flush()
-    const row = await (await hub.admin('GET', `/admin/requests/${requestId}`)).json()
+    const row = await logRow(hub, requestId)
     expect(row).toMatchObject({ status: 200, stream: true, model: 'gemini-chat', provider: 'gemini', account_id: accountId })
     expect(row.prompt_tokens).toBe(delta.usage.input_tokens)
     expect(row.completion_tokens).toBe(delta.usage.output_tokens)

@@ -1,0 +1,62 @@
+// The relay's deadline: a client that stops reading without leaving cannot keep a stream (and its hold) open.
+import { expect, test } from 'bun:test'
+import { relayStream, type StreamOutcome } from '../../src/core/stream-relay'
+import { openAIStreamEncoder } from '../../src/formats/openai/stream'
+import { parseOpenAIChat } from '../../src/formats/openai/request'
+import type { StreamFrame } from '../../src/providers/types'
+
+const encoder = openAIStreamEncoder({
+  clientModel: 'm',
+  request: parseOpenAIChat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }),
+  requestId: 'req_test',
+})
+
+/** An upstream that sends one text frame, then another every `everyMs` forever. */
+async function* slowUpstream(everyMs: number): AsyncGenerator<StreamFrame> {
+  for (let i = 0; ; i++) {
+    yield { chunks: [{ type: 'text', text: `word${i} ` }] }
+    await Bun.sleep(everyMs)
+  }
+}
+
+test('a stalled client: the deadline ends the stream once and bills what was relayed', async () => {
+  const frames = slowUpstream(5)
+  const ended: StreamOutcome[] = []
+  const body = relayStream({
+    frames,
+    first: await frames.next(),
+    encoder,
+    deadlineMs: 100,
+    onFirstByte: () => {},
+    onEnd: async (outcome) => {
+      ended.push(outcome)
+    },
+  })
+  const reader = body.getReader()
+  await reader.read() // one frame, then the client stops reading (but stays connected)
+  await Bun.sleep(250)
+  expect(ended).toHaveLength(1)
+  expect(ended[0]!.error?.code).toBe('upstream_timeout')
+  expect(ended[0]!.usage).toBeNull()
+  expect(ended[0]!.relayed.length).toBeGreaterThanOrEqual(1)
+  // The client, reading again, is told and the body closes.
+  let rest = ''
+  for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value)
+  expect(rest).toContain('upstream_timeout')
+  expect(ended).toHaveLength(1)
+})
+
+test('a stream that finishes before the deadline ends normally, once', async () => {
+  async function* short(): AsyncGenerator<StreamFrame> {
+    yield { chunks: [{ type: 'text', text: 'a' }] }
+    yield { chunks: [{ type: 'usage', usage: { inputTokens: 3, outputTokens: 1 } }] }
+  }
+  const frames = short()
+  const ended: StreamOutcome[] = []
+  const body = relayStream({ frames, first: await frames.next(), encoder, deadlineMs: 50, onFirstByte: () => {}, onEnd: async (o) => void ended.push(o) })
+  const text = await new Response(body).text()
+  await Bun.sleep(80)
+  expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true)
+  expect(ended).toHaveLength(1)
+  expect(ended[0]).toMatchObject({ completed: true, error: null, usage: { inputTokens: 3, outputTokens: 1 } })
+})
