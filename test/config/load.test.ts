@@ -34,8 +34,11 @@ describe('config', () => {
   test('the embedded default routes every catalog model to the mock and seeds a demo', () => {
     const result = validateConfig(embeddedDefaultConfig())
     if (!result.ok) throw new Error(result.problems.join('\n'))
-    expect(Object.values(result.config.providers).map((p) => p.type)).toEqual(['mock'])
-    expect(result.config.models.every((m) => m.provider === 'mock')).toBe(true)
+    expect(new Set(Object.values(result.config.providers).map((p) => p.type))).toEqual(new Set(['mock']))
+    const providerOf = (id: string) => result.config.models.find((m) => m.id === id)!.provider
+    expect(result.config.providers[providerOf('claude-3-5-haiku')]!.wire).toBe('anthropic')
+    expect(result.config.providers[providerOf('gemini-2.0-flash')]!.wire).toBe('gemini')
+    expect(result.config.providers[providerOf('gpt-4o-mini')]!.wire).toBe('openai')
     expect(result.config.models.length).toBeGreaterThanOrEqual(11)
     expect(result.config.demo.seed).toBe(true)
   })
