@@ -18,4 +18,6 @@ export interface LimitSubject {
  */
 export interface Limiter {
   check(subject: LimitSubject): LimitDecision
+  /** The state `check` would report, without taking a slot (routes that call no model). */
+  peek(subject: LimitSubject): RateLimitState
 }
