@@ -10,13 +10,18 @@ import { systemClock, type Clock } from './core/clock'
 import type { GatewayDeps } from './core/gateway'
 import { holdTtlMs, startHoldSweeper } from './core/hold-sweeper'
 import { newRequestId } from './core/ids'
+import { CidrList, clientAddress } from './core/ip'
 import type { Limiter } from './core/limiter'
+import { createLogRetention, type LogRetention } from './core/log-retention'
+import { createMetrics, type Metrics } from './core/metrics'
 import { RequestContext } from './core/request-context'
 import { createRequestLogWriter, type RequestLogWriter } from './core/request-log'
+import { SlidingWindowLimiter } from './core/sliding-window-limiter'
 import { errorResponse, GatewayError, toGatewayError, type ErrorFormat } from './errors'
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry'
 import { adminRoutes } from './routes/admin'
 import { json } from './routes/http'
+import { metricsRoutes } from './routes/metrics'
 import { v1Routes } from './routes/v1'
 import type { Store } from './store'
 
@@ -27,6 +32,7 @@ export interface AppDeps {
   env?: Record<string, string | undefined>
   /** Defaults to the providers the config names. */
   registry?: ProviderRegistry
+  /** Defaults to the in-process sliding-window limiter; null turns limits off. */
   limiter?: Limiter | null
 }
 
@@ -42,6 +48,9 @@ export interface App {
   billing: Billing
   log: RequestLogWriter
   auth: KeyAuthenticator
+  limiter: Limiter | null
+  metrics: Metrics
+  retention: LogRetention
   /** Flushes the log; the caller closes the store. */
   close(): Promise<void>
 }
@@ -61,6 +70,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const billing = createBilling(store, clock)
   const log = createRequestLogWriter(store.requestLog, { intervalMs: config.logs.flush_interval_ms })
   const gateway: GatewayDeps = { config, catalog, billing, log }
+  const limiter = deps.limiter === undefined ? new SlidingWindowLimiter(clock) : deps.limiter
+  const metrics = createMetrics()
+  const trustedProxies = CidrList.parse(config.server.trusted_proxies)
+  const retention = createLogRetention({ store: store.requestLog, clock, retentionDays: config.logs.retention_days })
+  retention.start()
 
   // Nothing is in flight before the server starts: holds left by a crash are released now.
   const released = await store.holds.releaseAll()
@@ -73,6 +87,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     let ctx = contexts.get(request)
     if (!ctx) {
       ctx = new RequestContext(newRequestId(), new URL(request.url).pathname, clock.now())
+      ctx.onFinish = (row, finished) => metrics.observeRequest(row, finished.upstreamSeconds())
       contexts.set(request, ctx)
     }
     return ctx
@@ -82,7 +97,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     .onRequest(({ request, set, server }) => {
       const ctx = contextOf(request)
       ctx.format = formatOf(ctx.route)
-      ctx.clientIp = server?.requestIP(request)?.address ?? null
+      const peer = server?.requestIP(request)?.address ?? null
+      ctx.clientIp = trustedProxies.ranges.length === 0 ? peer : clientAddress(peer, request.headers.get('x-forwarded-for'), trustedProxies)
       // A new id for every request: an incoming X-Request-Id is not trusted.
       set.headers['x-request-id'] = ctx.requestId
     })
@@ -109,8 +125,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
     .get('/healthz', () =>
       store.ping() ? json({ status: 'ok' }) : json({ status: 'unavailable', reason: 'database unreachable' }, 503),
     )
-    .use(v1Routes({ config, auth, limiter: deps.limiter ?? null, gateway, catalog, store, contextOf }))
+    .use(v1Routes({ config, auth, limiter, onLimited: (code) => metrics.limiterRejected(code), gateway, catalog, store, contextOf }))
     .use(adminRoutes({ admin, adminToken, maxBodyBytes: config.server.max_body_bytes }))
+    .use(
+      metricsRoutes({
+        metrics,
+        adminToken,
+        isPublic: config.server.metrics_public,
+        gauges: {
+          openHolds: () => store.holds.countOpen(),
+          limiterWindows: () => (limiter instanceof SlidingWindowLimiter ? limiter.size() : 0),
+          logRowsPending: () => log.pending(),
+        },
+      }),
+    )
 
   return {
     app: app as unknown as Elysia,
@@ -123,9 +151,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     billing,
     log,
     auth,
-    close: () => {
+    limiter,
+    metrics,
+    retention,
+    close: async () => {
       sweeper.stop()
-      return log.close()
+      await retention.stop()
+      await log.close()
     },
   }
 }

@@ -32,3 +32,25 @@ export const MintKeyBody = Type.Object(
   { additionalProperties: false },
 )
 export type MintKeyBody = Static<typeof MintKeyBody>
+
+export const PatchAccountBody = Type.Object(
+  {
+    // Exact catalog ids; the whole list is replaced ([] enables every model again).
+    disabled_models: Type.Array(Type.String({ minLength: 1 }), { maxItems: 1000 }),
+  },
+  { additionalProperties: false },
+)
+export type PatchAccountBody = Static<typeof PatchAccountBody>
+
+/** `GET /admin/requests` query parameters, as strings (the CLI passes the same). */
+export interface RequestListQuery {
+  account?: string
+  key?: string
+  /** `429`, or a class such as `4xx`. */
+  status?: string
+  /** ISO 8601 time or epoch milliseconds. */
+  since?: string
+  until?: string
+  limit?: string
+  cursor?: string
+}

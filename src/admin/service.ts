@@ -8,7 +8,9 @@ import { parseUsd } from '../core/money'
 import { GatewayError } from '../errors'
 import type { Store } from '../store'
 import type { ApiKey } from '../store/keys'
-import type { CreateAccountBody, CreditsBody, MintKeyBody } from './model'
+import { CidrList } from '../core/ip'
+import type { CreateAccountBody, CreditsBody, MintKeyBody, PatchAccountBody, RequestListQuery } from './model'
+import { encodeCursor, parseRequestListQuery } from './request-list'
 import { accountView, keyView, ledgerEntryView, requestView, type AccountView, type KeyView } from './views'
 
 const DAY_MS = 86_400_000
@@ -47,6 +49,17 @@ export function createAdminService({ store, config, catalog, clock, onAccessChan
       return accountView(await liveAccount(id))
     },
 
+    /** Disables models for one account (403 model_disabled); takes effect on its keys' next request. */
+    async patchAccount(id: string, body: PatchAccountBody): Promise<AccountView> {
+      await liveAccount(id)
+      body.disabled_models.forEach((model, i) => {
+        if (!catalog.get(model)) throw new GatewayError('invalid_body', `Unknown model '${model}'.`, { param: `disabled_models[${i}]` })
+      })
+      await store.accounts.setDisabledModels(id, [...new Set(body.disabled_models)])
+      onAccessChange()
+      return this.getAccount(id)
+    },
+
     async deleteAccount(id: string): Promise<void> {
       await liveAccount(id)
       await store.accounts.softDelete(id, clock.now())
@@ -77,6 +90,14 @@ export function createAdminService({ store, config, catalog, clock, onAccessChan
       for (const [i, id] of (body.models ?? []).entries()) {
         if (id !== '*' && !catalog.get(id)) throw new GatewayError('invalid_body', `Unknown model '${id}'.`, { param: `models[${i}]` })
       }
+      const ipAllowlist = body.ip_allowlist?.length ? body.ip_allowlist : null
+      ipAllowlist?.forEach((entry, i) => {
+        try {
+          CidrList.parse([entry])
+        } catch (error) {
+          throw new GatewayError('invalid_body', `ip_allowlist[${i}]: ${(error as Error).message}.`, { param: `ip_allowlist[${i}]` })
+        }
+      })
       let budgetMicros: number | null = null
       if (body.budget_usd !== undefined && body.budget_usd !== null) {
         budgetMicros = parseUsd(body.budget_usd)
@@ -94,7 +115,8 @@ export function createAdminService({ store, config, catalog, clock, onAccessChan
         hash: minted.hash,
         prefix: minted.displayPrefix,
         models: body.models ?? null,
-        ipAllowlist: body.ip_allowlist ?? null,
+        // An empty list means no restriction, like an absent one.
+        ipAllowlist,
         rpm: body.rpm ?? null,
         budgetMicros,
         budgetWindowDays: body.budget_window_days ?? 30,
@@ -123,6 +145,14 @@ export function createAdminService({ store, config, catalog, clock, onAccessChan
       const row = await store.requestLog.get(requestId)
       if (!row) throw new GatewayError('not_found', `No logged request '${requestId}'.`)
       return requestView(row)
+    },
+
+    /** The operational log, newest first, filtered; `next_cursor` continues the list. */
+    async listRequests(query: RequestListQuery) {
+      const filter = parseRequestListQuery(query)
+      const rows = await store.requestLog.list(filter)
+      const page = rows.slice(0, filter.limit - 1)
+      return { data: page.map(requestView), next_cursor: rows.length > page.length ? encodeCursor(page[page.length - 1]!) : null }
     },
 
     async ledger(accountId: string, options: { limit?: number; before?: number } = {}) {

@@ -13,12 +13,14 @@ const HELP = `token-hub admin <command> [options] [--config FILE]
   create-account --email E [--plan P] [--name N]
   show-account ID
   delete-account ID
+  disable-models ACCOUNT_ID --models a,b          (replaces the list; --models '' enables all again)
   add-credits ID --amount USD [--note TEXT]       (negative: adjustment)
   create-key ACCOUNT_ID [--name N] [--models a,b] [--ips cidr,cidr] [--rpm N]
                         [--budget USD] [--budget-window-days N] [--expires-in-days N | --no-expiry]
   list-keys ACCOUNT_ID
   revoke-key KEY_ID
   show-request REQUEST_ID
+  requests [--account ID] [--key ID] [--status 429|4xx] [--since TIME] [--limit N] [--cursor C]
   ledger ACCOUNT_ID [--limit N]
 
 Prints JSON. Works while the server runs: revocations take effect on its next request.
@@ -45,6 +47,11 @@ export async function runAdmin(args: string[]): Promise<number> {
       'expires-in-days': { type: 'string' },
       'no-expiry': { type: 'boolean' },
       limit: { type: 'string' },
+      account: { type: 'string' },
+      key: { type: 'string' },
+      status: { type: 'string' },
+      since: { type: 'string' },
+      cursor: { type: 'string' },
     },
   })
   const [command, id] = positionals
@@ -78,6 +85,10 @@ export async function runAdmin(args: string[]): Promise<number> {
         await admin.deleteAccount(need(id, 'an account id'))
         result = { id, deleted: true }
         break
+      case 'disable-models':
+        if (values.models === undefined) throw new GatewayError('invalid_body', 'disable-models needs --models (empty to clear)')
+        result = await admin.patchAccount(need(id, 'an account id'), { disabled_models: list(values.models) ?? [] })
+        break
       case 'add-credits':
         result = await admin.addCredits(need(id, 'an account id'), { amount_usd: need(values.amount, '--amount'), note: values.note })
         break
@@ -100,6 +111,16 @@ export async function runAdmin(args: string[]): Promise<number> {
         break
       case 'show-request':
         result = await admin.getRequest(need(id, 'a request id'))
+        break
+      case 'requests':
+        result = await admin.listRequests({
+          account: values.account,
+          key: values.key,
+          status: values.status,
+          since: values.since,
+          limit: values.limit,
+          cursor: values.cursor,
+        })
         break
       case 'ledger':
         result = await admin.ledger(need(id, 'an account id'), { limit: values.limit ? Number(values.limit) : undefined })

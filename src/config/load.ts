@@ -1,5 +1,6 @@
 // Reads config TOML, fills defaults, and reports every problem with its TOML path.
 import { Value } from '@sinclair/typebox/value'
+import { parseCidr } from '../core/ip'
 import { Config } from './schema'
 import { embeddedDefaultConfig } from './defaults'
 
@@ -96,6 +97,9 @@ function crossCheck(config: Config): string[] {
       problems.push(`providers.${name}.base_url: must start with http:// or https://`)
     }
   }
+  config.server.trusted_proxies.forEach((entry, i) => {
+    if (!parseCidr(entry)) problems.push(`server.trusted_proxies[${i}]: "${entry}" is not an IP address or CIDR range`)
+  })
   return problems
 }
 

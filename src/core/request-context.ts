@@ -38,6 +38,8 @@ export class RequestContext {
   upstreamEndedAt: number | null = null
   /** Set when a stream answers: the stream writes the log row when it ends, not the route. */
   deferred = false
+  /** Told of the finished row once (metrics), wherever the row is written. */
+  onFinish: ((row: RequestLogRow, ctx: RequestContext) => void) | null = null
   private finished = false
 
   constructor(
@@ -74,7 +76,7 @@ export class RequestContext {
   finish(): RequestLogRow | null {
     if (this.finished) return null
     this.finished = true
-    return {
+    const row: RequestLogRow = {
       requestId: this.requestId,
       ts: this.ts,
       accountId: this.accountId,
@@ -93,5 +95,13 @@ export class RequestContext {
       clientIp: this.clientIp,
       attempts: this.attempts.length > 1 ? this.attempts : null,
     }
+    this.onFinish?.(row, this)
+    return row
+  }
+
+  /** Seconds the upstream took to answer (to its first frame for streams), or null if none was called. */
+  upstreamSeconds(): number | null {
+    if (this.upstreamStartedAt === null || this.upstreamEndedAt === null) return null
+    return (this.upstreamEndedAt - this.upstreamStartedAt) / 1000
   }
 }

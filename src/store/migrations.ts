@@ -103,4 +103,8 @@ export const MIGRATIONS: string[] = [
     held_micros INTEGER NOT NULL DEFAULT 0
   );
   `,
+  // 3 (issue 4): operators list a key's requests, newest first
+  `
+  CREATE INDEX request_log_key_ts ON request_log(key_id, ts);
+  `,
 ]

@@ -22,10 +22,28 @@ export interface RequestLogRow {
   attempts: unknown[] | null
 }
 
+/** Operators' filter over the log; every field optional. Newest first. */
+export interface RequestLogFilter {
+  accountId?: string
+  keyId?: string
+  /** An exact status, or a class: `{ min: 400, max: 499 }`. */
+  status?: { min: number; max: number }
+  /** Rows at or after this time (ms). */
+  since?: number
+  /** Rows strictly before this time (ms). */
+  until?: number
+  /** Continue after this row (the last one of the previous page). */
+  after?: { ts: number; requestId: string }
+  limit: number
+}
+
 export interface RequestLogStore {
   /** Writes many rows in one transaction (the batch writer's flush). */
   insertMany(rows: RequestLogRow[]): Promise<void>
   get(requestId: string): Promise<RequestLogRow | null>
+  list(filter: RequestLogFilter): Promise<RequestLogRow[]>
+  /** Deletes at most `limit` rows older than `before` (ms); returns how many it deleted. */
+  purgeBefore(before: number, limit: number): Promise<number>
 }
 
 type Row = {
@@ -84,6 +102,10 @@ export function sqliteRequestLogStore(db: Database): RequestLogStore {
     }
   })
   const byId = db.query<Row, [string]>('SELECT * FROM request_log WHERE request_id = ?')
+  // By rowid through the ts index: each batch is a short, bounded write.
+  const purge = db.query(
+    'DELETE FROM request_log WHERE rowid IN (SELECT rowid FROM request_log WHERE ts < $before ORDER BY ts LIMIT $limit)',
+  )
   return {
     async insertMany(rows) {
       insertMany(rows)
@@ -91,6 +113,43 @@ export function sqliteRequestLogStore(db: Database): RequestLogStore {
     async get(requestId) {
       const row = byId.get(requestId)
       return row ? requestLogFromRow(row) : null
+    },
+    async list(filter) {
+      const where: string[] = []
+      const params: Record<string, string | number> = { limit: filter.limit }
+      if (filter.accountId !== undefined) {
+        where.push('account_id = $accountId')
+        params.accountId = filter.accountId
+      }
+      if (filter.keyId !== undefined) {
+        where.push('key_id = $keyId')
+        params.keyId = filter.keyId
+      }
+      if (filter.status !== undefined) {
+        where.push('status BETWEEN $statusMin AND $statusMax')
+        params.statusMin = filter.status.min
+        params.statusMax = filter.status.max
+      }
+      if (filter.since !== undefined) {
+        where.push('ts >= $since')
+        params.since = filter.since
+      }
+      if (filter.until !== undefined) {
+        where.push('ts < $until')
+        params.until = filter.until
+      }
+      if (filter.after !== undefined) {
+        where.push('(ts < $afterTs OR (ts = $afterTs AND request_id < $afterId))')
+        params.afterTs = filter.after.ts
+        params.afterId = filter.after.requestId
+      }
+      const sql = `SELECT * FROM request_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY ts DESC, request_id DESC LIMIT $limit`
+      // db.query caches the prepared statement per SQL text: a handful of filter shapes.
+      return db.query<Row, Record<string, string | number>>(sql).all(params).map(requestLogFromRow)
+    },
+    async purgeBefore(before, limit) {
+      return purge.run({ before, limit }).changes
     },
   }
 }

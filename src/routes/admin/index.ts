@@ -1,7 +1,7 @@
 // /admin/*: the operator API behind the admin token (contract §9).
 import { Elysia } from 'elysia'
 import type { AdminToken } from '../../admin/bootstrap'
-import { CreateAccountBody, CreditsBody, MintKeyBody } from '../../admin/model'
+import { CreateAccountBody, CreditsBody, MintKeyBody, PatchAccountBody } from '../../admin/model'
 import type { AdminService } from '../../admin/service'
 import { GatewayError } from '../../errors'
 import { bodyValidator } from '../../formats/validate'
@@ -16,6 +16,7 @@ export interface AdminRouteDeps {
 const validateCreateAccount = bodyValidator(CreateAccountBody)
 const validateCredits = bodyValidator(CreditsBody)
 const validateMintKey = bodyValidator(MintKeyBody)
+const validatePatchAccount = bodyValidator(PatchAccountBody)
 
 /** Throws 401 unless the request carries the admin token as Bearer. */
 export function requireAdmin(token: AdminToken, headers: Headers): void {
@@ -33,6 +34,9 @@ export function adminRoutes({ admin, adminToken, maxBodyBytes }: AdminRouteDeps)
       parse: 'none',
     })
     .get('/admin/accounts/:id', async ({ params }) => json(await admin.getAccount(params.id)))
+    .patch('/admin/accounts/:id', async ({ request, params }) => json(await admin.patchAccount(params.id, validatePatchAccount(await body(request)))), {
+      parse: 'none',
+    })
     .delete('/admin/accounts/:id', async ({ params }) => {
       await admin.deleteAccount(params.id)
       return json({ id: params.id, deleted: true })
@@ -49,6 +53,19 @@ export function adminRoutes({ admin, adminToken, maxBodyBytes }: AdminRouteDeps)
     )
     .get('/admin/accounts/:id/keys', async ({ params }) => json({ data: await admin.listKeys(params.id) }))
     .delete('/admin/keys/:id', async ({ params }) => json(await admin.revokeKey(params.id)))
+    .get('/admin/requests', async ({ query }) =>
+      json(
+        await admin.listRequests({
+          account: query.account,
+          key: query.key,
+          status: query.status,
+          since: query.since,
+          until: query.until,
+          limit: query.limit,
+          cursor: query.cursor,
+        }),
+      ),
+    )
     .get('/admin/requests/:id', async ({ params }) => json(await admin.getRequest(params.id)))
     .get('/admin/accounts/:id/ledger', async ({ params, query }) => {
       const limit = query.limit === undefined ? undefined : Number(query.limit)

@@ -1,0 +1,98 @@
+// Operational log retention: rows older than logs.retention_days are deleted in small batches, hourly.
+import type { RequestLogStore } from '../store/request-log'
+import type { Clock } from './clock'
+
+const DAY_MS = 86_400_000
+
+export interface LogRetentionOptions {
+  store: RequestLogStore
+  clock: Clock
+  retentionDays: number
+  /** Between runs; the first run starts at once. Default one hour. */
+  intervalMs?: number
+  /** Rows per DELETE: small enough that one batch holds the event loop for a few milliseconds. */
+  batchSize?: number
+}
+
+export interface PurgeReport {
+  deleted: number
+  batches: number
+  /** The longest single batch, i.e. the longest the purge kept requests waiting. */
+  maxBatchMs: number
+  totalMs: number
+}
+
+export interface LogRetention {
+  /** Runs now and then every interval (timers do not keep the process alive). */
+  start(): void
+  /** Purges everything past retention now; a run already going is joined, not doubled. */
+  runOnce(): Promise<PurgeReport>
+  /** Stops the timer and waits for a run in progress to finish. */
+  stop(): Promise<void>
+}
+
+/** Lets queued I/O (requests) run between two batches. */
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/**
+ * Deletes rows older than the retention window in batches of `batchSize`, yielding to the event
+ * loop between batches, so a purge of any size delays a concurrent request by one batch at most.
+ * The cutoff comes from the injected clock, so tests move time instead of waiting days.
+ */
+export function createLogRetention(options: LogRetentionOptions): LogRetention {
+  const { store, clock } = options
+  const intervalMs = options.intervalMs ?? 3_600_000
+  const batchSize = options.batchSize ?? 2_000
+  let running: Promise<PurgeReport> | null = null
+  let timer: ReturnType<typeof setInterval> | null = null
+  let stopped = false
+
+  const purge = async (): Promise<PurgeReport> => {
+    const cutoff = clock.now() - options.retentionDays * DAY_MS
+    const report: PurgeReport = { deleted: 0, batches: 0, maxBatchMs: 0, totalMs: 0 }
+    const started = performance.now()
+    while (!stopped) {
+      const batchStarted = performance.now()
+      const deleted = await store.purgeBefore(cutoff, batchSize)
+      report.maxBatchMs = Math.max(report.maxBatchMs, performance.now() - batchStarted)
+      report.batches++
+      report.deleted += deleted
+      if (deleted < batchSize) break
+      await yieldToRequests()
+    }
+    report.totalMs = performance.now() - started
+    return report
+  }
+
+  const runOnce = () => {
+    running ??= purge().finally(() => {
+      running = null
+    })
+    return running
+  }
+
+  const runLogged = () => {
+    runOnce()
+      .then((report) => {
+        if (report.deleted > 0) console.log(`request log: purged ${report.deleted} row(s) older than ${options.retentionDays} day(s)`)
+      })
+      .catch((error) => console.error('request log: purge failed:', (error as Error).message))
+  }
+
+  return {
+    start() {
+      if (timer) return
+      stopped = false
+      setTimeout(runLogged, 0).unref?.()
+      timer = setInterval(runLogged, intervalMs)
+      timer.unref?.()
+    },
+    runOnce,
+    async stop() {
+      stopped = true
+      if (timer) clearInterval(timer)
+      timer = null
+      if (running) await running.catch(() => {})
+    },
+  }
+}

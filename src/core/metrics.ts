@@ -1,0 +1,122 @@
+// In-memory counters and a latency histogram, rendered as Prometheus text at scrape time.
+import type { RequestLogRow } from '../store/request-log'
+
+/** Upstream latency buckets, seconds (first answer for non-streams, first frame for streams). */
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
+
+/** Distinct route labels kept; later newcomers count as "other" so a path scan cannot grow memory. */
+const MAX_ROUTES = 64
+
+interface Histogram {
+  buckets: Float64Array
+  sum: number
+  count: number
+}
+
+/** Values read when scraped rather than counted on the hot path. */
+export interface MetricsGauges {
+  openHolds(): Promise<number>
+  limiterWindows(): number
+  logRowsPending(): number
+}
+
+export interface Metrics {
+  /** One finished /v1 request (its log row) and, when it called an upstream, how long that took. */
+  observeRequest(row: RequestLogRow, upstreamSeconds: number | null): void
+  limiterRejected(code: 'key_rpm_exceeded' | 'account_rpm_exceeded'): void
+  render(gauges: MetricsGauges): Promise<string>
+}
+
+/** Prometheus label value escaping: backslash, double quote, newline. */
+const escape = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
+const labels = (pairs: Record<string, string>) =>
+  `{${Object.entries(pairs)
+    .map(([k, v]) => `${k}="${escape(v)}"`)
+    .join(',')}}`
+
+/** `/v1/models/gpt-4o` → `/v1/models/{id}`: one series per route, not per id. */
+function routeLabel(route: string, errorCode: string | null): string {
+  if (errorCode === 'route_not_found') return 'unmatched'
+  if (route.startsWith('/v1/models/')) return '/v1/models/{id}'
+  return route
+}
+
+/**
+ * Counters live in plain Maps keyed by their label values: one string join and one Map update per
+ * request, no locks (JavaScript runs one request's code at a time), no database on the hot path.
+ */
+export function createMetrics(): Metrics {
+  const requests = new Map<string, { route: string; model: string; status: string; value: number }>()
+  const latency = new Map<string, Histogram>()
+  const rejections = { key_rpm_exceeded: 0, account_rpm_exceeded: 0 }
+  const routes = new Set<string>()
+
+  return {
+    observeRequest(row, upstreamSeconds) {
+      let route = routeLabel(row.route, row.errorCode)
+      if (!routes.has(route)) {
+        if (routes.size >= MAX_ROUTES) route = 'other'
+        else routes.add(route)
+      }
+      const model = row.model ?? ''
+      const id = `${route}\u0000${model}\u0000${row.status}`
+      const counter = requests.get(id)
+      if (counter) counter.value++
+      else requests.set(id, { route, model, status: String(row.status), value: 1 })
+
+      if (upstreamSeconds === null) return
+      const provider = row.provider ?? ''
+      let histogram = latency.get(provider)
+      if (!histogram) {
+        histogram = { buckets: new Float64Array(LATENCY_BUCKETS.length), sum: 0, count: 0 }
+        latency.set(provider, histogram)
+      }
+      // Counts per bucket here; made cumulative when rendered.
+      let i = 0
+      while (i < LATENCY_BUCKETS.length && upstreamSeconds > LATENCY_BUCKETS[i]!) i++
+      if (i < LATENCY_BUCKETS.length) histogram.buckets[i]!++
+      histogram.sum += upstreamSeconds
+      histogram.count++
+    },
+
+    limiterRejected(code) {
+      rejections[code]++
+    },
+
+    async render(gauges) {
+      const out: string[] = []
+      const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
+
+      family('token_hub_requests_total', 'counter', 'Requests to /v1 routes by route, model and HTTP status.')
+      for (const c of requests.values()) {
+        out.push(`token_hub_requests_total${labels({ route: c.route, model: c.model, status: c.status })} ${c.value}`)
+      }
+
+      family('token_hub_upstream_latency_seconds', 'histogram', 'Time from the upstream call to its answer (first frame for streams), by provider.')
+      for (const [provider, h] of latency) {
+        let cumulative = 0
+        LATENCY_BUCKETS.forEach((le, i) => {
+          cumulative += h.buckets[i]!
+          out.push(`token_hub_upstream_latency_seconds_bucket${labels({ provider, le: String(le) })} ${cumulative}`)
+        })
+        out.push(`token_hub_upstream_latency_seconds_bucket${labels({ provider, le: '+Inf' })} ${h.count}`)
+        out.push(`token_hub_upstream_latency_seconds_sum${labels({ provider })} ${h.sum}`)
+        out.push(`token_hub_upstream_latency_seconds_count${labels({ provider })} ${h.count}`)
+      }
+
+      family('token_hub_open_holds', 'gauge', 'Money holds of requests in flight.')
+      out.push(`token_hub_open_holds ${await gauges.openHolds()}`)
+
+      family('token_hub_limiter_rejections_total', 'counter', 'Requests refused by the sliding-window limiter, by scope.')
+      out.push(`token_hub_limiter_rejections_total${labels({ scope: 'key' })} ${rejections.key_rpm_exceeded}`)
+      out.push(`token_hub_limiter_rejections_total${labels({ scope: 'account' })} ${rejections.account_rpm_exceeded}`)
+
+      family('token_hub_limiter_windows', 'gauge', 'Request windows (keys and accounts) the limiter keeps in memory.')
+      out.push(`token_hub_limiter_windows ${gauges.limiterWindows()}`)
+
+      family('token_hub_request_log_pending_rows', 'gauge', 'Log rows buffered in memory, not yet written.')
+      out.push(`token_hub_request_log_pending_rows ${gauges.logRowsPending()}`)
+      return `${out.join('\n')}\n`
+    },
+  }
+}
