@@ -15,11 +15,12 @@ export function resolveModel(catalog: Catalog, auth: AuthenticatedKey, requested
   if (!model) {
     throw new GatewayError('model_not_found', `No provider for model '${id}'. Available: ${available(auth)}`, { param: 'model' })
   }
-  if (!auth.allowedModels.has(id)) {
-    throw new GatewayError('model_not_allowed', `This key may not call model '${id}'. Available: ${available(auth)}`, { param: 'model' })
-  }
+  // Disabled first: a disabled model is also missing from the allowed set, and this reason is the precise one.
   if (auth.key.accountDisabledModels.includes(id)) {
     throw new GatewayError('model_disabled', `Model '${id}' is disabled for this account.`, { param: 'model' })
+  }
+  if (!auth.allowedModels.has(id)) {
+    throw new GatewayError('model_not_allowed', `This key may not call model '${id}'. Available: ${available(auth)}`, { param: 'model' })
   }
   if (model.kind !== kind) {
     const route = model.kind === 'embedding' ? '/v1/embeddings' : '/v1/chat/completions or /v1/messages'
@@ -33,7 +34,7 @@ export function fallbackChain(catalog: Catalog, auth: AuthenticatedKey, model: C
   const chain = [model]
   for (const id of model.fallbacks) {
     const fallback = catalog.get(id)
-    if (fallback && fallback.kind === model.kind && auth.allowedModels.has(id) && !auth.key.accountDisabledModels.includes(id)) {
+    if (fallback && fallback.kind === model.kind && auth.allowedModels.has(id)) {
       chain.push(fallback)
     }
   }

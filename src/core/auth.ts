@@ -9,7 +9,7 @@ import { hashKey, keyFromHeaders, parseKey } from './keys'
 
 export interface AuthenticatedKey {
   key: KeyWithAccount
-  /** Model ids this key may call (plan ∩ key allowlist). */
+  /** Model ids this key may call (plan ∩ key allowlist, less the account's disabled models). */
   allowedModels: ReadonlySet<string>
   /** The model a key-suffix key forces, or null. */
   forcedModel: string | null
@@ -65,7 +65,10 @@ export class KeyAuthenticator {
     if (!entry) {
       const key = await this.store.keys.findByHash(hash)
       if (!key) throw new GatewayError('invalid_api_key', 'Invalid API key.')
-      entry = { key, allowedModels: this.catalog.allowedFor(key.accountPlan, key.models) }
+      // Models disabled for the account are not callable, so they are not listed as allowed either.
+      const allowed = this.catalog.allowedFor(key.accountPlan, key.models)
+      const allowedModels = key.accountDisabledModels.length === 0 ? allowed : new Set([...allowed].filter((id) => !key.accountDisabledModels.includes(id)))
+      entry = { key, allowedModels }
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear()
       this.cache.set(hash, entry)
     }
