@@ -10,8 +10,13 @@ export interface LogRetentionOptions {
   retentionDays: number
   /** Between runs; the first run starts at once. Default one hour. */
   intervalMs?: number
-  /** Rows per DELETE: small enough that one batch holds the event loop for a few milliseconds. */
+  /** Rows in the first DELETE (default 1,000); later batches adapt to `targetBatchMs`. */
   batchSize?: number
+  /**
+   * How long one batch may hold the event loop (default 5 ms). Batches shrink when slower and
+   * grow when much faster, so a slow disk or a busy machine still never stalls a request for long.
+   */
+  targetBatchMs?: number
 }
 
 export interface PurgeReport {
@@ -31,18 +36,23 @@ export interface LogRetention {
   stop(): Promise<void>
 }
 
+const MIN_BATCH = 50
+const MAX_BATCH = 20_000
+
 /** Lets queued I/O (requests) run between two batches. */
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
- * Deletes rows older than the retention window in batches of `batchSize`, yielding to the event
- * loop between batches, so a purge of any size delays a concurrent request by one batch at most.
+ * Deletes rows older than the retention window in batches sized to take about `targetBatchMs`,
+ * yielding to the event loop between batches, so a purge of any size delays a concurrent request
+ * by one batch at most.
  * The cutoff comes from the injected clock, so tests move time instead of waiting days.
  */
 export function createLogRetention(options: LogRetentionOptions): LogRetention {
   const { store, clock } = options
   const intervalMs = options.intervalMs ?? 3_600_000
-  const batchSize = options.batchSize ?? 2_000
+  const firstBatch = options.batchSize ?? 1_000
+  const targetMs = options.targetBatchMs ?? 5
   let running: Promise<PurgeReport> | null = null
   let timer: ReturnType<typeof setInterval> | null = null
   let stopped = false
@@ -51,13 +61,17 @@ export function createLogRetention(options: LogRetentionOptions): LogRetention {
     const cutoff = clock.now() - options.retentionDays * DAY_MS
     const report: PurgeReport = { deleted: 0, batches: 0, maxBatchMs: 0, totalMs: 0 }
     const started = performance.now()
+    let size = firstBatch
     while (!stopped) {
       const batchStarted = performance.now()
-      const deleted = await store.purgeBefore(cutoff, batchSize)
-      report.maxBatchMs = Math.max(report.maxBatchMs, performance.now() - batchStarted)
+      const deleted = await store.purgeBefore(cutoff, size)
+      const ms = performance.now() - batchStarted
+      report.maxBatchMs = Math.max(report.maxBatchMs, ms)
       report.batches++
       report.deleted += deleted
-      if (deleted < batchSize) break
+      if (deleted < size) break
+      if (ms > targetMs) size = Math.max(MIN_BATCH, Math.floor(size / 2))
+      else if (ms < targetMs / 2) size = Math.min(MAX_BATCH, size * 2)
       await yieldToRequests()
     }
     report.totalMs = performance.now() - started
