@@ -24,6 +24,7 @@ import { json } from './routes/http'
 import { metricsRoutes } from './routes/metrics'
 import { v1Routes } from './routes/v1'
 import type { Store } from './store'
+import { startBackgroundCheckpointer } from './store/checkpointer'
 
 export interface AppDeps {
   config: Config
@@ -75,6 +76,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const trustedProxies = CidrList.parse(config.server.trusted_proxies)
   const retention = createLogRetention({ store: store.requestLog, clock, retentionDays: config.logs.retention_days })
   retention.start()
+  // Checkpoints (and their fsync) move off the event loop, so no request waits for the disk.
+  const checkpointer = startBackgroundCheckpointer(store.db)
 
   // Nothing is in flight before the server starts: holds left by a crash are released now.
   const released = await store.holds.releaseAll()
@@ -158,6 +161,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       sweeper.stop()
       await retention.stop()
       await log.close()
+      await checkpointer?.stop()
     },
   }
 }
