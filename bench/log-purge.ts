@@ -51,7 +51,7 @@ const purge = hub.hub.retention.runOnce().finally(() => {
 })
 const during = await requestLoop(() => done)
 const report = await purge
-console.log(`purged ${report.deleted} rows in ${(report.totalMs / 1000).toFixed(1)} s, ${report.batches} batches, longest batch ${report.maxBatchMs.toFixed(1)} ms`)
+console.log(`purged ${report.deleted} rows in ${(report.totalMs / 1000).toFixed(1)} s, ${report.batches} batches, longest batch ${report.maxBatchMs.toFixed(1)} ms wall, ${report.maxBatchCpuMs.toFixed(1)} ms CPU`)
 console.log(`during purge: ${summary(during)}`)
 await hub.close()
 rmSync(dir, { recursive: true, force: true })
