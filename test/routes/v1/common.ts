@@ -11,9 +11,13 @@ export interface RouteCase {
   takesSlot: boolean
 }
 
-/** Every /v1 route today; routes added later (e.g. /v1/messages) append themselves here. */
+const messages = [{ role: 'user', content: 'hello' }]
+
+/** Every /v1 route; a route added later appends itself here. */
 export const V1_ROUTES: RouteCase[] = [
   { method: 'POST', path: '/v1/chat/completions', body: chatBody(), takesSlot: true },
+  { method: 'POST', path: '/v1/messages', body: { model: 'gpt-4o-mini', max_tokens: 50, messages }, takesSlot: true },
+  { method: 'POST', path: '/v1/messages/count_tokens', body: { model: 'gpt-4o-mini', messages }, takesSlot: false },
   { method: 'POST', path: '/v1/embeddings', body: { model: 'text-embedding-3-small', input: 'hello' }, takesSlot: true },
   { method: 'GET', path: '/v1/models', takesSlot: false },
   { method: 'GET', path: '/v1/models/gpt-4o-mini', takesSlot: false },
