@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chatBody, post, startHub, type TestHub } from '../helpers'
+import { chatBody, logRow, post, startHub, type TestHub } from '../helpers'
 
 const dir = mkdtempSync(join(tmpdir(), 'token-hub-cli-'))
 const dbPath = join(dir, 'hub.db')
@@ -52,8 +52,7 @@ describe('token-hub admin', () => {
     const { key, keyId } = await hub.account()
     const response = await post(hub, '/v1/chat/completions', key, chatBody('log me'))
     await response.arrayBuffer()
-    await Bun.sleep(10)
-    await hub.hub.log.flush()
+    await logRow(hub, response.headers.get('x-request-id')!)
     const listed = await cli('requests', '--key', keyId, '--status', '2xx')
     expect(listed.code).toBe(0)
     const page = JSON.parse(listed.stdout) as { data: Array<{ request_id: string }>; next_cursor: string | null }

@@ -1,12 +1,12 @@
 // GET /metrics: Prometheus text with request counts, upstream latency, open holds and limiter rejections.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { ADMIN_TOKEN, chatBody, post, startHub, TEST_MODELS, type TestHub } from '../helpers'
+import { ADMIN_TOKEN, chatBody, logRow, post, startHub, TEST_MODELS, type TestHub } from '../helpers'
 
 let hub: TestHub
 let open: TestHub
 
 beforeAll(async () => {
-  const models = [...TEST_MODELS, { id: 'slow-model', provider: 'mock', upstream_model: 'mock-fault-slow-300', input_usd_per_mtok: 1, output_usd_per_mtok: 1 }]
+  const models = [...TEST_MODELS, { id: 'slow-model', provider: 'mock', upstream_model: 'mock-fault-slow-600', input_usd_per_mtok: 1, output_usd_per_mtok: 1 }]
   hub = await startHub({ config: { models } })
   open = await startHub({ config: { server: { metrics_public: true } } })
 })
@@ -73,15 +73,21 @@ describe('GET /metrics', () => {
 
   test('counts requests by route, model and status, and limiter rejections by scope', async () => {
     const { key } = await hub.account({ key: { rpm: 3 } })
-    const get = (path: string) => fetch(hub.url + path, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.arrayBuffer())
-    await (await post(hub, '/v1/chat/completions', key, chatBody())).arrayBuffer()
-    await (await post(hub, '/v1/chat/completions', key, chatBody('streamed', { stream: true }))).arrayBuffer()
-    await (await post(hub, '/v1/chat/completions', key, chatBody('x', { model: 'no-such-model' }))).arrayBuffer()
-    await (await post(hub, '/v1/chat/completions', key, chatBody())).arrayBuffer() // 429: the 4th in a minute
-    await get('/v1/models/gpt-4o-mini')
-    await get('/v1/models/gpt-4o')
-    await get('/v1/no-such-route')
-    await Bun.sleep(20) // rows are counted when written, after the answer has gone
+    const ids: string[] = []
+    const done = async (response: Response) => {
+      await response.arrayBuffer()
+      ids.push(response.headers.get('x-request-id')!)
+    }
+    const get = (path: string) => fetch(hub.url + path, { headers: { authorization: `Bearer ${key}` } })
+    await done(await post(hub, '/v1/chat/completions', key, chatBody()))
+    await done(await post(hub, '/v1/chat/completions', key, chatBody('streamed', { stream: true })))
+    await done(await post(hub, '/v1/chat/completions', key, chatBody('x', { model: 'no-such-model' })))
+    await done(await post(hub, '/v1/chat/completions', key, chatBody())) // 429: the 4th in a minute
+    await done(await get('/v1/models/gpt-4o-mini'))
+    await done(await get('/v1/models/gpt-4o'))
+    await done(await get('/v1/no-such-route'))
+    // Requests are counted when their row is finished, just after the answer has gone.
+    for (const id of ids) await logRow(hub, id)
     const samples = await scrape()
     const requests = (labels: Record<string, string>) => value(samples, 'token_hub_requests_total', labels)
     expect(requests({ route: '/v1/chat/completions', model: 'gpt-4o-mini', status: '200' })).toBe(2)
@@ -96,8 +102,9 @@ describe('GET /metrics', () => {
 
   test('upstream latency is a cumulative histogram per provider', async () => {
     const { key } = await hub.account()
-    await (await post(hub, '/v1/chat/completions', key, chatBody('slow one', { model: 'slow-model' }))).arrayBuffer()
-    await Bun.sleep(20)
+    const slow = await post(hub, '/v1/chat/completions', key, chatBody('slow one', { model: 'slow-model' }))
+    await slow.arrayBuffer()
+    await logRow(hub, slow.headers.get('x-request-id')!)
     const samples = await scrape()
     const buckets = samples.filter((s) => s.name === 'token_hub_upstream_latency_seconds_bucket' && s.labels.provider === 'mock')
     expect(buckets.length).toBeGreaterThan(5)
@@ -106,17 +113,22 @@ describe('GET /metrics', () => {
     const count = value(samples, 'token_hub_upstream_latency_seconds_count', { provider: 'mock' })!
     expect(buckets.at(-1)!.value).toBe(count)
     expect(count).toBeGreaterThanOrEqual(3)
-    // The 300 ms call sits above the 0.25 s bucket; the fast ones below it.
+    // The 600 ms call sits above the 0.25 s bucket; the fast ones below it.
     expect(value(samples, 'token_hub_upstream_latency_seconds_bucket', { provider: 'mock', le: '0.25' })).toBe(count - 1)
-    expect(value(samples, 'token_hub_upstream_latency_seconds_sum', { provider: 'mock' })).toBeGreaterThan(0.3)
+    expect(value(samples, 'token_hub_upstream_latency_seconds_sum', { provider: 'mock' })).toBeGreaterThan(0.6)
   })
 
   test('open holds are read at scrape time', async () => {
     const { key } = await hub.account()
     expect(value(await scrape(), 'token_hub_open_holds')).toBe(0)
     const slow = post(hub, '/v1/chat/completions', key, chatBody('hold me', { model: 'slow-model' }))
-    await Bun.sleep(120)
-    expect(value(await scrape(), 'token_hub_open_holds')).toBe(1)
+    // The hold is placed before the upstream call, which then takes 600 ms.
+    let holds = 0
+    for (let i = 0; i < 40 && holds === 0; i++) {
+      await Bun.sleep(10)
+      holds = value(await scrape(), 'token_hub_open_holds')!
+    }
+    expect(holds).toBe(1)
     await (await slow).arrayBuffer()
     expect(value(await scrape(), 'token_hub_open_holds')).toBe(0)
     expect(value(await scrape(), 'token_hub_limiter_windows')).toBeGreaterThan(0)

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { ManualClock } from '../../../src/core/clock'
 import type { RequestLogRow } from '../../../src/store/request-log'
-import { chatBody, post, startHub, type TestHub } from '../../helpers'
+import { chatBody, logRow, post, startHub, type TestHub } from '../../helpers'
 
 let hub: TestHub
 const clock = new ManualClock()
@@ -87,8 +87,7 @@ describe('GET /admin/requests', () => {
     const { key, keyId, accountId } = await hub.account()
     const response = await post(hub, '/v1/chat/completions', key, chatBody())
     await response.arrayBuffer()
-    await Bun.sleep(10)
-    await hub.hub.log.flush()
+    await logRow(hub, response.headers.get('x-request-id')!)
     const page = await list(`?key=${keyId}`)
     expect(page.data).toHaveLength(1)
     expect(page.data[0]).toMatchObject({ request_id: response.headers.get('x-request-id')!, account_id: accountId, status: 200 })

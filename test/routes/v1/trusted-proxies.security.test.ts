@@ -1,7 +1,7 @@
 // X-Forwarded-For is believed only from server.trusted_proxies; the IP allowlist and the log use the result.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { validateConfig } from '../../../src/config/load'
-import { chatBody, post, startHub, testConfig, type TestHub } from '../../helpers'
+import { chatBody, logRow as loggedRow, post, startHub, testConfig, type TestHub } from '../../helpers'
 
 let behindProxy: TestHub
 let direct: TestHub
@@ -17,8 +17,7 @@ afterAll(async () => {
 
 async function logRow(hub: TestHub, response: Response) {
   await response.arrayBuffer()
-  await hub.hub.log.flush()
-  return (await (await hub.admin('GET', `/admin/requests/${response.headers.get('x-request-id')}`)).json()) as { client_ip: string; status: number }
+  return (await loggedRow(hub, response.headers.get('x-request-id')!)) as { client_ip: string; status: number }
 }
 
 describe('behind a trusted proxy', () => {
