@@ -18,13 +18,16 @@ import { RequestContext } from './core/request-context'
 import { createRequestLogWriter, type RequestLogWriter } from './core/request-log'
 import { SlidingWindowLimiter } from './core/sliding-window-limiter'
 import { errorResponse, GatewayError, toGatewayError, type ErrorFormat } from './errors'
+import { createPortalStack, type PortalStack } from './portal/stack'
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry'
+import { isPagePath, pageErrorResponse } from './routes/dashboard'
 import { adminRoutes } from './routes/admin'
 import { json } from './routes/http'
 import { metricsRoutes } from './routes/metrics'
 import { v1Routes } from './routes/v1'
 import type { Store } from './store'
 import { startBackgroundCheckpointer } from './store/checkpointer'
+import type { PaymentsClient } from './stripe/types'
 
 export interface AppDeps {
   config: Config
@@ -35,6 +38,8 @@ export interface AppDeps {
   registry?: ProviderRegistry
   /** Defaults to the in-process sliding-window limiter; null turns limits off. */
   limiter?: Limiter | null
+  /** Stripe; defaults to the SDK when its secrets are in `env`, else none (top-ups off). */
+  payments?: PaymentsClient | null
 }
 
 export interface App {
@@ -52,6 +57,8 @@ export interface App {
   limiter: Limiter | null
   metrics: Metrics
   retention: LogRetention
+  /** Dashboard users, sessions, top-ups (Stripe), credit expiry. */
+  portal: PortalStack
   /** Flushes the log; the caller closes the store. */
   close(): Promise<void>
 }
@@ -96,6 +103,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     return ctx
   }
 
+  const portal = createPortalStack({ config, store, clock, catalog, admin, env, payments: deps.payments, onAccessChange: () => auth.invalidate() })
+  const stopHousekeeping = portal.startHousekeeping()
+
   const app = new Elysia({ serve: { maxRequestBodySize: Math.max(config.server.max_body_bytes * 4, 64 * 1024 * 1024) } })
     .onRequest(({ request, set, server }) => {
       const ctx = contextOf(request)
@@ -117,6 +127,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
       }
       ctx.status = failure.status
       ctx.errorCode = failure.code
+      if (isPagePath(ctx.route)) {
+        const page = pageErrorResponse(request, failure, portal.sessions.secure)
+        page.headers.set('x-request-id', ctx.requestId)
+        return page
+      }
       return errorResponse(failure, ctx.format, { ...ctx.rateLimitHeaders(), 'x-request-id': ctx.requestId })
     })
     .onAfterResponse(({ request }) => {
@@ -128,8 +143,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     .get('/healthz', () =>
       store.ping() ? json({ status: 'ok' }) : json({ status: 'unavailable', reason: 'database unreachable' }, 503),
     )
-    .use(v1Routes({ config, auth, limiter, onLimited: (code) => metrics.limiterRejected(code), gateway, catalog, store, contextOf }))
-    .use(adminRoutes({ admin, adminToken, maxBodyBytes: config.server.max_body_bytes }))
+    .use(v1Routes({ config, auth, limiter, onLimited: (code) => metrics.limiterRejected(code), gateway, catalog, store, contextOf, now: () => clock.now() }))
+    .use(adminRoutes({ admin, adminToken, maxBodyBytes: config.server.max_body_bytes, topups: portal.topups }))
     .use(
       metricsRoutes({
         metrics,
@@ -142,6 +157,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         },
       }),
     )
+    .use(portal.routes)
 
   return {
     app: app as unknown as Elysia,
@@ -157,7 +173,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     limiter,
     metrics,
     retention,
+    portal,
     close: async () => {
+      stopHousekeeping()
       sweeper.stop()
       await retention.stop()
       await log.close()

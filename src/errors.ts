@@ -27,6 +27,14 @@ export const ERROR_TABLE = {
   upstream_timeout: { status: 504, type: 'upstream_timeout' },
   internal_error: { status: 500, type: 'internal_server_error' },
   unauthorized: { status: 401, type: 'authentication_error' },
+  // dashboard, sessions and Stripe
+  invalid_signature: { status: 400, type: 'invalid_request_error' },
+  csrf_failed: { status: 403, type: 'permission_denied' },
+  too_many_attempts: { status: 429, type: 'rate_limit_exceeded' },
+  refund_not_allowed: { status: 409, type: 'invalid_request_error' },
+  payment_provider_error: { status: 502, type: 'upstream_error' },
+  payments_unavailable: { status: 503, type: 'service_unavailable' },
+  storage_unavailable: { status: 503, type: 'service_unavailable' },
 } as const satisfies Record<string, { status: number; type: string }>
 
 export type ErrorCode = keyof typeof ERROR_TABLE | 'upstream_passthrough'

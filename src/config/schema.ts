@@ -112,6 +112,34 @@ export const BillingConfig = Type.Object(
   {
     default_plan: Type.String({ default: 'standard' }),
     cny_per_usd: Type.Number({ exclusiveMinimum: 0, default: 7.2 }),
+    expiry_check_minutes: PositiveInt(10, 'how often expired top-up credit is written off'),
+  },
+  { default: {}, additionalProperties: false },
+)
+
+export const AuthConfig = Type.Object(
+  {
+    signup: Type.Union([Type.Literal('open'), Type.Literal('invite'), Type.Literal('closed')], { default: 'invite' }),
+    session_ttl_hours: PositiveInt(168, 'a session ends this long after sign-in'),
+    session_idle_hours: PositiveInt(24, 'a session unused this long ends'),
+    invite_ttl_hours: PositiveInt(72, 'invite links stop working after this'),
+    min_password_length: Type.Integer({ minimum: 8, maximum: 128, default: 10 }),
+    login_max_failures: PositiveInt(5, 'failed sign-ins per email and per client IP before a lockout'),
+    login_lockout_minutes: PositiveInt(15, 'how long failures are remembered and a lockout lasts'),
+  },
+  { default: {}, additionalProperties: false },
+)
+
+export const StripeConfig = Type.Object(
+  {
+    secret_key_env: Type.String({ default: 'STRIPE_SECRET_KEY' }),
+    webhook_secret_env: Type.String({ default: 'STRIPE_WEBHOOK_SECRET' }),
+    api_host: Type.Optional(Type.String({ minLength: 1, description: 'tests: a local fake Stripe' })),
+    api_port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+    api_protocol: Type.Union([Type.Literal('https'), Type.Literal('http')], { default: 'https' }),
+    min_topup_usd: Type.Number({ exclusiveMinimum: 0, default: 5 }),
+    max_topup_usd: Type.Number({ exclusiveMinimum: 0, default: 10000 }),
+    product_name: Type.String({ minLength: 1, default: 'token-hub API credit' }),
   },
   { default: {}, additionalProperties: false },
 )
@@ -137,6 +165,8 @@ export const Config = Type.Object(
     logs: LogsConfig,
     upstream: UpstreamConfig,
     billing: BillingConfig,
+    auth: AuthConfig,
+    stripe: StripeConfig,
     demo: DemoConfig,
     providers: Type.Record(Type.String(), ProviderConfig, { default: {} }),
     models: Type.Array(ModelConfig, { default: [] }),

@@ -8,6 +8,15 @@ import { sqliteHoldStore, type HoldStore } from './holds'
 import { sqliteKeySpendStore, type KeySpendStore } from './key-spend'
 import { sqliteRequestLogStore, type RequestLogStore } from './request-log'
 import { sqliteSettingsStore, type SettingsStore } from './settings'
+import { sqliteUserStore, type UserStore } from './users'
+import { sqliteSessionStore, type SessionStore } from './sessions'
+import { sqliteInviteStore, type InviteStore } from './invites'
+import { sqliteTopupStore, type TopupStore } from './topups'
+import { sqliteActivityStore, type ActivityStore } from './activity'
+import { sqliteSpendStore, type SpendStore } from './spend'
+import { sqliteKeyUpdateStore, type KeyUpdateStore } from './key-updates'
+import { sqliteDirectoryStore, type DirectoryStore } from './directory'
+import { sqliteLedgerLookupStore, type LedgerLookupStore } from './ledger-lookup'
 
 /**
  * Everything token-hub persists. The core depends on these interfaces only; SQLite is the one
@@ -21,6 +30,16 @@ export interface Store {
   keySpend: KeySpendStore
   requestLog: RequestLogStore
   settings: SettingsStore
+  // dashboard, sessions and top-ups
+  users: UserStore
+  sessions: SessionStore
+  invites: InviteStore
+  topups: TopupStore
+  activity: ActivityStore
+  spend: SpendStore
+  keyUpdates: KeyUpdateStore
+  directory: DirectoryStore
+  ledgerLookup: LedgerLookupStore
   /** True while the database answers. */
   ping(): boolean
   /** Changes whenever another connection (the CLI, another process) commits. */
@@ -43,6 +62,15 @@ export function openStore(path: string): Store {
     keySpend: sqliteKeySpendStore(db),
     requestLog: sqliteRequestLogStore(db),
     settings: sqliteSettingsStore(db),
+    users: sqliteUserStore(db),
+    sessions: sqliteSessionStore(db),
+    invites: sqliteInviteStore(db),
+    topups: sqliteTopupStore(db),
+    activity: sqliteActivityStore(db),
+    spend: sqliteSpendStore(db),
+    keyUpdates: sqliteKeyUpdateStore(db),
+    directory: sqliteDirectoryStore(db),
+    ledgerLookup: sqliteLedgerLookupStore(db),
     ping() {
       try {
         ping.get()

@@ -107,4 +107,83 @@ export const MIGRATIONS: string[] = [
   `
   CREATE INDEX request_log_key_ts ON request_log(key_id, ts);
   `,
+  // 4 (issue 7): dashboard users and sessions, invites, Stripe top-ups (credit lots) and processed webhook events
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    role TEXT NOT NULL CHECK (role IN ('owner', 'member')),
+    is_admin INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX users_account ON users(account_id);
+
+  -- only the SHA-256 of a session id is kept: a copy of the database signs nobody in
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+
+  CREATE TABLE invites (
+    token_hash TEXT PRIMARY KEY,
+    email TEXT NOT NULL,
+    -- null: the invitee gets a new account of their own, as its owner
+    account_id TEXT REFERENCES accounts(id),
+    role TEXT NOT NULL CHECK (role IN ('owner', 'member')),
+    is_admin INTEGER NOT NULL DEFAULT 0,
+    created_by TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+  );
+
+  -- one row per Stripe Checkout top-up; once paid it is a credit lot that expires 12 months later
+  CREATE TABLE topups (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    user_id TEXT,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'paid', 'expired', 'failed', 'refunding', 'refunded')),
+    currency TEXT NOT NULL CHECK (currency IN ('usd', 'cny')),
+    -- what the customer pays, in the currency's minor unit (cents, fen)
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    -- USD credit quoted at creation; the credit posted is recomputed from Stripe's own amount
+    quoted_micros INTEGER NOT NULL,
+    cny_per_usd REAL,
+    checkout_session_id TEXT UNIQUE,
+    checkout_url TEXT,
+    payment_intent_id TEXT,
+    credited_micros INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    paid_at INTEGER,
+    lot_expires_at INTEGER,
+    lot_expired_at INTEGER,
+    expired_micros INTEGER NOT NULL DEFAULT 0,
+    refund_id TEXT,
+    refund_micros INTEGER NOT NULL DEFAULT 0,
+    refund_minor INTEGER NOT NULL DEFAULT 0,
+    refunded_at INTEGER
+  );
+  CREATE INDEX topups_account ON topups(account_id, created_at);
+  CREATE INDEX topups_lot_expiry ON topups(lot_expires_at) WHERE lot_expired_at IS NULL AND lot_expires_at IS NOT NULL;
+
+  -- every Stripe event id is acted on once, however often Stripe delivers it
+  CREATE TABLE stripe_events (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    topup_id TEXT,
+    outcome TEXT NOT NULL,
+    received_at INTEGER NOT NULL
+  );
+  -- a top-up is credited once, whichever event or page saw the payment first
+  CREATE UNIQUE INDEX ledger_one_credit_per_topup ON ledger(topup_id) WHERE type = 'topup' AND topup_id IS NOT NULL;
+  CREATE INDEX ledger_account_time ON ledger(account_id, created_at);
+  CREATE INDEX request_log_account_key_ts ON request_log(account_id, key_id, ts);
+  `,
 ]

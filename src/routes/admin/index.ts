@@ -3,6 +3,8 @@ import { Elysia } from 'elysia'
 import type { AdminToken } from '../../admin/bootstrap'
 import { CreateAccountBody, CreditsBody, MintKeyBody, PatchAccountBody } from '../../admin/model'
 import type { AdminService } from '../../admin/service'
+import type { TopupService } from '../../credits/topups'
+import { topupView } from '../../credits/views'
 import { GatewayError } from '../../errors'
 import { bodyValidator } from '../../formats/validate'
 import { json, readJsonBody } from '../http'
@@ -11,6 +13,7 @@ export interface AdminRouteDeps {
   admin: AdminService
   adminToken: AdminToken
   maxBodyBytes: number
+  topups?: TopupService
 }
 
 const validateCreateAccount = bodyValidator(CreateAccountBody)
@@ -26,7 +29,7 @@ export function requireAdmin(token: AdminToken, headers: Headers): void {
   }
 }
 
-export function adminRoutes({ admin, adminToken, maxBodyBytes }: AdminRouteDeps) {
+export function adminRoutes({ admin, adminToken, maxBodyBytes, topups }: AdminRouteDeps) {
   const body = (request: Request) => readJsonBody(request, maxBodyBytes)
   return new Elysia({ name: 'admin' })
     .onBeforeHandle(({ request }) => requireAdmin(adminToken, request.headers))
@@ -75,4 +78,18 @@ export function adminRoutes({ admin, adminToken, maxBodyBytes }: AdminRouteDeps)
       }
       return json(await admin.ledger(params.id, { limit, before }))
     })
+    .get('/admin/accounts/:id/topups', async ({ params }) => {
+      await admin.getAccount(params.id)
+      const service = requireTopups(topups)
+      return json({ data: (await service.list(params.id)).map((t) => topupView(t, service.now())) })
+    })
+    .post('/admin/topups/:id/refund', async ({ params }) => {
+      const service = requireTopups(topups)
+      return json(topupView(await service.refund(params.id), service.now()))
+    })
+}
+
+const requireTopups = (topups: TopupService | undefined): TopupService => {
+  if (!topups) throw new GatewayError('payments_unavailable', 'Top-ups are not available in this server.')
+  return topups
 }

@@ -5,6 +5,7 @@ import type { AuthenticatedKey } from '../../core/auth'
 import type { Catalog } from '../../core/catalog'
 import { countTokens } from '../../core/count-tokens'
 import * as gateway from '../../core/gateway'
+import { legacySubscription, legacyUsage } from '../../core/legacy-billing'
 import { formatUsd } from '../../core/money'
 import type { RequestContext } from '../../core/request-context'
 import { GatewayError } from '../../errors'
@@ -18,6 +19,7 @@ export interface V1Deps extends AdmissionDeps {
   catalog: Catalog
   store: Store
   contextOf(request: Request): RequestContext
+  now(): number
 }
 
 const MODEL_CREATED = 1_700_000_000
@@ -133,5 +135,13 @@ export function v1Routes(deps: V1Deps) {
         200,
         ctx.rateLimitHeaders(),
       )
+    })
+    .get('/v1/dashboard/billing/subscription', async ({ request }) => {
+      const { ctx, auth } = await keyed(request)
+      return json(await legacySubscription(deps.store, auth.key.accountId, auth.key.expiresAt, deps.now()), 200, ctx.rateLimitHeaders())
+    })
+    .get('/v1/dashboard/billing/usage', async ({ request, query }) => {
+      const { ctx, auth } = await keyed(request)
+      return json(await legacyUsage(deps.store, auth.key.accountId, query, deps.now()), 200, ctx.rateLimitHeaders())
     })
 }

@@ -1,0 +1,76 @@
+// Wires users, sessions, top-ups and the dashboard together for createApp (one call, one plugin).
+import { Elysia } from 'elysia'
+import type { AdminService } from '../admin/service'
+import type { Config } from '../config/schema'
+import type { Catalog } from '../core/catalog'
+import type { Clock } from '../core/clock'
+import { createCreditExpiry, type CreditExpiry } from '../credits/expiry'
+import { createTopupService, type TopupService } from '../credits/topups'
+import { adminApiRoutes } from '../routes/api/admin'
+import { apiRoutes } from '../routes/api'
+import { dashboardRoutes } from '../routes/dashboard'
+import { stripeWebhookRoutes } from '../routes/webhooks/stripe'
+import { createSessionService, type SessionService } from '../sessions/service'
+import type { Store } from '../store'
+import { stripePaymentsClient, stripeSecrets } from '../stripe/client'
+import type { PaymentsClient } from '../stripe/types'
+import { createUserService, type UserService } from '../users/service'
+import { createPortalService, type PortalService } from './service'
+
+export interface PortalStackDeps {
+  config: Config
+  store: Store
+  clock: Clock
+  catalog: Catalog
+  admin: AdminService
+  env: Record<string, string | undefined>
+  /** Defaults to the Stripe SDK when the secrets are in the environment, else none. */
+  payments?: PaymentsClient | null
+  onAccessChange: () => void
+}
+
+export interface PortalStack {
+  users: UserService
+  sessions: SessionService
+  portal: PortalService
+  topups: TopupService
+  expiry: CreditExpiry
+  routes: Elysia
+  /** Starts the periodic credit expiry and session purge; returns the stopper. */
+  startHousekeeping(): () => void
+}
+
+export function createPortalStack(deps: PortalStackDeps): PortalStack {
+  const { config, store, clock, catalog, admin } = deps
+  const secrets = stripeSecrets(config, deps.env)
+  const payments = deps.payments !== undefined ? deps.payments : secrets ? stripePaymentsClient(config, secrets.secretKey) : null
+  const webhookSecret = deps.env[config.stripe.webhook_secret_env] || null
+  const users = createUserService({ store, config, clock, admin })
+  const sessions = createSessionService({ store, config, clock })
+  const portal = createPortalService({ store, config, catalog, clock, admin, onAccessChange: deps.onAccessChange })
+  const topups = createTopupService({ store, config, clock, payments, webhookSecret })
+  const expiry = createCreditExpiry(store, clock)
+  const maxBodyBytes = Math.min(config.server.max_body_bytes, 1024 * 1024)
+  const routes = new Elysia({ name: 'portal' })
+    .use(stripeWebhookRoutes({ topups }))
+    .use(apiRoutes({ sessions, users, portal, topups, clock, maxBodyBytes }))
+    .use(adminApiRoutes({ sessions, admin, portal, topups, store, clock, maxBodyBytes }))
+    .use(dashboardRoutes({ config, store, catalog, clock, sessions, users, portal, topups, admin }))
+  return {
+    users,
+    sessions,
+    portal,
+    topups,
+    expiry,
+    routes: routes as unknown as Elysia,
+    startHousekeeping() {
+      const stopExpiry = expiry.start(config.billing.expiry_check_minutes * 60_000)
+      const purge = setInterval(() => void sessions.purge().catch((error) => console.error('session purge failed:', error)), 3_600_000)
+      purge.unref?.()
+      return () => {
+        stopExpiry()
+        clearInterval(purge)
+      }
+    },
+  }
+}

@@ -1,0 +1,80 @@
+// Activity (the account's calls, filtered and paginated) and Request lookup (one call's details).
+import type { ActivityCursor, ActivityRow } from '../../../store/activity'
+import { formatCursor } from '../../api/query'
+import { html, time, usd, type Html } from '../html'
+
+export interface ActivityFilters {
+  key: string
+  model: string
+  status: string
+  from: string
+  to: string
+}
+
+export const statusBadge = (status: number) => html`<span class="badge ${status < 400 ? 'ok' : 'err'}">${status}</span>`
+
+const tokens = (r: ActivityRow) =>
+  r.promptTokens === null && r.completionTokens === null ? html`<span class="muted">—</span>` : html`${r.promptTokens ?? 0} / ${r.completionTokens ?? 0}`
+
+const latency = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`)
+
+function filterForm(f: ActivityFilters, keys: Array<{ id: string; label: string }>, models: string[]): Html {
+  const option = (value: string, label: string, selected: string) => html`<option value="${value}" ${value === selected ? 'selected' : ''}>${label}</option>`
+  return html`<form class="inline" method="get" action="/dashboard/activity">
+  <label>Key <select name="key">${option('', 'All keys', f.key)}${keys.map((k) => option(k.id, k.label, f.key))}</select></label>
+  <label>Model <select name="model">${option('', 'All models', f.model)}${models.map((m) => option(m, m, f.model))}</select></label>
+  <label>Status <select name="status">${option('', 'Any', f.status)}${option('ok', 'Succeeded', f.status)}${option('error', 'Failed', f.status)}</select></label>
+  <label>From <input type="date" name="from" value="${f.from}"></label>
+  <label>To <input type="date" name="to" value="${f.to}"></label>
+  <button type="submit" class="secondary">Filter</button>
+</form>`
+}
+
+export function activityBody(rows: ActivityRow[], next: ActivityCursor | null, f: ActivityFilters, keys: Array<{ id: string; label: string }>, models: string[], paged: boolean): Html {
+  const query = new URLSearchParams(Object.entries(f).filter(([, v]) => v !== ''))
+  const nextHref = next ? `/dashboard/activity?${new URLSearchParams([...query, ['after', formatCursor(next)]])}` : null
+  return html`<h1>Activity</h1>
+<div class="panel">${filterForm(f, keys, models)}</div>
+<div class="panel"><div class="table-wrap"><table data-testid="activity-table">
+<thead><tr><th>Time</th><th>Key</th><th>Model</th><th class="num">Tokens in / out</th><th class="num">Cost</th><th>Status</th><th class="num">Latency</th><th>Request id</th></tr></thead>
+<tbody>${
+    rows.length === 0
+      ? html`<tr><td colspan="8" class="empty">No calls match. Rows are kept for the log retention period.</td></tr>`
+      : rows.map(
+          (r) => html`<tr data-request-id="${r.requestId}">
+  <td class="small">${time(r.ts)}</td>
+  <td>${r.keyName ?? r.keyPrefix ?? html`<span class="muted">—</span>`}</td>
+  <td>${r.model ?? '—'}${r.stream ? html` <span class="badge info">stream</span>` : ''}</td>
+  <td class="num">${tokens(r)}</td>
+  <td class="num" data-testid="cost">${usd(r.costMicros)}</td>
+  <td>${statusBadge(r.status)}${r.errorCode ? html` <span class="small muted">${r.errorCode}</span>` : ''}</td>
+  <td class="num">${latency(r.latencyMs)}</td>
+  <td class="mono small"><a href="/dashboard/requests?id=${r.requestId}">${r.requestId}</a></td>
+</tr>`,
+        )
+  }</tbody></table></div>
+<div class="pager"><span>${paged ? html`<a href="/dashboard/activity?${query}">← Newest</a>` : ''}</span><span>${nextHref ? html`<a href="${nextHref}">Older →</a>` : ''}</span></div></div>`
+}
+
+export function lookupBody(id: string, row: ActivityRow | null, retentionDays: number): Html {
+  const detail = row
+    ? html`<div class="panel" data-testid="request-details"><h2 class="mono">${row.requestId}</h2><dl class="details">
+  <dt>Time</dt><dd>${time(row.ts)}</dd>
+  <dt>Route</dt><dd class="mono">${row.route}</dd>
+  <dt>Key</dt><dd>${row.keyName ?? '—'} <span class="mono small">${row.keyPrefix ?? ''}</span></dd>
+  <dt>Model</dt><dd>${row.model ?? '—'}${row.provider ? html` <span class="muted">via ${row.provider}</span>` : ''}</dd>
+  <dt>Status</dt><dd>${statusBadge(row.status)} ${row.errorCode ?? ''}</dd>
+  <dt>Tokens</dt><dd>${row.promptTokens ?? 0} prompt · ${row.completionTokens ?? 0} completion</dd>
+  <dt>Cost</dt><dd>${usd(row.costMicros)} <span class="muted small">(${(row.costMicros / 1e6).toFixed(6)} USD)</span></dd>
+  <dt>Latency</dt><dd>${latency(row.latencyMs)}${row.ttfbMs !== null ? html` · first byte ${latency(row.ttfbMs)}` : ''}</dd>
+  <dt>Streamed</dt><dd>${row.stream ? 'yes' : 'no'}</dd>
+  <dt>Client IP</dt><dd class="mono">${row.clientIp ?? '—'}</dd>
+  ${row.attempts ? html`<dt>Upstream attempts</dt><dd class="mono small">${JSON.stringify(row.attempts)}</dd>` : ''}
+</dl></div>`
+    : ''
+  return html`<h1>Request lookup</h1>
+<div class="panel"><form class="inline" method="get" action="/dashboard/requests">
+  <label>Request id <input name="id" value="${id}" placeholder="req_…" size="34" required></label><button type="submit">Look up</button></form>
+<p class="muted small">Every answer carries its id in the <code>X-Request-Id</code> header. Calls are kept ${retentionDays} days; prompts and completions never are.</p></div>
+${detail}`
+}
