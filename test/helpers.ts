@@ -74,7 +74,8 @@ export async function startHub(options: TestHubOptions = {}): Promise<TestHub> {
   const config = testConfig(options.config)
   const store = openStore(options.sqlitePath ?? config.storage.sqlite_path)
   const hub = await createApp({ config, store, env: {}, ...options.deps })
-  hub.app.listen({ hostname: '127.0.0.1', port: 0, idleTimeout: 255 })
+  // port 0 (the default) picks a free port; a test that needs its public_url known up front chooses one.
+  hub.app.listen({ hostname: '127.0.0.1', port: config.server.port, idleTimeout: 255 })
   const url = `http://127.0.0.1:${hub.app.server!.port}`
   const admin = (method: string, path: string, body?: unknown) =>
     fetch(url + path, {

@@ -7,6 +7,7 @@ import { systemClock } from '../core/clock'
 import { GatewayError } from '../errors'
 import { createProviderRegistry } from '../providers/registry'
 import { openStore } from '../store'
+import { portalCommand, PORTAL_COMMANDS } from './admin-portal'
 
 const HELP = `token-hub admin <command> [options] [--config FILE]
 
@@ -22,6 +23,12 @@ const HELP = `token-hub admin <command> [options] [--config FILE]
   show-request REQUEST_ID
   requests [--account ID] [--key ID] [--status 429|4xx] [--since TIME] [--limit N] [--cursor C]
   ledger ACCOUNT_ID [--limit N]
+  create-user --email E [--password P] [--admin] [--account ID [--role owner|member]]
+                        (no --password: one is generated and printed; no --account: a new account it owns)
+  invite --email E [--account ID] [--role owner|member] [--admin]   (prints the invite link)
+  list-topups ACCOUNT_ID
+  refund-topup TOPUP_ID                           (unused credit, within 7 days, through Stripe)
+  expire-credits                                  (writes off top-up credit older than 12 months now)
 
 Prints JSON. Works while the server runs: revocations take effect on its next request.
 `
@@ -52,6 +59,9 @@ export async function runAdmin(args: string[]): Promise<number> {
       status: { type: 'string' },
       since: { type: 'string' },
       cursor: { type: 'string' },
+      password: { type: 'string' },
+      admin: { type: 'boolean' },
+      role: { type: 'string' },
     },
   })
   const [command, id] = positionals
@@ -126,6 +136,10 @@ export async function runAdmin(args: string[]): Promise<number> {
         result = await admin.ledger(need(id, 'an account id'), { limit: values.limit ? Number(values.limit) : undefined })
         break
       default:
+        if (PORTAL_COMMANDS.has(command)) {
+          result = await portalCommand(command, id, values, { store, config, admin, catalog })
+          break
+        }
         process.stderr.write(`unknown admin command '${command}'\n\n${HELP}`)
         return 1
     }
