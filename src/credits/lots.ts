@@ -26,7 +26,8 @@ export interface LotState {
  *   oldest top-up, since every top-up lives 12 months; credit that never expires is consumed last.
  * - A lot stays consumable until its `expiry` entry is written (the expiry job runs every few
  *   minutes), so an expiry never takes money that was already spent and never drives the balance negative.
- * - Entries naming a lot (expiry, refund, reverted refund) change only that lot.
+ * - Entries naming a lot (expiry, refund, reverted refund) change only that lot (money coming back
+ *   pays any debt first).
  * - Spending beyond every lot is debt; new credit pays debt before it becomes a lot's remainder.
  *
  * Invariant: Σ remaining − debt = Σ ledger amounts = the balance.
@@ -35,42 +36,53 @@ export function allocateLots(history: readonly LotHistoryEntry[]): LotState {
   const lots: Lot[] = []
   const byTopup = new Map<string, Lot>()
   let debt = 0
+  const consume = (amount: number) => {
+    let left = amount
+    for (const lot of consumptionOrder(lots)) {
+      if (left === 0) break
+      const take = Math.min(left, lot.remainingMicros)
+      lot.remainingMicros -= take
+      left -= take
+    }
+    debt += left
+  }
+  const addLot = (step: Extract<LotHistoryEntry, { kind: 'credit' }>) => {
+    const paid = Math.min(debt, step.amountMicros)
+    debt -= paid
+    const lot: Lot = {
+      entryId: step.entryId,
+      topupId: step.topupId,
+      amountMicros: step.amountMicros,
+      remainingMicros: step.amountMicros - paid,
+      expiresAt: step.expiresAt,
+      at: step.at,
+    }
+    lots.push(lot)
+    if (step.topupId !== null) byTopup.set(step.topupId, lot)
+  }
   for (const step of history) {
     if (step.kind === 'credit') {
-      const paid = Math.min(debt, step.amountMicros)
-      debt -= paid
-      const lot: Lot = {
-        entryId: step.entryId,
-        topupId: step.topupId,
-        amountMicros: step.amountMicros,
-        remainingMicros: step.amountMicros - paid,
-        expiresAt: step.expiresAt,
-        at: step.at,
-      }
-      lots.push(lot)
-      if (step.topupId !== null) byTopup.set(step.topupId, lot)
+      addLot(step)
     } else if (step.kind === 'lot') {
       const lot = byTopup.get(step.topupId)
       if (!lot) {
         // An entry for a lot this account never received cannot happen through the services; keep the sum right.
-        if (step.amountMicros < 0) debt += -step.amountMicros
-        else debt -= Math.min(debt, step.amountMicros)
+        if (step.amountMicros < 0) consume(-step.amountMicros)
+        else addLot({ kind: 'credit', entryId: step.entryId, topupId: null, amountMicros: step.amountMicros, expiresAt: null, at: 0 })
         continue
       }
-      lot.remainingMicros += step.amountMicros
+      // Money coming back to a lot (a refund Stripe refused) pays debt first, like any credit.
+      const paid = step.amountMicros > 0 ? Math.min(debt, step.amountMicros) : 0
+      debt -= paid
+      lot.remainingMicros += step.amountMicros - paid
       if (lot.remainingMicros < 0) {
-        debt += -lot.remainingMicros
+        // More than the lot held (cannot happen through the services): the rest is ordinary spending.
+        const overdraw = -lot.remainingMicros
         lot.remainingMicros = 0
+        consume(overdraw)
       }
     } else {
-      let left = step.amountMicros
-      for (const lot of consumptionOrder(lots)) {
-        if (left === 0) break
-        const take = Math.min(left, lot.remainingMicros)
-        lot.remainingMicros -= take
-        left -= take
-      }
-      debt += left
+      consume(step.amountMicros)
     }
   }
   return { lots, debtMicros: debt }

@@ -88,7 +88,8 @@ describe('sessions', () => {
   })
 
   test('/api never accepts an API key', async () => {
-    for (const headers of [{ authorization: `Bearer ${bobKey.key}` }, { 'x-api-key': bobKey.key }]) {
+    const variants: Array<Record<string, string>> = [{ authorization: `Bearer ${bobKey.key}` }, { 'x-api-key': bobKey.key }]
+    for (const headers of variants) {
       const response = await fetch(`${hub.url}/api/keys`, { headers })
       expect(response.status).toBe(401)
     }
