@@ -201,7 +201,8 @@ export function createTopupService({ store, config, clock, payments, webhookSecr
      * Refunds the unused part of a top-up through Stripe, within 7 days of payment. The credit leaves
      * the balance first (a `refund` entry) so it cannot be spent while Stripe is asked; if Stripe
      * refuses, it comes back (an `adjustment` on the same lot). If Stripe does not answer, the
-     * top-up stays `refunding` and calling this again finishes it with the same idempotency key.
+     * top-up stays `refunding` and calling this again finishes it with the same idempotency key
+     * (a new attempt after a refusal gets a new key: Stripe replays a key's first answer).
      */
     async refund(topupId: string): Promise<TopupWithLot> {
       const client = requirePayments()
@@ -232,7 +233,7 @@ export function createTopupService({ store, config, clock, payments, webhookSecr
         topupId,
         paymentIntentId: topup.paymentIntentId!,
         amountMinor: topup.refundMinor,
-        idempotencyKey: `refund_${topupId}`,
+        idempotencyKey: `refund_${topupId}_${topup.refundAttempt}`,
       })
       if (result.ok) {
         await store.topups.finishRefund(topupId, result.id, clock.now())

@@ -168,6 +168,8 @@ export const MIGRATIONS: string[] = [
     refund_id TEXT,
     refund_micros INTEGER NOT NULL DEFAULT 0,
     refund_minor INTEGER NOT NULL DEFAULT 0,
+    -- each refund attempt gets its own Stripe idempotency key (a refused one must not be replayed)
+    refund_attempt INTEGER NOT NULL DEFAULT 0,
     refunded_at INTEGER
   );
   CREATE INDEX topups_account ON topups(account_id, created_at);

@@ -27,6 +27,7 @@ export interface Topup {
   refundId: string | null
   refundMicros: number
   refundMinor: number
+  refundAttempt: number
   refundedAt: number | null
 }
 
@@ -94,6 +95,7 @@ type Row = {
   refund_id: string | null
   refund_micros: number
   refund_minor: number
+  refund_attempt: number
   refunded_at: number | null
 }
 
@@ -118,6 +120,7 @@ const fromRow = (r: Row): Topup => ({
   refundId: r.refund_id,
   refundMicros: r.refund_micros,
   refundMinor: r.refund_minor,
+  refundAttempt: r.refund_attempt,
   refundedAt: r.refunded_at,
 })
 
@@ -148,7 +151,8 @@ export function sqliteTopupStore(db: Database): TopupStore {
   )
   const markExpired = db.query('UPDATE topups SET lot_expired_at = $at, expired_micros = $amount WHERE id = $id')
   const markRefunding = db.query(`
-    UPDATE topups SET status = 'refunding', refund_micros = $micros, refund_minor = $minor WHERE id = $id AND status = 'paid'`)
+    UPDATE topups SET status = 'refunding', refund_micros = $micros, refund_minor = $minor, refund_attempt = refund_attempt + 1
+    WHERE id = $id AND status = 'paid'`)
   const markRefunded = db.query(`
     UPDATE topups SET status = 'refunded', refund_id = $refundId, refunded_at = $at WHERE id = $id AND status = 'refunding'`)
   const markUnrefunded = db.query(`UPDATE topups SET status = 'paid', refund_micros = 0, refund_minor = 0 WHERE id = $id AND status = 'refunding'`)
