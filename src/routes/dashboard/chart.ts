@@ -1,5 +1,5 @@
 // The spend-by-day bar chart as inline SVG (no script, no library): one bar per UTC day.
-import { formatUsd } from '../../core/money'
+import { formatUsd, formatUsdExact } from '../../core/money'
 import { html, type Html } from './html'
 
 const WIDTH = 720
@@ -16,6 +16,9 @@ function niceMax(value: number): number {
   return 10 * power
 }
 
+/** "$0.00025", "$2", "$0": the axis value without trailing zeros. */
+const axisLabel = (micros: number) => formatUsdExact(Math.round(micros)).replace(/\.?0+$/, '') || '0'
+
 export function spendChart(days: Array<{ day: number; micros: number }>): Html {
   const max = niceMax(Math.max(0, ...days.map((d) => d.micros)))
   const plotW = WIDTH - PAD_LEFT - 8
@@ -30,11 +33,12 @@ export function spendChart(days: Array<{ day: number; micros: number }>): Html {
   })
   const labels = days
     .map((d, i) => ({ d, i }))
-    .filter(({ i }) => i % 7 === 0 || i === days.length - 1)
+    // Every 7th day counted back from today, so the last label is today and none collide.
+    .filter(({ i }) => (days.length - 1 - i) % 7 === 0)
     .map(({ d, i }) => html`<text x="${(PAD_LEFT + i * slot + slot / 2).toFixed(1)}" y="${HEIGHT - 6}" text-anchor="middle">${new Date(d.day).toISOString().slice(5, 10)}</text>`)
   const gridY = [0, 0.5, 1].map((f) => {
     const y = PAD_TOP + plotH - f * plotH
-    return html`<line class="axis" x1="${PAD_LEFT}" x2="${WIDTH - 8}" y1="${y}" y2="${y}"/><text x="${PAD_LEFT - 6}" y="${y + 3}" text-anchor="end">$${formatUsd(max * f).replace(/\.?0+$/, '') || '0'}</text>`
+    return html`<line class="axis" x1="${PAD_LEFT}" x2="${WIDTH - 8}" y1="${y}" y2="${y}"/><text x="${PAD_LEFT - 6}" y="${y + 3}" text-anchor="end">$${axisLabel(max * f)}</text>`
   })
   return html`<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="Spend per day, last ${days.length} days">${gridY}${bars}${labels}</svg>`
 }

@@ -1,5 +1,5 @@
 // A tagged template that escapes every interpolated value unless it is already Html, plus display formats.
-import { formatUsd } from '../../core/money'
+import { formatUsd, formatUsdExact } from '../../core/money'
 
 /** Markup that is safe to insert as is (built by `html` or deliberately `raw`). */
 export class Html {
@@ -34,6 +34,8 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
 export const raw = (markup: string) => new Html(markup)
 
 export const usd = (micros: number) => `$${formatUsd(micros)}`
+/** Per-call costs are often below $0.0001: shown to the micro-dollar, as the ledger keeps them. */
+export const usdExact = (micros: number) => `$${formatUsdExact(micros)}`
 
 /** "2026-01-31 14:05:09 UTC" */
 export const time = (ms: number | null) => (ms === null ? '—' : `${new Date(ms).toISOString().replace('T', ' ').slice(0, 19)} UTC`)

@@ -60,8 +60,9 @@ form.stack { display: grid; gap: 0.8rem; max-width: 520px; }
 form.inline { display: flex; gap: 0.6rem; align-items: flex-end; flex-wrap: wrap; margin: 0; }
 form.inline label { font-size: 0.82rem; }
 label { display: grid; gap: 0.25rem; font-weight: 550; font-size: 0.88rem; }
-label .hint { font-weight: 400; color: var(--muted); font-size: 0.8rem; }
-input, select, textarea { font: inherit; padding: 0.45rem 0.6rem; border: 1px solid #cfd4dc; border-radius: 6px; background: #fff; color: var(--text); min-width: 0; }
+.hint { font-weight: 400; color: var(--muted); font-size: 0.8rem; }
+input, select, textarea { font: inherit; font-weight: 400; padding: 0.45rem 0.6rem; border: 1px solid #cfd4dc; border-radius: 6px; background: #fff; color: var(--text); min-width: 0; }
+input:not([type=checkbox]):not([type=radio]), select { min-height: 2.3rem; }
 input:focus, select:focus { outline: 2px solid #bac8ff; border-color: var(--accent); }
 fieldset { border: 1px solid var(--line); border-radius: var(--radius); padding: 0.75rem 1rem; margin: 0; }
 legend { font-weight: 600; font-size: 0.88rem; padding: 0 0.3rem; }
@@ -103,7 +104,7 @@ dl.details { display: grid; grid-template-columns: max-content 1fr; gap: 0.45rem
 dl.details dt { color: var(--muted); }
 dl.details dd { margin: 0; }
 .pager { display: flex; justify-content: space-between; align-items: center; margin-top: 0.9rem; }
-.toggle { display: inline-flex; border: 1px solid #cfd4dc; border-radius: 6px; overflow: hidden; }
+.toggle { justify-self: start; display: inline-flex; border: 1px solid #cfd4dc; border-radius: 6px; overflow: hidden; }
 .toggle label { display: flex; align-items: center; gap: 0.3rem; padding: 0.4rem 0.9rem; font-weight: 600; cursor: pointer; }
 .toggle label + label { border-left: 1px solid #cfd4dc; }
 .toggle input { margin: 0; }

@@ -1,7 +1,7 @@
 // Activity (the account's calls, filtered and paginated) and Request lookup (one call's details).
 import type { ActivityCursor, ActivityRow } from '../../../store/activity'
 import { formatCursor } from '../../api/query'
-import { html, time, usd, type Html } from '../html'
+import { html, time, usdExact, type Html } from '../html'
 
 export interface ActivityFilters {
   key: string
@@ -46,7 +46,7 @@ export function activityBody(rows: ActivityRow[], next: ActivityCursor | null, f
   <td>${r.keyName ?? r.keyPrefix ?? html`<span class="muted">—</span>`}</td>
   <td>${r.model ?? '—'}${r.stream ? html` <span class="badge info">stream</span>` : ''}</td>
   <td class="num">${tokens(r)}</td>
-  <td class="num" data-testid="cost">${usd(r.costMicros)}</td>
+  <td class="num" data-testid="cost">${usdExact(r.costMicros)}</td>
   <td>${statusBadge(r.status)}${r.errorCode ? html` <span class="small muted">${r.errorCode}</span>` : ''}</td>
   <td class="num">${latency(r.latencyMs)}</td>
   <td class="mono small"><a href="/dashboard/requests?id=${r.requestId}">${r.requestId}</a></td>
@@ -65,7 +65,7 @@ export function lookupBody(id: string, row: ActivityRow | null, retentionDays: n
   <dt>Model</dt><dd>${row.model ?? '—'}${row.provider ? html` <span class="muted">via ${row.provider}</span>` : ''}</dd>
   <dt>Status</dt><dd>${statusBadge(row.status)} ${row.errorCode ?? ''}</dd>
   <dt>Tokens</dt><dd>${row.promptTokens ?? 0} prompt · ${row.completionTokens ?? 0} completion</dd>
-  <dt>Cost</dt><dd>${usd(row.costMicros)} <span class="muted small">(${(row.costMicros / 1e6).toFixed(6)} USD)</span></dd>
+  <dt>Cost</dt><dd>${usdExact(row.costMicros)}</dd>
   <dt>Latency</dt><dd>${latency(row.latencyMs)}${row.ttfbMs !== null ? html` · first byte ${latency(row.ttfbMs)}` : ''}</dd>
   <dt>Streamed</dt><dd>${row.stream ? 'yes' : 'no'}</dd>
   <dt>Client IP</dt><dd class="mono">${row.clientIp ?? '—'}</dd>
