@@ -103,7 +103,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     return ctx
   }
 
-  const portal = createPortalStack({ config, store, clock, catalog, admin, env, payments: deps.payments, onAccessChange: () => auth.invalidate() })
+  const portal = createPortalStack({
+    config,
+    store,
+    clock,
+    catalog,
+    admin,
+    env,
+    payments: deps.payments,
+    onAccessChange: () => auth.invalidate(),
+    clientIp: (request) => contextOf(request).clientIp,
+  })
   const stopHousekeeping = portal.startHousekeeping()
 
   const app = new Elysia({ serve: { maxRequestBodySize: Math.max(config.server.max_body_bytes * 4, 64 * 1024 * 1024) } })

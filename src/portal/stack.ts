@@ -27,6 +27,8 @@ export interface PortalStackDeps {
   /** Defaults to the Stripe SDK when the secrets are in the environment, else none. */
   payments?: PaymentsClient | null
   onAccessChange: () => void
+  /** The client IP as the gateway sees it (proxy-aware), for sign-in throttling. */
+  clientIp: (request: Request) => string | null
 }
 
 export interface PortalStack {
@@ -53,9 +55,9 @@ export function createPortalStack(deps: PortalStackDeps): PortalStack {
   const maxBodyBytes = Math.min(config.server.max_body_bytes, 1024 * 1024)
   const routes = new Elysia({ name: 'portal' })
     .use(stripeWebhookRoutes({ topups }))
-    .use(apiRoutes({ sessions, users, portal, topups, clock, maxBodyBytes }))
+    .use(apiRoutes({ sessions, users, portal, topups, clock, maxBodyBytes, clientIp: deps.clientIp }))
     .use(adminApiRoutes({ sessions, admin, portal, topups, store, clock, maxBodyBytes }))
-    .use(dashboardRoutes({ config, store, catalog, clock, sessions, users, portal, topups, admin }))
+    .use(dashboardRoutes({ config, store, catalog, clock, sessions, users, portal, topups, admin, clientIp: deps.clientIp }))
   return {
     users,
     sessions,
@@ -65,6 +67,8 @@ export function createPortalStack(deps: PortalStackDeps): PortalStack {
     routes: routes as unknown as Elysia,
     startHousekeeping() {
       const stopExpiry = expiry.start(config.billing.expiry_check_minutes * 60_000)
+      // Lots that came due while the server was down are written off now, not one interval later.
+      void expiry.runOnce().catch((error) => console.error('credit expiry run failed:', error))
       const purge = setInterval(() => void sessions.purge().catch((error) => console.error('session purge failed:', error)), 3_600_000)
       purge.unref?.()
       return () => {

@@ -25,6 +25,7 @@ export interface ApiDeps {
   topups: TopupService
   clock: Clock
   maxBodyBytes: number
+  clientIp: (request: Request) => string | null
 }
 
 const validate = {
@@ -56,10 +57,10 @@ export function apiRoutes(deps: ApiDeps) {
   return new Elysia({ name: 'api' })
     .post(
       '/api/login',
-      async ({ request, server }) => {
+      async ({ request }) => {
         requireSameOrigin(sessions, request)
         const input = validate.signIn(await body(request))
-        const user = await users.signIn(input.email, input.password, server?.requestIP(request)?.address ?? null)
+        const user = await users.signIn(input.email, input.password, deps.clientIp(request))
         return withSession(request, user)
       },
       { parse: 'none' },

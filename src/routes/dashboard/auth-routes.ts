@@ -22,7 +22,6 @@ export function authRoutes(deps: DashboardDeps) {
     const { setCookie } = await sessions.start(user, request)
     return redirect(safeNext(next), [setCookie])
   }
-  const clientIp = (request: Request, server: { requestIP(r: Request): { address: string } | null } | null) => server?.requestIP(request)?.address ?? null
 
   return new Elysia({ name: 'dashboard-auth' })
     .get('/dashboard/assets/style.css', asset(STYLE_CSS, 'text/css; charset=utf-8'))
@@ -35,10 +34,10 @@ export function authRoutes(deps: DashboardDeps) {
     })
     .post(
       '/login',
-      async ({ request, server }) => {
+      async ({ request }) => {
         requireSameOrigin(sessions, request)
         const form = await readForm(request)
-        const user = await users.signIn(form.get('email'), form.get('password'), clientIp(request, server))
+        const user = await users.signIn(form.get('email'), form.get('password'), deps.clientIp(request))
         return signedIn(request, user, form.get('next'))
       },
       { parse: 'none' },

@@ -25,6 +25,8 @@ export interface DashboardDeps {
   portal: PortalService
   topups: TopupService
   admin: AdminService
+  /** The client IP as the gateway sees it (proxy-aware), for sign-in throttling. */
+  clientIp: (request: Request) => string | null
 }
 
 /** A signed-in page view: the session and the flash left by the previous redirect. */
