@@ -17,7 +17,7 @@ export interface SessionWithUser extends SessionRecord {
 
 export interface SessionStore {
   insert(session: SessionRecord): Promise<void>
-  /** The session and its user, or null (unknown id, or its user is gone). */
+  /** The session and its user, or null (unknown id, its user is gone, or their account was deleted). */
   get(idHash: string): Promise<SessionWithUser | null>
   touch(idHash: string, at: number): Promise<void>
   remove(idHash: string): Promise<boolean>
@@ -41,7 +41,8 @@ export function sqliteSessionStore(db: Database): SessionStore {
     VALUES ($idHash, $userId, $csrfToken, $createdAt, $lastSeenAt, $expiresAt)`)
   const get = db.query<Row & { u_id: string; email: string; password_hash: string; account_id: string; role: 'owner' | 'member'; is_admin: number; u_created_at: number }, [string]>(`
     SELECT s.*, u.id AS u_id, u.email, u.password_hash, u.account_id, u.role, u.is_admin, u.created_at AS u_created_at
-    FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`)
+    FROM sessions s JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = u.account_id
+    WHERE s.id_hash = ? AND a.deleted_at IS NULL`)
   const touch = db.query('UPDATE sessions SET last_seen_at = $at WHERE id_hash = $idHash')
   const remove = db.query('DELETE FROM sessions WHERE id_hash = ?')
   const removeForUser = db.query('DELETE FROM sessions WHERE user_id = ?')

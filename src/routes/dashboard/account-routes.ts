@@ -14,7 +14,7 @@ import { topupBody, topupResultBody } from './pages/topup'
 export function accountRoutes(deps: DashboardDeps) {
   const { portal, topups, users, sessions, config } = deps
   const notice = (text: string) => flashCookie({ kind: 'notice', text }, sessions.secure)
-  const keysPage = async (request: Request, session: Parameters<typeof ownScope>[0], revealed: Parameters<typeof keysBody>[4], render: Awaited<ReturnType<typeof view>>['render']) => {
+  const keysPage = async (session: Parameters<typeof ownScope>[0], revealed: Parameters<typeof keysBody>[4], render: Awaited<ReturnType<typeof view>>['render']) => {
     const scope = ownScope(session)
     const overview = await portal.overview(scope)
     return render({ title: 'API keys', active: 'keys', body: keysBody(session, await portal.keys(scope), planModels(deps, overview.account.plan), scope.canManage, revealed) })
@@ -29,7 +29,7 @@ export function accountRoutes(deps: DashboardDeps) {
     })
     .get('/dashboard/keys', async ({ request }) => {
       const { session, render } = await view(deps, request)
-      return keysPage(request, session, null, render)
+      return keysPage(session, null, render)
     })
     .post(
       '/dashboard/keys',
@@ -37,7 +37,7 @@ export function accountRoutes(deps: DashboardDeps) {
         const { session, form, render } = await post(deps, request)
         const minted = await portal.mintKey(ownScope(session), mintFromForm(form))
         // Rendered, not redirected: the full key exists only in this answer.
-        return keysPage(request, session, revealPanel(minted), render)
+        return keysPage(session, revealPanel(minted), render)
       },
       { parse: 'none' },
     )

@@ -232,3 +232,14 @@ describe('admin token and keys stay in their lanes', () => {
     expect((failed as { status: number }).status).toBe(401)
   })
 })
+
+describe('deleted accounts', () => {
+  test("deleting an account ends its users' sessions at once", async () => {
+    const made = await makeUser(hub)
+    const client = await SessionClient.signIn(hub, made.email)
+    expect((await client.request('GET', '/api/keys')).status).toBe(200)
+    expect((await hub.admin('DELETE', `/admin/accounts/${made.accountId}`)).status).toBe(200)
+    expect((await client.request('GET', '/api/keys')).status).toBe(401)
+    expect((await new SessionClient(hub).request('POST', '/api/login', { email: made.email, password: PASSWORD })).status).toBe(401)
+  })
+})
