@@ -85,6 +85,7 @@ export function createTopupService({ store, config, clock, payments, webhookSecr
       kind: 'credit',
       credit: {
         topupId: topup.id,
+        sessionId: session.id || null,
         creditMicros: creditForPayment(paidMinor, currency, topup.cnyPerUsd ?? rate),
         paymentIntentId: session.paymentIntentId,
         at: now,

@@ -35,6 +35,8 @@ export type NewTopup = Pick<Topup, 'id' | 'accountId' | 'userId' | 'currency' | 
 
 export interface CreditInput {
   topupId: string
+  /** The Checkout Session paid; stored if the top-up lost it (a crash right after creating it). */
+  sessionId: string | null
   creditMicros: number
   paymentIntentId: string | null
   at: number
@@ -136,6 +138,7 @@ export function sqliteTopupStore(db: Database): TopupStore {
   const attach = db.query('UPDATE topups SET checkout_session_id = $sessionId, checkout_url = $url WHERE id = $id')
   const markPaid = db.query(`
     UPDATE topups SET status = 'paid', credited_micros = $credit, payment_intent_id = COALESCE($pi, payment_intent_id),
+      checkout_session_id = COALESCE(checkout_session_id, $sessionId),
       paid_at = $at, lot_expires_at = $lotExpiresAt
     WHERE id = $id AND status IN ('pending', 'expired', 'failed')`)
   const close = db.query(`UPDATE topups SET status = $status WHERE id = $id AND status = 'pending'`)
@@ -160,7 +163,7 @@ export function sqliteTopupStore(db: Database): TopupStore {
   const creditTx = (input: CreditInput): 'credited' | 'already_credited' => {
     const topup = byId.get(input.topupId)
     if (!topup) return 'already_credited'
-    if (markPaid.run({ id: input.topupId, credit: input.creditMicros, pi: input.paymentIntentId, at: input.at, lotExpiresAt: input.lotExpiresAt }).changes === 0) {
+    if (markPaid.run({ id: input.topupId, credit: input.creditMicros, pi: input.paymentIntentId, sessionId: input.sessionId, at: input.at, lotExpiresAt: input.lotExpiresAt }).changes === 0) {
       return 'already_credited'
     }
     append({

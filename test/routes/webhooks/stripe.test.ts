@@ -162,6 +162,16 @@ describe('exactly once', () => {
     expect((await balance()) - before).toBe(6_000_000)
   })
 
+  test('a top-up that lost its session id (crash right after creating it) is matched by client_reference_id', async () => {
+    const { topupId, session } = await paidSession('5.00')
+    hub.hub.store.db.query('UPDATE topups SET checkout_session_id = NULL WHERE id = ?').run(topupId)
+    const before = await balance()
+    const response = await stripe.deliver('checkout.session.completed', session)
+    expect(((await response.json()) as { outcome: string }).outcome).toBe('credited')
+    expect((await balance()) - before).toBe(5_000_000)
+    expect((await hub.hub.store.topups.get(topupId))!.checkoutSessionId).toBe(session.id)
+  })
+
   test('a database failure answers non-2xx, records nothing, and the retry credits once', async () => {
     const { topupId, session } = await paidSession('8.00')
     const before = await balance()
