@@ -94,14 +94,26 @@ export function createTopupService({ store, config, clock, payments, webhookSecr
     }
   }
 
-  const withLot = (topups: Topup[], accountId: string, remaining: Map<string, number>): TopupWithLot[] =>
-    topups
-      .filter((t) => t.accountId === accountId)
-      .map((t) => ({
-        ...t,
-        remainingMicros: t.lotExpiredAt === null ? (remaining.get(t.id) ?? 0) : 0,
-        refundableUntil: t.paidAt === null ? null : t.paidAt + REFUND_WINDOW_MS,
-      }))
+  /** Unused credit per top-up id of the account, from its ledger. */
+  const unusedByTopup = async (accountId: string): Promise<Map<string, number>> => {
+    const remaining = new Map<string, number>()
+    for (const lot of allocateLots(await store.topups.history(accountId)).lots) if (lot.topupId) remaining.set(lot.topupId, lot.remainingMicros)
+    return remaining
+  }
+
+  const withLot = (topups: Topup[], remaining: Map<string, number>): TopupWithLot[] =>
+    topups.map((t) => ({
+      ...t,
+      remainingMicros: t.lotExpiredAt === null ? (remaining.get(t.id) ?? 0) : 0,
+      refundableUntil: t.paidAt === null ? null : t.paidAt + REFUND_WINDOW_MS,
+    }))
+
+  /** One top-up with its lot; `accountId` (null for admins) scopes it: another account's is a 404. */
+  const getTopup = async (accountId: string | null, topupId: string): Promise<TopupWithLot> => {
+    const topup = await store.topups.get(topupId)
+    if (!topup || (accountId !== null && topup.accountId !== accountId)) throw new GatewayError('not_found', `No top-up '${topupId}'.`)
+    return withLot([topup], await unusedByTopup(topup.accountId))[0]!
+  }
 
   return {
     enabled: payments !== null && webhookSecret !== null,
@@ -182,20 +194,12 @@ export function createTopupService({ store, config, clock, payments, webhookSecr
       return (await store.topups.get(topup.id))!
     },
 
-    async get(accountId: string | null, topupId: string): Promise<TopupWithLot> {
-      const topup = await store.topups.get(topupId)
-      if (!topup || (accountId !== null && topup.accountId !== accountId)) throw new GatewayError('not_found', `No top-up '${topupId}'.`)
-      return (await this.list(topup.accountId)).find((t) => t.id === topupId) ?? withLot([topup], topup.accountId, new Map())[0]!
-    },
+    get: getTopup,
 
     /** The account's top-ups, newest first, with each lot's unused credit. */
     async list(accountId: string, limit = 50): Promise<TopupWithLot[]> {
       const topups = await store.topups.listByAccount(accountId, limit)
-      if (topups.length === 0) return []
-      const state = allocateLots(await store.topups.history(accountId))
-      const remaining = new Map<string, number>()
-      for (const lot of state.lots) if (lot.topupId) remaining.set(lot.topupId, lot.remainingMicros)
-      return withLot(topups, accountId, remaining)
+      return topups.length === 0 ? [] : withLot(topups, await unusedByTopup(accountId))
     },
 
     /**
@@ -238,7 +242,7 @@ export function createTopupService({ store, config, clock, payments, webhookSecr
       })
       if (result.ok) {
         await store.topups.finishRefund(topupId, result.id, clock.now())
-        return this.get(null, topupId)
+        return getTopup(null, topupId)
       }
       if (result.definitive) {
         await store.topups.revertRefund(topupId, clock.now(), `refund refused by Stripe: ${result.message}`)

@@ -11,6 +11,7 @@ let bob: SessionClient
 let bobKey: { id: string; key: string }
 let bobRequestId: string
 let bobLedgerId: number
+let bobTopupId: string
 
 beforeAll(async () => {
   hub = await startHub()
@@ -27,6 +28,8 @@ beforeAll(async () => {
   bobRequestId = call.headers.get('x-request-id')!
   await settleLog(hub)
   bobLedgerId = (await bob.json<{ data: Array<{ id: number }> }>('GET', '/api/ledger')).body.data[0]!.id
+  bobTopupId = 'top_bobs0000000000'
+  await hub.hub.store.topups.create({ id: bobTopupId, accountId: b.accountId, userId: null, currency: 'usd', amountMinor: 1000, quotedMicros: 10_000_000, cnyPerUsd: null, createdAt: Date.now() })
 })
 afterAll(() => hub.close())
 
@@ -40,16 +43,18 @@ describe('one account never sees another', () => {
       ['GET', `/api/requests/${bobRequestId}`],
       ['GET', `/api/ledger/${bobLedgerId}`],
       ['GET', `/api/activity?key=${bobKey.id}`],
+      ['GET', `/api/topups/${bobTopupId}`],
     ]
     for (const [method, path, body] of attempts) {
       const response = await alice.request(method, path, body)
       expect(`${method} ${path} ${response.status}`).toBe(`${method} ${path} 404`)
-      const unknown = await alice.request(method, path.replace(bobKey.id, 'key_doesnotexist000').replace(bobRequestId, 'req_doesnotexist').replace(String(bobLedgerId), '999999'), body)
+      const unknown = await alice.request(method, path.replace(bobKey.id, 'key_doesnotexist000').replace(bobRequestId, 'req_doesnotexist').replace(String(bobLedgerId), '999999').replace(bobTopupId, 'top_unknown'), body)
       expect(unknown.status).toBe(404)
     }
     // Bob's key still works and is unchanged.
     const check = await bob.json<{ budget_usd: string | null }>('GET', `/api/keys/${bobKey.id}`)
     expect(check.body.budget_usd).toBeNull()
+    expect((await bob.request('GET', `/api/topups/${bobTopupId}`)).status).toBe(200)
   })
 
   test("Alice's activity, ledger and keys lists never include Bob's rows", async () => {
