@@ -58,6 +58,7 @@ describe('a user in the dashboard', () => {
   let context: BrowserContext
   let page: Page
   let key: string
+  let inviteUrl: string
 
   beforeAll(async () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
@@ -154,8 +155,29 @@ describe('a user in the dashboard', () => {
     await page.click('nav >> text=Team')
     await page.fill('input[name=email]', 'teammate@test.local')
     await Promise.all([page.waitForLoadState('load'), page.click('form[action="/dashboard/team/invite"] button')])
-    expect(await page.inputValue('#invite-url')).toMatch(/\/invite\/[0-9A-Za-z]{40}$/)
+    inviteUrl = await page.inputValue('#invite-url')
+    expect(inviteUrl).toMatch(/\/invite\/[0-9A-Za-z]{40}$/)
     await shot(page, '12-team')
+  })
+
+  test('edits a key’s limits and sees the cancel page of an abandoned checkout', async () => {
+    await page.click('nav >> text=API keys')
+    await page.fill('[data-testid=mint-form] input[name=name]', 'limited')
+    await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=mint-form] button[type=submit]')])
+    const row = page.locator('[data-testid=keys-table] tr', { hasText: 'limited' })
+    await Promise.all([page.waitForLoadState('load'), row.locator('a', { hasText: 'Edit' }).click()])
+    await page.check('input[name=models][value=gpt-4o-mini]')
+    await page.fill('input[name=rpm]', '12')
+    await page.fill('input[name=budget_usd]', '4')
+    await shot(page, '16-key-edit')
+    await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Save limits")')])
+    expect(await page.textContent('.flash.notice')).toContain('saved')
+    const saved = page.locator('[data-testid=keys-table] tr', { hasText: 'limited' })
+    expect(await saved.textContent()).toContain('gpt-4o-mini')
+    expect(await saved.textContent()).toContain('$4.00')
+    await page.goto(`${hub.url}/dashboard/topup/cancel`)
+    expect(await page.textContent('h1')).toBe('Checkout canceled')
+    await shot(page, '17-topup-cancel')
   })
 
   test('signs out; the page then needs a new sign-in', async () => {
@@ -163,6 +185,25 @@ describe('a user in the dashboard', () => {
     expect(await page.textContent('.flash')).toContain('Signed out')
     await page.goto(`${hub.url}/dashboard/keys`)
     expect(new URL(page.url()).pathname).toBe('/login')
+  })
+
+  test('the invitee opens the link, chooses a password and lands in the same account', async () => {
+    const invitee = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    try {
+      const invitePage = await invitee.newPage()
+      await invitePage.goto(inviteUrl.replace(/^https?:\/\/[^/]+/, hub.url))
+      expect(await invitePage.textContent('main, .auth')).toContain('teammate@test.local')
+      await shot(invitePage, '18-invite')
+      await invitePage.fill('input[name=password]', PASSWORD)
+      await Promise.all([invitePage.waitForURL(`${hub.url}/dashboard`), invitePage.click('button[type=submit]')])
+      expect(await invitePage.textContent('.who')).toContain('teammate@test.local')
+      expect(await invitePage.locator('[data-testid=mint-form]').count()).toBe(0)
+      await invitePage.goto(`${hub.url}/dashboard/keys`)
+      expect(await invitePage.locator('[data-testid=mint-form]').count()).toBe(0)
+      expect(await invitePage.textContent('main')).toContain('Members see the account')
+    } finally {
+      await invitee.close()
+    }
   })
 })
 
