@@ -68,10 +68,14 @@ export function mintFromForm(form: Form): MintKeyBody {
   })
 }
 
-/** The edit form as a full patch: an emptied field clears that limit. */
+/**
+ * The edit form as a full patch: an emptied field clears that limit. The expiry is days from now,
+ * so it changes only when the field was edited (saving other limits must not push it back).
+ */
 export function patchFromForm(form: Form): KeyPatchBody {
   const models = form.all('models')
   const ips = list(form.get('ip_allowlist'))
+  const expiryEdited = form.get('expires_in_days') !== form.get('expires_in_days_was')
   return validatePatch({
     name: form.get('name') || null,
     models: models.length ? models : null,
@@ -79,7 +83,7 @@ export function patchFromForm(form: Form): KeyPatchBody {
     rpm: num(form.get('rpm'), null),
     budget_usd: form.get('budget_usd') || null,
     budget_window_days: num(form.get('budget_window_days'), 30),
-    expires_in_days: num(form.get('expires_in_days'), null),
+    ...(expiryEdited ? { expires_in_days: num(form.get('expires_in_days'), null) } : {}),
   })
 }
 

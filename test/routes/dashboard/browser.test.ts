@@ -165,6 +165,8 @@ describe('a user in the dashboard', () => {
     await page.fill('[data-testid=mint-form] input[name=name]', 'limited')
     await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=mint-form] button[type=submit]')])
     const row = page.locator('[data-testid=keys-table] tr', { hasText: 'limited' })
+    const keyId = (await row.getAttribute('data-key-id'))!
+    const expiresBefore = (await hub.hub.store.keys.get(keyId))!.expiresAt
     await Promise.all([page.waitForLoadState('load'), row.locator('a', { hasText: 'Edit' }).click()])
     await page.check('input[name=models][value=gpt-4o-mini]')
     await page.fill('input[name=rpm]', '12')
@@ -175,6 +177,8 @@ describe('a user in the dashboard', () => {
     const saved = page.locator('[data-testid=keys-table] tr', { hasText: 'limited' })
     expect(await saved.textContent()).toContain('gpt-4o-mini')
     expect(await saved.textContent()).toContain('$4.00')
+    const edited = (await hub.hub.store.keys.get(keyId))!
+    expect(edited).toMatchObject({ models: ['gpt-4o-mini'], rpm: 12, budgetMicros: 4_000_000, expiresAt: expiresBefore })
     await page.goto(`${hub.url}/dashboard/topup/cancel`)
     expect(await page.textContent('h1')).toBe('Checkout canceled')
     await shot(page, '17-topup-cancel')

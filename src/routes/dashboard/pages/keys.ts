@@ -52,7 +52,7 @@ function limitFields(models: string[], current: Partial<KeyRow> | null): Html {
   <label>Budget (USD) <span class="hint">empty = none</span><input name="budget_usd" inputmode="decimal" value="${current?.budget_usd ? Number(current.budget_usd).toFixed(2) : ''}"></label>
   <label>Budget window (days)<input name="budget_window_days" inputmode="numeric" value="${current?.budget_window_days ?? 30}"></label>
   <label>Expires in (days) <span class="hint">empty = never</span><input name="expires_in_days" inputmode="numeric" value="${current ? expiryDays : '90'}"></label>
-</div>`
+</div>${current ? html`<input type="hidden" name="expires_in_days_was" value="${expiryDays}">` : ''}`
 }
 
 export function mintForm(session: ActiveSession, models: string[], action: string): Html {
