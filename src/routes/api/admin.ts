@@ -12,6 +12,7 @@ import type { SessionService } from '../../sessions/service'
 import type { Store } from '../../store'
 import { json, readJsonBody } from '../http'
 import { requireAdminUser, requireCsrf, requireSession } from '../session-guard'
+import { pageQuery } from './query'
 
 export interface AdminApiDeps {
   sessions: SessionService
@@ -44,7 +45,8 @@ export function adminApiRoutes(deps: AdminApiDeps) {
   return new Elysia({ name: 'api-admin' })
     .get('/api/admin/accounts', async ({ request, query }) => {
       await asAdmin(request)
-      const page = await deps.store.directory.accounts({ query: query.q, limit: query.limit ? Number(query.limit) : undefined, offset: query.offset ? Number(query.offset) : undefined })
+      const { limit, before: offset } = pageQuery({ limit: query.limit, before: query.offset })
+      const page = await deps.store.directory.accounts({ query: query.q, limit, offset })
       return json({ total: page.total, data: page.rows.map((a) => ({ id: a.id, email: a.email, name: a.name, plan: a.plan, users: a.users })) })
     })
     .post('/api/admin/accounts', async ({ request }) => {
