@@ -12,7 +12,7 @@ import type { SessionService } from '../../sessions/service'
 import type { Store } from '../../store'
 import { json, readJsonBody } from '../http'
 import { requireAdminUser, requireCsrf, requireSession } from '../session-guard'
-import { pageQuery } from './query'
+import { integer } from './query'
 
 export interface AdminApiDeps {
   sessions: SessionService
@@ -45,8 +45,7 @@ export function adminApiRoutes(deps: AdminApiDeps) {
   return new Elysia({ name: 'api-admin' })
     .get('/api/admin/accounts', async ({ request, query }) => {
       await asAdmin(request)
-      const { limit, before: offset } = pageQuery({ limit: query.limit, before: query.offset })
-      const page = await deps.store.directory.accounts({ query: query.q, limit, offset })
+      const page = await deps.store.directory.accounts({ query: query.q, limit: integer(query, 'limit'), offset: integer(query, 'offset') })
       return json({ total: page.total, data: page.rows.map((a) => ({ id: a.id, email: a.email, name: a.name, plan: a.plan, users: a.users })) })
     })
     .post('/api/admin/accounts', async ({ request }) => {

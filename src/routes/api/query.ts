@@ -4,7 +4,7 @@ import type { ActivityCursor, ActivityFilter } from '../../store/activity'
 
 type Query = Record<string, string | undefined>
 
-const integer = (query: Query, name: string): number | undefined => {
+export const integer = (query: Query, name: string): number | undefined => {
   const value = query[name]
   if (value === undefined || value === '') return undefined
   if (!/^\d{1,15}$/.test(value)) throw new GatewayError('invalid_body', `${name} must be a non-negative integer.`, { param: name })
