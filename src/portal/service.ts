@@ -10,7 +10,7 @@ import type { Store } from '../store'
 import type { ActivityCursor, ActivityFilter } from '../store/activity'
 import type { ApiKey } from '../store/keys'
 import type { KeyLimitsPatch } from '../store/key-updates'
-import { cidrProblem } from './ip'
+import { parseCidr } from '../core/ip'
 import type { KeyPatchBody, MintKeyBody } from './model'
 
 const DAY_MS = 86_400_000
@@ -51,7 +51,8 @@ export function createPortalService({ store, config, catalog, clock, admin, onAc
     if (!key || key.accountId !== scope.accountId) throw new GatewayError('not_found', `No key '${keyId}'.`)
     return key
   }
-  const keySpend = (key: ApiKey, now: number) => store.spend.byKey(key.id, now - key.budgetWindowDays * DAY_MS)
+  /** Settled spend in the key's current budget window (the windows the budget is enforced in). */
+  const keySpend = async (key: ApiKey, now: number) => (await store.keySpend.get(key.id, now))?.spentMicros ?? 0
 
   return {
     async overview(scope: Scope) {
@@ -102,11 +103,11 @@ export function createPortalService({ store, config, catalog, clock, admin, onAc
         patch.models = body.models
       }
       if (body.ip_allowlist !== undefined) {
+        // The same parser the gateway matches with (and minting checks with): what is saved is what is enforced.
         body.ip_allowlist?.forEach((entry, i) => {
-          const problem = cidrProblem(entry)
-          if (problem) throw new GatewayError('invalid_body', problem, { param: `ip_allowlist[${i}]` })
+          if (!parseCidr(entry)) throw new GatewayError('invalid_body', `ip_allowlist[${i}]: "${entry}" is not an IP address or CIDR range.`, { param: `ip_allowlist[${i}]` })
         })
-        patch.ipAllowlist = body.ip_allowlist
+        patch.ipAllowlist = body.ip_allowlist?.length ? body.ip_allowlist : null
       }
       if (body.rpm !== undefined) patch.rpm = body.rpm
       if (body.budget_usd !== undefined) {

@@ -6,8 +6,6 @@ export interface SpendStore {
   between(accountId: string, from: number, to: number): Promise<number>
   /** Micro-USD charged per UTC day since `from` (days without charges are absent). */
   byDay(accountId: string, from: number, to: number): Promise<Array<{ day: number; micros: number }>>
-  /** Micro-USD charged to one key since `from`. */
-  byKey(keyId: string, from: number): Promise<number>
 }
 
 const DAY_MS = 86_400_000
@@ -20,13 +18,7 @@ export function sqliteSpendStore(db: Database): SpendStore {
     SELECT (created_at / ?) * ? AS day, -SUM(amount_micros) AS micros FROM ledger
     WHERE account_id = ? AND type = 'charge' AND created_at >= ? AND created_at < ?
     GROUP BY day ORDER BY day`)
-  const keyTotal = db.query<{ total: number }, [string, number]>(
-    `SELECT COALESCE(-SUM(amount_micros), 0) AS total FROM ledger WHERE key_id = ? AND type = 'charge' AND created_at >= ?`,
-  )
   return {
-    async byKey(keyId, from) {
-      return keyTotal.get(keyId, from)!.total
-    },
     async between(accountId, from, to) {
       return total.get(accountId, from, to)!.total
     },

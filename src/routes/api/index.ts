@@ -168,6 +168,12 @@ export function apiRoutes(deps: ApiDeps) {
     .get('/api/ledger/:id', async ({ request, params }) => json(ledgerEntryView(await portal.ledgerEntry(ownScope(await signedIn(request)), params.id))))
     .get('/api/keys/:id/usage', async ({ request, params }) => {
       const key = await portal.key(ownScope(await signedIn(request)), params.id)
-      return json({ id: key.id, window_spend_usd: formatUsd(key.window_spend_micros), budget_usd: key.budget_usd, budget_window_days: key.budget_window_days })
+      return json({
+        id: key.id,
+        window_spend_usd: formatUsd(key.window_spend_micros),
+        window_spend_micros: key.window_spend_micros,
+        budget_usd: key.budget_usd,
+        budget_window_days: key.budget_window_days,
+      })
     })
 }

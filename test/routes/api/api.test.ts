@@ -71,6 +71,8 @@ describe('session API', () => {
 
     const lookup = await owner.json<{ request_id: string }>('GET', `/api/requests/${requestId}`)
     expect(lookup.body.request_id).toBe(requestId)
+    const usage = await owner.json<{ window_spend_micros: number; budget_usd: string }>('GET', `/api/keys/${minted.body.id}/usage`)
+    expect(usage.body).toMatchObject({ window_spend_micros: Math.round(Number(cost) * 1e6), budget_usd: '2.0000' })
 
     const revoked = await owner.request('DELETE', `/api/keys/${minted.body.id}`)
     expect(revoked.status).toBe(200)
@@ -83,22 +85,33 @@ describe('session API', () => {
 
   test('editing limits changes the key on its next request; unknown models and bad CIDRs are refused', async () => {
     const minted = await owner.json<{ id: string; key: string }>('POST', '/api/keys', { name: 'edit-me' })
+    const models = async () => {
+      const response = await fetch(`${hub.url}/v1/models`, { headers: { authorization: `Bearer ${minted.body.key}` } })
+      return response.status === 200 ? ((await response.json()) as { data: Array<{ id: string }> }).data.map((m) => m.id) : response.status
+    }
+    expect((await models()) as string[]).toContain('gpt-4o-mini')
     const patched = await owner.json<{ models: string[]; ip_allowlist: string[]; budget_usd: string }>('PATCH', `/api/keys/${minted.body.id}`, {
       models: ['gpt-4o'],
-      ip_allowlist: ['10.0.0.0/8'],
+      ip_allowlist: ['127.0.0.0/8'],
       budget_usd: '1.50',
     })
     expect(patched.status).toBe(200)
-    expect(patched.body).toMatchObject({ models: ['gpt-4o'], ip_allowlist: ['10.0.0.0/8'], budget_usd: '1.5000' })
-    const models = await fetch(`${hub.url}/v1/models`, { headers: { authorization: `Bearer ${minted.body.key}` } })
-    expect(((await models.json()) as { data: Array<{ id: string }> }).data.map((m) => m.id)).toEqual(['gpt-4o'])
+    expect(patched.body).toMatchObject({ models: ['gpt-4o'], ip_allowlist: ['127.0.0.0/8'], budget_usd: '1.5000' })
+    expect(await models()).toEqual(['gpt-4o'])
+    // Narrowing the IP list to a range the caller is outside of takes effect on the next call too.
+    expect((await owner.request('PATCH', `/api/keys/${minted.body.id}`, { ip_allowlist: ['10.0.0.0/8'] })).status).toBe(200)
+    expect(await models()).toBe(403)
+    expect((await owner.request('PATCH', `/api/keys/${minted.body.id}`, { ip_allowlist: null })).status).toBe(200)
+    expect(await models()).toEqual(['gpt-4o'])
 
     const badModel = await owner.json<{ error: { param: string } }>('PATCH', `/api/keys/${minted.body.id}`, { models: ['gpt-9'] })
     expect(badModel.status).toBe(400)
     expect(badModel.body.error.param).toBe('models[0]')
-    const badIp = await owner.json<{ error: { param: string } }>('PATCH', `/api/keys/${minted.body.id}`, { ip_allowlist: ['10.0.0.0/33'] })
-    expect(badIp.status).toBe(400)
-    expect(badIp.body.error.param).toBe('ip_allowlist[0]')
+    for (const entry of ['10.0.0.0/33', '010.0.0.1', 'example.com']) {
+      const badIp = await owner.json<{ error: { param: string } }>('PATCH', `/api/keys/${minted.body.id}`, { ip_allowlist: ['127.0.0.1', entry] })
+      expect(badIp.status).toBe(400)
+      expect(badIp.body.error.param).toBe('ip_allowlist[1]')
+    }
   })
 
   test('balance, spend and the ledger reflect charges', async () => {
