@@ -154,7 +154,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
       store.ping() ? json({ status: 'ok' }) : json({ status: 'unavailable', reason: 'database unreachable' }, 503),
     )
     .use(v1Routes({ config, auth, limiter, onLimited: (code) => metrics.limiterRejected(code), gateway, catalog, store, contextOf, now: () => clock.now() }))
-    .use(adminRoutes({ admin, adminToken, maxBodyBytes: config.server.max_body_bytes, topups: portal.topups }))
+    .use(
+      adminRoutes({
+        admin,
+        adminToken,
+        maxBodyBytes: config.server.max_body_bytes,
+        topups: portal.topups,
+        inviteOwner: async (account) => (await portal.users.createInvite(null, { email: account.email, accountId: account.id, role: 'owner' })).url,
+      }),
+    )
     .use(
       metricsRoutes({
         metrics,

@@ -14,6 +14,11 @@ export interface AdminRouteDeps {
   adminToken: AdminToken
   maxBodyBytes: number
   topups?: TopupService
+  /**
+   * Creates the new account's owner user, pending until they open the returned link and choose a
+   * password (an operator API has no password to give them).
+   */
+  inviteOwner?: (account: { id: string; email: string }) => Promise<string>
 }
 
 const validateCreateAccount = bodyValidator(CreateAccountBody)
@@ -29,13 +34,19 @@ export function requireAdmin(token: AdminToken, headers: Headers): void {
   }
 }
 
-export function adminRoutes({ admin, adminToken, maxBodyBytes, topups }: AdminRouteDeps) {
+export function adminRoutes({ admin, adminToken, maxBodyBytes, topups, inviteOwner }: AdminRouteDeps) {
   const body = (request: Request) => readJsonBody(request, maxBodyBytes)
   return new Elysia({ name: 'admin' })
     .onBeforeHandle(({ request }) => requireAdmin(adminToken, request.headers))
-    .post('/admin/accounts', async ({ request }) => json(await admin.createAccount(validateCreateAccount(await body(request))), 201), {
-      parse: 'none',
-    })
+    .post(
+      '/admin/accounts',
+      async ({ request }) => {
+        const account = await admin.createAccount(validateCreateAccount(await body(request)))
+        const ownerInviteUrl = inviteOwner ? await inviteOwner(account) : null
+        return json({ ...account, owner_invite_url: ownerInviteUrl }, 201)
+      },
+      { parse: 'none' },
+    )
     .get('/admin/accounts/:id', async ({ params }) => json(await admin.getAccount(params.id)))
     .patch('/admin/accounts/:id', async ({ request, params }) => json(await admin.patchAccount(params.id, validatePatchAccount(await body(request)))), {
       parse: 'none',

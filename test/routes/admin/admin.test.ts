@@ -37,6 +37,16 @@ describe('admin API', () => {
     expect((await hub.admin('GET', `/admin/accounts/${account.id}`)).status).toBe(404)
   })
 
+  test("a new account comes with its owner user, pending an invite link to set the password", async () => {
+    const created = (await (await hub.admin('POST', '/admin/accounts', { email: 'founder@example.com' })).json()) as { id: string; owner_invite_url: string }
+    expect(created.owner_invite_url).toMatch(/\/invite\/[0-9A-Za-z]+$/)
+    const page = await fetch(hub.url + new URL(created.owner_invite_url).pathname)
+    expect(page.status).toBe(200)
+    const token = created.owner_invite_url.split('/invite/')[1]!
+    const owner = await hub.hub.portal.users.acceptInvite(token, 'a long enough password 1')
+    expect(owner).toMatchObject({ email: 'founder@example.com', accountId: created.id, role: 'owner' })
+  })
+
   test('credits and adjustments are ledger entries; the balance is their sum', async () => {
     const { id } = (await (await hub.admin('POST', '/admin/accounts', { email: 'ledger@example.com' })).json()) as { id: string }
     const credit = await hub.admin('POST', `/admin/accounts/${id}/credits`, { amount_usd: '10.50', note: 'welcome' })
