@@ -39,9 +39,12 @@ export async function startChild(
   for (const stream of [proc.stdout, proc.stderr]) {
     void (async () => {
       const decoder = new TextDecoder()
-      for await (const chunk of stream as ReadableStream<Uint8Array>) {
-        // Keep the head (startup) and the tail (errors); the middle is of no use to the report.
-        text = (text + decoder.decode(chunk)).slice(-20_000)
+      const reader = (stream as ReadableStream<Uint8Array>).getReader()
+      while (true) {
+        const { done, value } = await reader.read()
+        if (done) return
+        // Keep the tail (startup lines, then errors); older output is of no use to the report.
+        text = (text + decoder.decode(value)).slice(-20_000)
       }
     })()
   }

@@ -14,6 +14,7 @@ import { CidrList, clientAddress } from './core/ip'
 import type { Limiter } from './core/limiter'
 import { createLogRetention, type LogRetention } from './core/log-retention'
 import { createMetrics, type Metrics } from './core/metrics'
+import { PendingWork } from './core/pending-work'
 import { RequestContext } from './core/request-context'
 import { createRequestLogWriter, type RequestLogWriter } from './core/request-log'
 import { SlidingWindowLimiter } from './core/sliding-window-limiter'
@@ -59,7 +60,7 @@ export interface App {
   retention: LogRetention
   /** Dashboard users, sessions, top-ups (Stripe), credit expiry. */
   portal: PortalStack
-  /** Flushes the log; the caller closes the store. */
+  /** Waits for streams' settlements, flushes the log; the caller closes the store. */
   close(): Promise<void>
 }
 
@@ -77,7 +78,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const adminToken = await resolveAdminToken(store, config, env)
   const billing = createBilling(store, clock)
   const log = createRequestLogWriter(store.requestLog, { intervalMs: config.logs.flush_interval_ms })
-  const gateway: GatewayDeps = { config, catalog, billing, log }
+  const endings = new PendingWork()
+  const gateway: GatewayDeps = { config, catalog, billing, log, endings }
   const limiter = deps.limiter === undefined ? new SlidingWindowLimiter(clock) : deps.limiter
   const metrics = createMetrics()
   const trustedProxies = CidrList.parse(config.server.trusted_proxies)
@@ -196,6 +198,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       stopHousekeeping()
       sweeper.stop()
       await retention.stop()
+      // Streams that just ended may still be settling: their bills and log rows come first.
+      await endings.settled()
       await log.close()
       await checkpointer?.stop()
     },

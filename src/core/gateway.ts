@@ -13,6 +13,7 @@ import type { Catalog, CatalogModel } from './catalog'
 import { countedCharge, planChatHold, planEmbeddingHold, type ChatHoldPlan } from './hold-plan'
 import { formatUsdExact } from './money'
 import { costOf } from './pricing'
+import type { PendingWork } from './pending-work'
 import type { RequestContext } from './request-context'
 import type { RequestLogWriter } from './request-log'
 import { relayStream, type StreamOutcome } from './stream-relay'
@@ -23,6 +24,8 @@ export interface GatewayDeps {
   catalog: Catalog
   billing: Billing
   log: RequestLogWriter
+  /** Streams' settlements, which finish after their responses (a graceful stop waits for them). */
+  endings?: PendingWork
 }
 
 /** What the route sends back: a JSON body or an SSE stream, with the gateway's headers. */
@@ -141,7 +144,10 @@ async function streamChat(deps: GatewayDeps, format: ClientFormat, call: ModelCa
     onFirstByte: () => {
       ctx.ttfbMs = ctx.elapsedMs()
     },
-    onEnd: (outcome) => settleStream(deps, ctx, plan, served, outcome),
+    onEnd: (outcome) => {
+      const ending = settleStream(deps, ctx, plan, served, outcome)
+      return deps.endings ? deps.endings.track(ending) : ending
+    },
   })
   return { status: 200, body, headers: { ...SSE_HEADERS, 'server-timing': ctx.serverTiming() } }
 }

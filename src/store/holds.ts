@@ -1,5 +1,6 @@
-// Holds: money reserved for requests in flight, placed, settled and released in single transactions.
+// Holds: money reserved for requests in flight, placed, settled and released atomically (group-committed).
 import type { Database } from 'bun:sqlite'
+import type { GroupCommit } from './group-commit'
 import { keySpendOps, type KeySpend } from './key-spend'
 import { ledgerAppender, type LedgerEntry } from './ledger'
 
@@ -28,8 +29,9 @@ export interface HoldStore {
   /**
    * Reserves `amountMicros` against the account's available balance (balance − open holds) and
    * the key's window budget (spent + open holds ≤ budget), or neither. Each check and its
-   * reservation are one conditional UPDATE inside one IMMEDIATE transaction, so concurrent
-   * requests can never both pass on the same money.
+   * reservation are one conditional UPDATE, and the whole operation runs alone in its own
+   * savepoint of an IMMEDIATE transaction (see group-commit.ts), so concurrent requests can never
+   * both pass on the same money.
    */
   place(hold: Hold): Promise<PlaceHoldResult>
   /**
@@ -54,7 +56,7 @@ class Refused extends Error {
   }
 }
 
-export function sqliteHoldStore(db: Database): HoldStore {
+export function sqliteHoldStore(db: Database, batch: GroupCommit): HoldStore {
   const reserve = db.query(`
     UPDATE accounts SET held_micros = held_micros + $amount
     WHERE id = $accountId AND deleted_at IS NULL AND balance_micros - held_micros >= $amount`)
@@ -74,7 +76,8 @@ export function sqliteHoldStore(db: Database): HoldStore {
   const clearAccounts = db.query('UPDATE accounts SET held_micros = 0 WHERE held_micros <> 0')
   const clearKeys = db.query('UPDATE key_spend SET held_micros = 0 WHERE held_micros <> 0')
 
-  const place = db.transaction((hold: Hold): PlaceHoldResult => {
+  // place, settle and release are plain functions: the group commit runs each in its own savepoint.
+  const place = (hold: Hold): PlaceHoldResult => {
     if (reserve.run({ accountId: hold.accountId, amount: hold.amountMicros }).changes === 0) {
       return { ok: false, reason: accountExists.get(hold.accountId) ? 'insufficient_balance' : 'account_not_found' }
     }
@@ -85,9 +88,9 @@ export function sqliteHoldStore(db: Database): HoldStore {
     }
     insert.run({ ...hold })
     return { ok: true, hold }
-  })
+  }
 
-  const settle = db.transaction((holdId: string, costMicros: number, at: number): SettleResult | null => {
+  const settle = (holdId: string, costMicros: number, at: number): SettleResult | null => {
     const taken = take.get(holdId)
     if (!taken) return null
     unreserve.run({ accountId: taken.account_id, amount: taken.amount_micros })
@@ -104,15 +107,15 @@ export function sqliteHoldStore(db: Database): HoldStore {
       createdAt: at,
     })
     return { entry, heldMicros: taken.amount_micros }
-  })
+  }
 
-  const release = db.transaction((holdId: string) => {
+  const release = (holdId: string): boolean => {
     const taken = take.get(holdId)
     if (!taken) return false
     unreserve.run({ accountId: taken.account_id, amount: taken.amount_micros })
     if (taken.key_id !== null) keys.release(taken.key_id, taken.amount_micros)
     return true
-  })
+  }
 
   const releaseOlderThan = db.transaction((before: number) => {
     let released = 0
@@ -132,18 +135,14 @@ export function sqliteHoldStore(db: Database): HoldStore {
   return {
     async place(hold) {
       try {
-        return place.immediate(hold)
+        return await batch.run(() => place(hold))
       } catch (error) {
         if (error instanceof Refused) return error.result
         throw error
       }
     },
-    async settle(holdId, costMicros, at) {
-      return settle.immediate(holdId, costMicros, at)
-    },
-    async release(holdId) {
-      return release.immediate(holdId)
-    },
+    settle: (holdId, costMicros, at) => batch.run(() => settle(holdId, costMicros, at)),
+    release: (holdId) => batch.run(() => release(holdId)),
     async releaseAll() {
       return releaseAll.immediate()
     },

@@ -3,6 +3,7 @@ import type { Database } from 'bun:sqlite'
 import { openDatabase } from './db'
 import { sqliteAccountStore, type AccountStore } from './accounts'
 import { sqliteKeyStore, type KeyStore } from './keys'
+import { createGroupCommit } from './group-commit'
 import { sqliteLedgerStore, type LedgerStore } from './ledger'
 import { sqliteHoldStore, type HoldStore } from './holds'
 import { sqliteKeySpendStore, type KeySpendStore } from './key-spend'
@@ -53,12 +54,14 @@ export function openStore(path: string): Store {
   const db = openDatabase(path)
   const ping = db.query('SELECT 1')
   const dataVersion = db.query<{ data_version: number }, []>('PRAGMA data_version')
+  // Money writes (holds and ledger entries) share one queue, so they commit in call order.
+  const moneyWrites = createGroupCommit(db)
   return {
     db,
     accounts: sqliteAccountStore(db),
     keys: sqliteKeyStore(db),
-    ledger: sqliteLedgerStore(db),
-    holds: sqliteHoldStore(db),
+    ledger: sqliteLedgerStore(db, moneyWrites),
+    holds: sqliteHoldStore(db, moneyWrites),
     keySpend: sqliteKeySpendStore(db),
     requestLog: sqliteRequestLogStore(db),
     settings: sqliteSettingsStore(db),
@@ -80,6 +83,9 @@ export function openStore(path: string): Store {
       }
     },
     externalVersion: () => dataVersion.get()!.data_version,
-    close: () => db.close(),
+    close: () => {
+      moneyWrites.flush()
+      db.close()
+    },
   }
 }

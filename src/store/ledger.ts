@@ -1,5 +1,6 @@
 // The ledger: every balance change is one entry, written in the same transaction as the balance.
 import type { Database } from 'bun:sqlite'
+import type { GroupCommit } from './group-commit'
 
 export type LedgerType = 'topup' | 'charge' | 'refund' | 'adjustment' | 'expiry'
 
@@ -96,9 +97,8 @@ export function ledgerAppender(db: Database) {
   }
 }
 
-export function sqliteLedgerStore(db: Database): LedgerStore {
-  const appendInTx = ledgerAppender(db)
-  const append = db.transaction((entry: NewLedgerEntry) => appendInTx(entry))
+export function sqliteLedgerStore(db: Database, batch: GroupCommit): LedgerStore {
+  const append = ledgerAppender(db)
   const page = db.query<Row, [string, number, number]>(
     'SELECT * FROM ledger WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
   )
@@ -106,9 +106,8 @@ export function sqliteLedgerStore(db: Database): LedgerStore {
     'SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE account_id = ?',
   )
   return {
-    async append(entry) {
-      return append(entry)
-    },
+    // In the money queue: an entry commits in call order with the holds around it.
+    append: (entry) => batch.run(() => append(entry)),
     async list(accountId, options = {}) {
       const limit = Math.min(Math.max(options.limit ?? 50, 1), 500)
       const rows = page.all(accountId, options.before ?? Number.MAX_SAFE_INTEGER, limit + 1)
