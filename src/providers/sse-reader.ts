@@ -1,5 +1,5 @@
 // Reads an upstream SSE body into events with eventsource-parser, enforcing idle and total timeouts.
-import { EventSourceParserStream, type EventSourceMessage } from 'eventsource-parser/stream'
+import { createParser, type EventSourceMessage } from 'eventsource-parser'
 import { GatewayError } from '../errors'
 import { isTimeout, timeoutError, transportError } from './http'
 
@@ -12,7 +12,11 @@ function brokenStream(provider: string, error: unknown, signal: AbortSignal): Ga
 
 /**
  * Yields the upstream's SSE events in order. Throws `upstream_timeout` when `signal` times out or
- * no event arrives for `idleTimeoutMs`, and `upstream_error` when the connection breaks.
+ * the upstream sends nothing for `idleTimeoutMs`, and `upstream_error` when the connection breaks.
+ *
+ * The body is read directly and fed to eventsource-parser: every event of one network read is
+ * parsed in one go, and one timer is re-armed per read (`refresh()`), so a stream costs no
+ * TransformStream hops, promise races or new timers per event.
  */
 export async function* readSse(
   provider: string,
@@ -20,30 +24,54 @@ export async function* readSse(
   signal: AbortSignal,
   idleTimeoutMs: number,
 ): AsyncGenerator<EventSourceMessage> {
-  // DOM and Bun typings disagree on TextDecoderStream's input type; at run time it takes bytes.
-  const decoder = new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>
-  const reader = body.pipeThrough(decoder).pipeThrough(new EventSourceParserStream()).getReader()
-  let idleTimer: ReturnType<typeof setTimeout> | undefined
-  let rejectIdle: ((error: GatewayError) => void) | undefined
-  const abortError = () =>
-    isTimeout(signal) ? timeoutError(provider, 'exceeded the stream timeout') : transportError(provider, signal.reason, signal)
-  const onAbort = () => rejectIdle?.(abortError())
+  const reader = body.getReader()
+  const decoder = new TextDecoder()
+  let events: EventSourceMessage[] = []
+  const parser = createParser({ onEvent: (event) => events.push(event) })
+  // Set when the reader was cancelled to end a wait: for silence, or for the abort signal.
+  let stopped: 'idle' | 'abort' | null = null
+  const stop = (why: 'idle' | 'abort') => {
+    stopped ??= why
+    reader.cancel().catch(() => {})
+  }
+  // The silence that counts is the upstream's, while a read waits: not a slow client's between reads.
+  let reading = false
+  const idle = setTimeout(() => {
+    if (reading) stop('idle')
+  }, idleTimeoutMs)
+  const onAbort = () => stop('abort')
   signal.addEventListener('abort', onAbort, { once: true })
+  const failure = (): GatewayError =>
+    stopped === 'idle'
+      ? timeoutError(provider, `sent nothing for ${Math.round(idleTimeoutMs / 1000)} s mid-stream`)
+      : isTimeout(signal)
+        ? timeoutError(provider, 'exceeded the stream timeout')
+        : transportError(provider, signal.reason, signal)
   try {
     while (true) {
-      if (signal.aborted) throw abortError()
-      const next = await new Promise<Awaited<ReturnType<typeof reader.read>>>((resolve, reject) => {
-        rejectIdle = reject
-        idleTimer = setTimeout(
-          () => reject(timeoutError(provider, `sent nothing for ${Math.round(idleTimeoutMs / 1000)} s mid-stream`)),
-          idleTimeoutMs,
-        )
-        reader.read().then(resolve, (error) => reject(brokenStream(provider, error, signal)))
-      }).finally(() => clearTimeout(idleTimer))
+      if (signal.aborted) stopped ??= 'abort'
+      if (stopped) throw failure()
+      let next: Awaited<ReturnType<typeof reader.read>>
+      reading = true
+      idle.refresh()
+      try {
+        next = await reader.read()
+      } catch (error) {
+        throw stopped ? failure() : brokenStream(provider, error, signal)
+      } finally {
+        reading = false
+      }
+      // A cancelled read ends as if the body were done: the reason decides.
+      if (stopped) throw failure()
       if (next.done) return
-      yield next.value
+      parser.feed(decoder.decode(next.value, { stream: true }))
+      if (events.length === 0) continue
+      const batch = events
+      events = []
+      for (const event of batch) yield event
     }
   } finally {
+    clearTimeout(idle)
     signal.removeEventListener('abort', onAbort)
     reader.cancel().catch(() => {})
   }
