@@ -86,7 +86,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const retention = createLogRetention({ store: store.requestLog, clock, retentionDays: config.logs.retention_days })
   retention.start()
   // Checkpoints (and their fsync) move off the event loop, so no request waits for the disk.
-  const checkpointer = startBackgroundCheckpointer(store.db)
+  const checkpointer = startBackgroundCheckpointer(store.db, { writes: store.writes })
 
   // Nothing is in flight before the server starts: holds left by a crash are released now.
   const released = await store.holds.releaseAll()

@@ -3,12 +3,14 @@ import type { Database } from 'bun:sqlite'
 
 /**
  * The worker's code, inline so `bun build --compile` needs no extra entry point. It checkpoints
- * PASSIVE (never waits for readers or writers) every interval, and once more when told to stop.
+ * PASSIVE (never waits for readers or writers) every interval, once more when the main thread
+ * says its writes are paused (a catch-up), and once more when told to stop.
  */
 const WORKER_SOURCE = `
 import { Database } from 'bun:sqlite'
 let db = null
 let timer = null
+let catchingUp = false
 const checkpoint = () => {
   try {
     return db.query('PRAGMA wal_checkpoint(PASSIVE)').get()
@@ -21,9 +23,21 @@ self.onmessage = (event) => {
   if (message.type === 'start') {
     db = new Database(message.path)
     timer = setInterval(() => {
+      if (catchingUp) return
       const result = checkpoint()
       if (message.report) postMessage({ type: 'checkpoint', result })
+      // The WAL is long: it has not started over, because commits kept landing while each
+      // checkpoint copied. Ask for a quiet moment.
+      if (message.catchUpFrames > 0 && result.log > message.catchUpFrames) {
+        catchingUp = true
+        postMessage({ type: 'quiesce' })
+      }
     }, message.intervalMs)
+  } else if (message.type === 'quiet') {
+    // The hot path's writes are paused: this checkpoint reaches the end of the WAL.
+    const result = checkpoint()
+    catchingUp = false
+    postMessage({ type: 'caught-up', result })
   } else if (message.type === 'stop') {
     clearInterval(timer)
     const result = db ? checkpoint() : null
@@ -49,7 +63,22 @@ export interface CheckpointerOptions {
   intervalMs?: number
   /** Called after each periodic checkpoint (tests). */
   onCheckpoint?: (result: CheckpointResult) => void
+  /**
+   * The hot path's write queue. Under steady load a PASSIVE checkpoint never reaches the end of
+   * the WAL (commits keep landing while it copies), so the WAL would never start over and would
+   * grow without bound. When it is longer than `catchUpFrames`, the queue is paused for one
+   * checkpoint (its ops wait, the event loop does not), then resumed: the next commit restarts
+   * the WAL from its beginning.
+   */
+  writes?: { pause(): void; resume(): void }
+  /** WAL frames (pages) above which a quiet moment is asked for; default 4096 (16 MB). */
+  catchUpFrames?: number
+  /** Called after each catch-up checkpoint, with how long the queue was paused (tests, bench). */
+  onCatchUp?: (result: CheckpointResult, pausedMs: number) => void
 }
+
+/** A paused queue resumes after this long even if the worker never answers. */
+const MAX_PAUSE_MS = 2_000
 
 /**
  * SQLite's automatic checkpoint runs inside whichever commit crosses 1,000 WAL pages, and it
@@ -57,7 +86,8 @@ export interface CheckpointerOptions {
  * log purge makes that frequent). This turns the automatic checkpoint off for `db` and lets a
  * worker thread do it on its own connection instead. PASSIVE checkpoints run alongside the main
  * connection's readers and writer; once a checkpoint has caught up, the next commit starts the
- * WAL over, so it stays as small as one interval's writes. Null for in-memory databases.
+ * WAL over, so it stays as small as one interval's writes (with `writes`, also under steady
+ * load: see `CheckpointerOptions.writes`). Null for in-memory databases.
  */
 export function startBackgroundCheckpointer(db: Database, options: CheckpointerOptions = {}): BackgroundCheckpointer | null {
   const path = db.filename
@@ -67,16 +97,42 @@ export function startBackgroundCheckpointer(db: Database, options: CheckpointerO
   // A WAL grown by a burst is cut back to this size when it starts over.
   db.exec(`PRAGMA journal_size_limit = ${64 * 1024 * 1024}`)
   let stopped: (() => void) | null = null
+  const { writes } = options
+  let pausedAt: number | null = null
+  let pauseLimit: ReturnType<typeof setTimeout> | undefined
+  const resume = () => {
+    clearTimeout(pauseLimit)
+    if (pausedAt === null) return
+    pausedAt = null
+    writes?.resume()
+  }
   worker.onmessage = (event: MessageEvent<{ type: string; result: CheckpointResult }>) => {
-    if (event.data.type === 'checkpoint') options.onCheckpoint?.(event.data.result)
-    else if (event.data.type === 'stopped') stopped?.()
+    const { type, result } = event.data
+    if (type === 'checkpoint') options.onCheckpoint?.(result)
+    else if (type === 'quiesce') {
+      // No transaction is open between two turns of the event loop: from here nothing writes.
+      writes?.pause()
+      pausedAt = performance.now()
+      pauseLimit = setTimeout(resume, MAX_PAUSE_MS)
+      worker.postMessage({ type: 'quiet' })
+    } else if (type === 'caught-up') {
+      const pausedMs = pausedAt === null ? 0 : performance.now() - pausedAt
+      resume()
+      options.onCatchUp?.(result, pausedMs)
+    } else if (type === 'stopped') stopped?.()
   }
   worker.onerror = (event) => {
     // Without its checkpointer the WAL would only grow: SQLite's own checkpoint takes over again.
     console.error('WAL checkpointer failed; back to automatic checkpoints:', event.message)
     db.exec('PRAGMA wal_autocheckpoint = 1000')
   }
-  worker.postMessage({ type: 'start', path, intervalMs: options.intervalMs ?? 500, report: options.onCheckpoint !== undefined })
+  worker.postMessage({
+    type: 'start',
+    path,
+    intervalMs: options.intervalMs ?? 500,
+    report: options.onCheckpoint !== undefined,
+    catchUpFrames: writes ? (options.catchUpFrames ?? 4096) : 0,
+  })
   // The server's own handles keep the process alive; the checkpointer alone must not. (The DOM
   // lib types the global Worker; at runtime it is Bun's, which has unref().)
   ;(worker as unknown as Bun.Worker).unref()
@@ -86,6 +142,7 @@ export function startBackgroundCheckpointer(db: Database, options: CheckpointerO
       stopping ??= new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timeout)
+          resume()
           worker.terminate()
           resolve()
         }

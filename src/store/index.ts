@@ -3,7 +3,7 @@ import type { Database } from 'bun:sqlite'
 import { openDatabase } from './db'
 import { sqliteAccountStore, type AccountStore } from './accounts'
 import { sqliteKeyStore, type KeyStore } from './keys'
-import { createGroupCommit } from './group-commit'
+import { createGroupCommit, type GroupCommit } from './group-commit'
 import { sqliteLedgerStore, type LedgerStore } from './ledger'
 import { sqliteHoldStore, type HoldStore } from './holds'
 import { sqliteKeySpendStore, type KeySpendStore } from './key-spend'
@@ -46,6 +46,11 @@ export interface Store {
   /** Changes whenever another connection (the CLI, another process) commits. */
   externalVersion(): number
   close(): void
+  /**
+   * The queue the hot path's writes (holds, ledger entries, log rows) commit through, in call
+   * order, one transaction per event-loop turn; the WAL checkpointer pauses it briefly to catch up.
+   */
+  readonly writes: GroupCommit
   /** The underlying database, for the store modules added by later features and for tests. */
   readonly db: Database
 }
@@ -54,16 +59,17 @@ export function openStore(path: string): Store {
   const db = openDatabase(path)
   const ping = db.query('SELECT 1')
   const dataVersion = db.query<{ data_version: number }, []>('PRAGMA data_version')
-  // Money writes (holds and ledger entries) share one queue, so they commit in call order.
-  const moneyWrites = createGroupCommit(db)
+  // Holds, ledger entries and log rows share one queue: money commits in call order.
+  const writes = createGroupCommit(db)
   return {
     db,
+    writes,
     accounts: sqliteAccountStore(db),
     keys: sqliteKeyStore(db),
-    ledger: sqliteLedgerStore(db, moneyWrites),
-    holds: sqliteHoldStore(db, moneyWrites),
+    ledger: sqliteLedgerStore(db, writes),
+    holds: sqliteHoldStore(db, writes),
     keySpend: sqliteKeySpendStore(db),
-    requestLog: sqliteRequestLogStore(db),
+    requestLog: sqliteRequestLogStore(db, writes),
     settings: sqliteSettingsStore(db),
     users: sqliteUserStore(db),
     sessions: sqliteSessionStore(db),
@@ -84,7 +90,7 @@ export function openStore(path: string): Store {
     },
     externalVersion: () => dataVersion.get()!.data_version,
     close: () => {
-      moneyWrites.flush()
+      writes.flush()
       db.close()
     },
   }
