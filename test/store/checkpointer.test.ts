@@ -53,6 +53,38 @@ test('the main connection never checkpoints; the worker does, and the WAL starts
   store.close()
 })
 
+test('under steady writes the queue pauses for a catch-up, and the WAL starts over instead of growing', async () => {
+  const store = openStore(join(dir, 'steady.db'))
+  const checkpoints: CheckpointResult[] = []
+  const catchUps: Array<{ result: CheckpointResult; pausedMs: number }> = []
+  const checkpointer = startBackgroundCheckpointer(store.db, {
+    intervalMs: 50,
+    writes: store.writes,
+    catchUpFrames: 300,
+    onCheckpoint: (r) => checkpoints.push(r),
+    onCatchUp: (result, pausedMs) => catchUps.push({ result, pausedMs }),
+  })!
+  const insert = store.db.query('INSERT INTO settings (key, value) VALUES (?, ?)')
+  // Commits back to back through the queue for 1.5 s: a PASSIVE checkpoint never ends between two.
+  let n = 0
+  const until = performance.now() + 1_500
+  while (performance.now() < until) {
+    await Promise.all(Array.from({ length: 8 }, () => store.writes.run(() => insert.run(`k${n++}`, 'x'.repeat(2_000)))))
+  }
+  await checkpointer.stop()
+  expect(catchUps.length).toBeGreaterThan(0)
+  for (const { result, pausedMs } of catchUps) {
+    expect(result.checkpointed).toBe(result.log)
+    expect(pausedMs).toBeLessThan(1_000)
+  }
+  // After a catch-up the WAL started over: some later periodic checkpoint saw it shorter.
+  const firstCatchUp = catchUps[0]!.result.log
+  expect(checkpoints.some((c) => c.log < firstCatchUp)).toBe(true)
+  // Every write went through, none lost to the pauses.
+  expect(store.db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM settings WHERE key LIKE 'k%'").get()!.n).toBe(n)
+  store.close()
+})
+
 test('in-memory databases get no checkpointer', () => {
   const store = openStore(':memory:')
   expect(startBackgroundCheckpointer(store.db)).toBeNull()
