@@ -3,6 +3,8 @@ import type { Socket } from 'bun'
 
 export interface RawAnswer {
   status: number
+  /** performance.now() when the request was written. */
+  sentAt: number
   /** From the request's write to the first byte of the body (the first streamed chunk). */
   ttfbMs: number
   /** From the request's write to the end of the answer. */
@@ -103,6 +105,7 @@ export class RawConnection {
     this.pending = null
     p.resolve({
       status: parsed.status,
+      sentAt: p.sentAt,
       ttfbMs: (p.firstBodyAt ?? now) - p.sentAt,
       totalMs: now - p.sentAt,
       head: p.buffer.slice(0, parsed.headEnd),

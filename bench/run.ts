@@ -71,7 +71,7 @@ try {
     const count = Number(values.count)
     log(`\n== ${count} concurrent streams, mock dripping one chunk every ${dripMs} ms`)
     const r = await runStreams(world, count, dripMs, log)
-    log(`\nstreams ${r.streams}: completed ${r.completed}, errors ${r.errors}, most open at once ${r.maxOpen}`)
+    log(`\nstreams ${r.streams}: completed ${r.completed}, errors ${r.errors}, most connections open at once ${r.maxOpen}, most streams flowing at once ${r.maxFlowing}`)
     log(`first byte p50 ${r.ttfbP50Ms.toFixed(1)} ms / p99 ${r.ttfbP99Ms.toFixed(1)} ms; stream duration p50 ${(r.durationP50Ms / 1000).toFixed(1)} s; wall ${r.wallS.toFixed(1)} s`)
     log(`gateway RSS before ${r.rssBeforeMb.toFixed(1)} MB, peak ${r.peakRssMb.toFixed(1)} MB`)
     for (const sample of r.errorSamples) log(`  error: ${sample}`)

@@ -28,6 +28,8 @@ export interface WorldOptions {
   retentionDays?: number
   /** Write the gateway's CPU profile (Bun's `--cpu-prof`, markdown too) into this directory on exit. */
   profileDir?: string
+  /** Extra Bun flags for the gateway process (e.g. `--smol`). */
+  gatewayFlags?: string[]
 }
 
 function gatewayConfig(port: number, mockUrl: string, dbPath: string, options: WorldOptions): string {
@@ -103,7 +105,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<BenchWorld
     const configPath = join(dir, 'config.toml')
     writeFileSync(configPath, gatewayConfig(gatewayPort, mock.url, dbPath, options))
     const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${options.profileDir}`] : []
-    const gateway = await startChild('gateway', [...profile, 'src/main.ts', 'serve', '--config', configPath], gatewayPort, { readyPath: '/healthz' })
+    const gateway = await startChild('gateway', [...(options.gatewayFlags ?? []), ...profile, 'src/main.ts', 'serve', '--config', configPath], gatewayPort, { readyPath: '/healthz' })
     started.push(gateway)
 
     const account = await admin(gateway, '/admin/accounts', { email: 'bench@example.com' })

@@ -11,8 +11,10 @@ export interface StreamsResult {
   /** Connection failures, non-200 answers, bodies without the terminator. */
   errors: number
   errorSamples: string[]
-  /** Most streams open at the same moment (sent, not yet finished). */
+  /** Most connections open at the same moment (sent, not yet finished). */
   maxOpen: number
+  /** Most streams flowing at the same moment: first chunk received, last not yet. */
+  maxFlowing: number
   ttfbP50Ms: number
   ttfbP99Ms: number
   durationP50Ms: number
@@ -62,6 +64,15 @@ export async function runStreams(world: BenchWorld, count: number, dripMs: numbe
   const outcomes = await Promise.all(Array.from({ length: count }, one))
   clearInterval(sampler)
   const failed = outcomes.filter((ok) => !ok).length
+  // Sweep over [first byte, end] of every stream for the deepest overlap.
+  const edges = answers.flatMap((a) => [
+    { at: a.sentAt + a.ttfbMs, step: 1 },
+    { at: a.sentAt + a.totalMs, step: -1 },
+  ])
+  edges.sort((x, y) => x.at - y.at || x.step - y.step)
+  let flowing = 0
+  let maxFlowing = 0
+  for (const edge of edges) maxFlowing = Math.max(maxFlowing, (flowing += edge.step))
   return {
     streams: count,
     dripMs,
@@ -69,6 +80,7 @@ export async function runStreams(world: BenchWorld, count: number, dripMs: numbe
     errors: failed,
     errorSamples,
     maxOpen,
+    maxFlowing,
     ttfbP50Ms: quantile(answers.map((a) => a.ttfbMs), 0.5),
     ttfbP99Ms: quantile(answers.map((a) => a.ttfbMs), 0.99),
     durationP50Ms: quantile(answers.map((a) => a.totalMs), 0.5),
