@@ -209,16 +209,42 @@ describe('memory', () => {
     const { clock, limiter } = setup()
     const big = subject(10_000, 1_000_000, 'big', 'acct_big')
     expect(burst(limiter, big, 5)).toBe(5)
-    // A 10,000-RPM key that sent 5 requests holds 8 timestamps per window, not 10,000.
-    expect(limiter.bufferBytes()).toBe(2 * 8 * 8)
-    clock.advance(1)
-    expect(burst(limiter, big, 20_000)).toBe(9_995)
-    // Key window at its cap (10,000 × 8 bytes); the 1M-RPM account window doubled to 16,384 slots.
-    expect(limiter.bufferBytes()).toBe(10_000 * 8 + 16_384 * 8)
-    const keyBytes = limiter.bufferBytes()
+    // A 10,000-RPM key that sent 5 requests holds 8 slots (12 bytes each) per window, not 10,000.
+    expect(limiter.bufferBytes()).toBe(2 * 8 * 12)
+    // One request per millisecond: each admission needs a slot of its own.
+    const spaced = (n: number) => {
+      let admitted = 0
+      for (let i = 0; i < n; i++) {
+        clock.advance(1)
+        if (limiter.check(big).ok) admitted++
+      }
+      return admitted
+    }
+    expect(spaced(20_000)).toBe(9_995)
+    // Key window at its cap (10,000 slots); the 1M-RPM account window doubled to 16,384 slots.
+    expect(limiter.bufferBytes()).toBe((10_000 + 16_384) * 12)
+    const bytes = limiter.bufferBytes()
     clock.advance(30_000)
-    burst(limiter, big, 20_000)
-    expect(limiter.bufferBytes()).toBe(keyBytes)
+    spaced(20_000)
+    expect(limiter.bufferBytes()).toBe(bytes)
+  })
+
+  test('admissions in the same millisecond share one slot, exactly', () => {
+    const { clock, limiter } = setup()
+    const hot = subject(1_000_000, 1_000_000, 'hot', 'acct_hot')
+    // 10,000 requests a second for a minute: 600,000 admissions in 60,000 distinct milliseconds.
+    let admitted = 0
+    for (let ms = 0; ms < 60_000; ms++) {
+      clock.set(T0 + ms)
+      admitted += burst(limiter, hot, 10)
+    }
+    expect(admitted).toBe(600_000)
+    expect(limiter.peek(hot).remaining).toBe(400_000)
+    // 65,536 slots per window (the power of two above 60,000): 1.5 MB in all, not 600,000 × 8 bytes each.
+    expect(limiter.bufferBytes()).toBe(2 * 65_536 * 12)
+    // The oldest millisecond's 10 admissions leave together, and only they.
+    clock.advance(1)
+    expect(limiter.peek(hot).remaining).toBe(400_010)
   })
 
   test('idle windows are forgotten', () => {
