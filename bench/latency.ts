@@ -1,4 +1,4 @@
-// Latency mode: one request at a time, gateway against the mock direct, interleaved on keep-alive sockets.
+// Latency mode: one request at a time, gateway and floor against the mock direct, interleaved on keep-alive sockets.
 import { chatBody, CHAT_PATH, type Kind } from './bodies'
 import { headerOf, quantile, RawConnection, type RawAnswer } from './raw-client'
 import type { BenchWorld } from './setup'
@@ -18,6 +18,8 @@ export interface LatencyResult {
   kind: Kind
   requests: number
   direct: PathLatency
+  /** The raw Bun proxy: what any extra hop costs, for comparison. */
+  floor: PathLatency
   gateway: PathLatency
   /** The gateway's own `Server-Timing` figures (median, ms). */
   serverTiming: Record<string, number>
@@ -41,39 +43,50 @@ const complete = (kind: Kind, answer: RawAnswer) =>
 
 export async function runLatency(world: BenchWorld, requests: number, progress: (line: string) => void): Promise<LatencyResult[]> {
   const results: LatencyResult[] = []
-  const mockPort = Number(new URL(world.mock.url).port)
-  const gatewayPort = Number(new URL(world.gateway.url).port)
+  const port = (url: string) => Number(new URL(url).port)
   for (const kind of ['non-streaming', 'streaming'] as const) {
-    const direct = await RawConnection.open('127.0.0.1', mockPort)
-    const gateway = await RawConnection.open('127.0.0.1', gatewayPort)
+    const direct = await RawConnection.open('127.0.0.1', port(world.mock.url))
+    const floor = await RawConnection.open('127.0.0.1', port(world.floor.url))
+    const gateway = await RawConnection.open('127.0.0.1', port(world.gateway.url))
     const body = chatBody(kind)
     const toMock = RawConnection.post(CHAT_PATH, body, {})
     const toGateway = RawConnection.post(CHAT_PATH, body, { authorization: `Bearer ${world.key}` })
-    const samples = { direct: [] as RawAnswer[], gateway: [] as RawAnswer[] }
+    const samples = { direct: [] as RawAnswer[], floor: [] as RawAnswer[], gateway: [] as RawAnswer[] }
     const timings: Record<string, number[]> = {}
     let failures = 0
     const warmup = Math.min(500, Math.max(50, requests >> 2))
     for (let i = 0; i < warmup + requests; i++) {
       // Interleaved one by one, so any drift of the machine touches both paths alike.
       const d = await direct.request(toMock)
+      const f = await floor.request(toGateway)
       const g = await gateway.request(toGateway)
-      if (!complete(kind, d) || !complete(kind, g)) failures++
+      if (!complete(kind, d) || !complete(kind, f) || !complete(kind, g)) failures++
       if (i < warmup) continue
       samples.direct.push(d)
+      samples.floor.push(f)
       samples.gateway.push(g)
       for (const [name, ms] of Object.entries(parseServerTiming(headerOf(g.head, 'server-timing')))) (timings[name] ??= []).push(ms)
     }
     direct.close()
+    floor.close()
     gateway.close()
     const path = (answers: RawAnswer[]): PathLatency => ({
       total: percentiles(answers.map((a) => a.totalMs)),
       ttfb: percentiles(answers.map((a) => a.ttfbMs)),
     })
     const serverTiming = Object.fromEntries(Object.entries(timings).map(([name, values]) => [name, quantile(values, 0.5)]))
-    const result: LatencyResult = { kind, requests, direct: path(samples.direct), gateway: path(samples.gateway), serverTiming, failures }
+    const result: LatencyResult = {
+      kind,
+      requests,
+      direct: path(samples.direct),
+      floor: path(samples.floor),
+      gateway: path(samples.gateway),
+      serverTiming,
+      failures,
+    }
     results.push(result)
     progress(
-      `  ${kind} c=1: direct p50 ${result.direct.total.p50.toFixed(3)} ms, gateway p50 ${result.gateway.total.p50.toFixed(3)} ms, ` +
+      `  ${kind} c=1: direct p50 ${result.direct.total.p50.toFixed(3)} ms, floor ${result.floor.total.p50.toFixed(3)} ms, gateway ${result.gateway.total.p50.toFixed(3)} ms, ` +
         `TTFB direct ${result.direct.ttfb.p50.toFixed(3)} / gateway ${result.gateway.ttfb.p50.toFixed(3)} ms, failures ${failures}`,
     )
   }

@@ -34,20 +34,23 @@ export function throughputTable(results: KindResult[]): string[] {
 export const ratio = (r: KindResult) => medianOf(r.gateway, (x) => x.rps) / medianOf(r.floor, (x) => x.rps)
 
 export function latencyTable(results: LatencyResult[]): string[] {
-  const lines = [`${'kind'.padEnd(14)} ${'path'.padEnd(8)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('TTFB p50', 9)} ${pad('TTFB p99', 9)}`]
+  const lines = [`${'kind'.padEnd(14)} ${'path'.padEnd(13)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('TTFB p50', 9)} ${pad('TTFB p99', 9)}`]
   for (const r of results) {
-    for (const name of ['direct', 'gateway'] as const) {
+    for (const name of ['direct', 'floor', 'gateway'] as const) {
       const p = r[name]
-      lines.push(`${r.kind.padEnd(14)} ${name.padEnd(8)} ${pad(fixed(p.total.p50, 3), 8)} ${pad(fixed(p.total.p99, 3), 8)} ${pad(fixed(p.ttfb.p50, 3), 9)} ${pad(fixed(p.ttfb.p99, 3), 9)}`)
+      lines.push(`${r.kind.padEnd(14)} ${name.padEnd(13)} ${pad(fixed(p.total.p50, 3), 8)} ${pad(fixed(p.total.p99, 3), 8)} ${pad(fixed(p.ttfb.p50, 3), 9)} ${pad(fixed(p.ttfb.p99, 3), 9)}`)
     }
-    lines.push(
-      `${r.kind.padEnd(14)} ${'added'.padEnd(8)} ${pad(fixed(r.gateway.total.p50 - r.direct.total.p50, 3), 8)} ${pad(fixed(r.gateway.total.p99 - r.direct.total.p99, 3), 8)} ` +
-        `${pad(fixed(r.gateway.ttfb.p50 - r.direct.ttfb.p50, 3), 9)} ${pad(fixed(r.gateway.ttfb.p99 - r.direct.ttfb.p99, 3), 9)}`,
-    )
+    for (const name of ['floor', 'gateway'] as const) {
+      const p = r[name]
+      lines.push(
+        `${r.kind.padEnd(14)} ${`${name} added`.padEnd(13)} ${pad(fixed(p.total.p50 - r.direct.total.p50, 3), 8)} ${pad(fixed(p.total.p99 - r.direct.total.p99, 3), 8)} ` +
+          `${pad(fixed(p.ttfb.p50 - r.direct.ttfb.p50, 3), 9)} ${pad(fixed(p.ttfb.p99 - r.direct.ttfb.p99, 3), 9)}`,
+      )
+    }
     const timing = Object.entries(r.serverTiming)
       .map(([name, ms]) => `${name} ${ms.toFixed(3)}`)
       .join(', ')
-    lines.push(`${''.padEnd(14)} Server-Timing medians (ms): ${timing || 'none'}; failed answers: ${r.failures}`)
+    lines.push(`${''.padEnd(14)} gateway Server-Timing medians (ms): ${timing || 'none'}; failed answers: ${r.failures}`)
   }
   return lines
 }
