@@ -91,10 +91,13 @@ try {
     const bytesPerRequest = ((last.dbMb - first.dbMb) * 1024 * 1024) / Math.max(1, requests - first.requests)
     log(`\nRSS after minute 1: ${first.rssMb.toFixed(1)} MB, at the end: ${last.rssMb.toFixed(1)} MB (${(growth * 100).toFixed(1)} %)`)
     log(`worst p99 against minute 1: ×${drift.toFixed(2)}`)
-    log(`database: ${first.dbMb.toFixed(1)} MB → ${last.dbMb.toFixed(1)} MB for ${requests} requests (${bytesPerRequest.toFixed(0)} bytes per logged request after minute 1)`)
+    const maxWal = Math.max(...r.slices.map((s) => s.walMb))
+    log(`database file: ${first.dbMb.toFixed(1)} MB → ${last.dbMb.toFixed(1)} MB for ${requests} requests (${bytesPerRequest.toFixed(0)} bytes per request after minute 1); WAL at most ${maxWal.toFixed(1)} MB`)
+    for (const t of r.tables.slice(0, 6)) log(`  ${t.table.padEnd(14)} ${(t.bytes / 1024 / 1024).toFixed(1).padStart(8)} MB  ${String(t.rows).padStart(9)} rows  ${t.rows ? (t.bytes / t.rows).toFixed(0) : '-'} B/row (indexes included)`)
     log(`errors: ${r.slices.reduce((n, s) => n + s.errors + s.non2xx, 0)}`)
     log(`\n${growth < 0.1 ? 'met   ' : 'MISSED'}  RSS growth after warm-up < 10 %`)
     log(`${drift <= 2 ? 'met   ' : 'MISSED'}  p99 within 2 × its first-minute value`)
+    log(`${maxWal <= 80 ? 'met   ' : 'MISSED'}  WAL bounded (at most ${maxWal.toFixed(1)} MB; it starts over after each checkpoint catch-up)`)
   } else {
     const tool: LoadTool = pickTool(values.tool as LoadTool | undefined)
     let throughput: KindResult[] = []

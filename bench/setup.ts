@@ -17,8 +17,8 @@ export interface BenchWorld {
   /** The funded key the load uses. */
   key: string
   dbPath: string
-  /** Database size on disk (main file + WAL), MB. */
-  dbSizeMb(): number
+  /** Database file and WAL sizes on disk, MB. */
+  dbSizeMb(): { db: number; wal: number }
   close(): Promise<void>
 }
 
@@ -118,15 +118,14 @@ export async function startWorld(options: WorldOptions = {}): Promise<BenchWorld
       key: String(key.key),
       dbPath,
       dbSizeMb() {
-        let bytes = 0
-        for (const file of [dbPath, `${dbPath}-wal`]) {
+        const mb = (file: string) => {
           try {
-            bytes += statSync(file).size
+            return statSync(file).size / 1024 / 1024
           } catch {
-            // no WAL yet
+            return 0 // no WAL yet
           }
         }
-        return bytes / 1024 / 1024
+        return { db: mb(dbPath), wal: mb(`${dbPath}-wal`) }
       },
       async close() {
         for (const child of started.reverse()) await stopChild(child)

@@ -1,4 +1,5 @@
 // Soak mode: minutes at 80 % of peak throughput; RSS growth, p99 drift and database size per minute.
+import { Database } from 'bun:sqlite'
 import { chatBody, CHAT_PATH, type Kind } from './bodies'
 import { runLoad, type LoadResult } from './load'
 import { cpuMicros, memoryMb } from './procs'
@@ -13,12 +14,39 @@ export interface SoakSlice {
   errors: number
   rssMb: number
   dbMb: number
+  walMb: number
   cpuUsPerRequest: number
 }
 
 export interface SoakResult {
   peakRps: Record<Kind, number>
   slices: SoakSlice[]
+  /** Bytes on disk per table (its indexes included) and its rows, at the end. */
+  tables: Array<{ table: string; bytes: number; rows: number }>
+}
+
+/** What the database holds, by table: a read-only look at SQLite's page statistics. */
+export function tableSizes(dbPath: string): SoakResult['tables'] {
+  const db = new Database(dbPath, { readonly: true })
+  try {
+    const owners = new Map(
+      db.query<{ name: string; tbl_name: string }, []>("SELECT name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index')").all().map((r) => [r.name, r.tbl_name]),
+    )
+    const bytes = new Map<string, number>()
+    for (const { name, size } of db.query<{ name: string; size: number }, []>('SELECT name, SUM(pgsize) AS size FROM dbstat GROUP BY name').all()) {
+      const table = owners.get(name) ?? name
+      bytes.set(table, (bytes.get(table) ?? 0) + size)
+    }
+    return [...bytes]
+      .map(([table, size]) => ({
+        table,
+        bytes: size,
+        rows: /^[a-z_]+$/.test(table) && table !== 'sqlite_schema' ? db.query<{ n: number }, []>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n : 0,
+      }))
+      .sort((a, b) => b.bytes - a.bytes)
+  } finally {
+    db.close()
+  }
 }
 
 const KINDS: Kind[] = ['non-streaming', 'streaming']
@@ -62,14 +90,15 @@ export async function runSoak(
       non2xx: ns.non2xx + st.non2xx,
       errors: ns.errors + st.errors,
       rssMb: memoryMb(pid, 'VmRSS'),
-      dbMb: world.dbSizeMb(),
+      dbMb: world.dbSizeMb().db,
+      walMb: world.dbSizeMb().wal,
       cpuUsPerRequest: (cpuMicros(pid) - cpuBefore) / Math.max(1, requests),
     }
     slices.push(slice)
     progress(
       `  minute ${minute}: ${slice.rps.toFixed(0)} req/s, p99 ${ns.p99Ms.toFixed(1)} / ${st.p99Ms.toFixed(1)} ms, RSS ${slice.rssMb.toFixed(1)} MB, ` +
-        `database ${slice.dbMb.toFixed(1)} MB, ${slice.cpuUsPerRequest.toFixed(0)} µs CPU/req, non-2xx ${slice.non2xx}, errors ${slice.errors}`,
+        `database ${slice.dbMb.toFixed(1)} MB + WAL ${slice.walMb.toFixed(1)} MB, ${slice.cpuUsPerRequest.toFixed(0)} µs CPU/req, non-2xx ${slice.non2xx}, errors ${slice.errors}`,
     )
   }
-  return { peakRps, slices }
+  return { peakRps, slices, tables: tableSizes(world.dbPath) }
 }
