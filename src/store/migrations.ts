@@ -188,4 +188,11 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX ledger_account_time ON ledger(account_id, created_at);
   CREATE INDEX request_log_account_key_ts ON request_log(account_id, key_id, ts);
   `,
+  // 5 (issue 6): holds are only ever found by id (settle, release) or scanned whole (the sweeper,
+  // a restart); the table holds requests in flight only. Its two secondary indexes cost two more
+  // B-tree writes (and WAL pages) per hold placed and per hold resolved, on every request.
+  `
+  DROP INDEX IF EXISTS holds_account;
+  DROP INDEX IF EXISTS holds_key;
+  `,
 ]
