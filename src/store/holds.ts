@@ -2,7 +2,7 @@
 import type { Database } from 'bun:sqlite'
 import type { GroupCommit } from './group-commit'
 import { keySpendOps, type KeySpend } from './key-spend'
-import { ledgerAppender, type LedgerEntry } from './ledger'
+import { ledgerRecorder, type LedgerEntry } from './ledger'
 
 export interface Hold {
   id: string
@@ -68,7 +68,11 @@ export function sqliteHoldStore(db: Database, batch: GroupCommit): HoldStore {
     'DELETE FROM holds WHERE id = ? RETURNING account_id, key_id, request_id, amount_micros',
   )
   const unreserve = db.query('UPDATE accounts SET held_micros = held_micros - $amount WHERE id = $accountId')
-  const appendEntry = ledgerAppender(db)
+  // A settlement frees the hold and charges the balance in one statement.
+  const charge = db.query<{ balance_micros: number }, { accountId: string; held: number; cost: number }>(
+    'UPDATE accounts SET held_micros = held_micros - $held, balance_micros = balance_micros - $cost WHERE id = $accountId RETURNING balance_micros',
+  )
+  const record = ledgerRecorder(db)
   const keys = keySpendOps(db)
   const olderThan = db.query<{ id: string }, [number]>('SELECT id FROM holds WHERE created_at < ?')
   const count = db.query<{ n: number }, []>('SELECT COUNT(*) AS n FROM holds')
@@ -93,19 +97,25 @@ export function sqliteHoldStore(db: Database, batch: GroupCommit): HoldStore {
   const settle = (holdId: string, costMicros: number, at: number): SettleResult | null => {
     const taken = take.get(holdId)
     if (!taken) return null
-    unreserve.run({ accountId: taken.account_id, amount: taken.amount_micros })
     if (taken.key_id !== null) keys.charge(taken.key_id, taken.amount_micros, costMicros, at)
-    if (costMicros === 0) return { entry: null, heldMicros: taken.amount_micros }
+    if (costMicros === 0) {
+      unreserve.run({ accountId: taken.account_id, amount: taken.amount_micros })
+      return { entry: null, heldMicros: taken.amount_micros }
+    }
+    const { balance_micros } = charge.get({ accountId: taken.account_id, held: taken.amount_micros, cost: costMicros })!
     const overrun = costMicros - taken.amount_micros
-    const entry = appendEntry({
-      accountId: taken.account_id,
-      type: 'charge',
-      amountMicros: -costMicros,
-      requestId: taken.request_id,
-      keyId: taken.key_id,
-      note: overrun > 0 ? `overrun: cost ${costMicros} µUSD exceeded the ${taken.amount_micros} µUSD hold by ${overrun}` : null,
-      createdAt: at,
-    })
+    const entry = record(
+      {
+        accountId: taken.account_id,
+        type: 'charge',
+        amountMicros: -costMicros,
+        requestId: taken.request_id,
+        keyId: taken.key_id,
+        note: overrun > 0 ? `overrun: cost ${costMicros} µUSD exceeded the ${taken.amount_micros} µUSD hold by ${overrun}` : null,
+        createdAt: at,
+      },
+      balance_micros,
+    )
     return { entry, heldMicros: taken.amount_micros }
   }
 

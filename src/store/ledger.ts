@@ -75,25 +75,39 @@ export function ledgerAppender(db: Database) {
   const bump = db.query<{ balance_micros: number }, { id: string; amount: number }>(
     'UPDATE accounts SET balance_micros = balance_micros + $amount WHERE id = $id RETURNING balance_micros',
   )
-  const insert = db.query<Row, Record<string, string | number | null>>(`
-    INSERT INTO ledger (account_id, type, amount_micros, balance_after_micros, request_id, topup_id, key_id, note, created_at)
-    VALUES ($accountId, $type, $amount, $balanceAfter, $requestId, $topupId, $keyId, $note, $createdAt)
-    RETURNING *`)
+  const record = ledgerRecorder(db)
   return (entry: NewLedgerEntry): LedgerEntry | null => {
     const updated = bump.get({ id: entry.accountId, amount: entry.amountMicros })
-    if (!updated) return null
-    const row = insert.get({
+    return updated ? record(entry, updated.balance_micros) : null
+  }
+}
+
+/**
+ * Records an entry whose amount the caller has already applied to the balance, in the same
+ * transaction (a settlement moves the balance and the held amount in one UPDATE). Positional
+ * parameters and no `RETURNING *`: the entry is built from what was written.
+ */
+export function ledgerRecorder(db: Database) {
+  const insert = db.query(`
+    INSERT INTO ledger (account_id, type, amount_micros, balance_after_micros, request_id, topup_id, key_id, note, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  return (entry: NewLedgerEntry, balanceAfterMicros: number): LedgerEntry => {
+    const written: Omit<LedgerEntry, 'id'> = {
       accountId: entry.accountId,
       type: entry.type,
-      amount: entry.amountMicros,
-      balanceAfter: updated.balance_micros,
+      amountMicros: entry.amountMicros,
+      balanceAfterMicros,
       requestId: entry.requestId ?? null,
       topupId: entry.topupId ?? null,
       keyId: entry.keyId ?? null,
       note: entry.note ?? null,
       createdAt: entry.createdAt,
-    })
-    return ledgerEntryFromRow(row!)
+    }
+    const { lastInsertRowid } = insert.run(
+      written.accountId, written.type, written.amountMicros, balanceAfterMicros, written.requestId, written.topupId, written.keyId,
+      written.note, written.createdAt,
+    )
+    return { id: Number(lastInsertRowid), ...written }
   }
 }
 
