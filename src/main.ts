@@ -5,7 +5,7 @@ import { runAdmin } from './cli/admin'
 import { runCheckConfig } from './cli/check-config'
 import { runMockUpstream } from './cli/mock-upstream'
 import { runServe } from './cli/serve'
-import { liftFetchCap } from './cli/upstream-connections'
+import { applyServeEnv } from './cli/runtime-env'
 
 const USAGE = `token-hub — a self-hosted LLM API gateway
 
@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } })
-      liftFetchCap()
+      applyServeEnv()
       return runServe(values.config)
     }
     case 'mock-upstream': {

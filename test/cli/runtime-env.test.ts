@@ -1,9 +1,9 @@
-// `serve` lifts Bun's cap of 256 concurrent fetches: 300 requests reach the upstream at the same time.
+// `serve` restarts itself with the Bun settings it needs: 300 requests reach the upstream at the same time.
 import { afterAll, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sameCommand } from '../../src/cli/upstream-connections'
+import { missingServeEnv, sameCommand, SERVE_ENV } from '../../src/cli/runtime-env'
 
 const dir = mkdtempSync(join(tmpdir(), 'th-conns-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -44,6 +44,12 @@ test('the argument vector that restarts the same command, run from source or com
   expect(sameCommand(['bun', 'B:/~BUN/root/token-hub.exe', 'serve'], [], 'C:\\th.exe')).toEqual(['C:\\th.exe', 'serve'])
 })
 
+test('only the variables the operator did not set are added', () => {
+  expect(missingServeEnv({})).toEqual({ ...SERVE_ENV })
+  expect(Object.keys(missingServeEnv({ BUN_CONFIG_MAX_HTTP_REQUESTS: '512' }))).toEqual(['BUN_JSC_forceRAMSize'])
+  expect(missingServeEnv({ ...SERVE_ENV })).toEqual({})
+})
+
 test('300 concurrent requests are 300 concurrent upstream calls (Bun alone would queue all past 256)', async () => {
   const COUNT = 300
   let inFlight = 0
@@ -79,7 +85,7 @@ test('300 concurrent requests are 300 concurrent upstream calls (Bun alone would
       `[[models]]\nid = "m"\nprovider = "up"\ninput_usd_per_mtok = 1\noutput_usd_per_mtok = 1\n`,
   )
   const env = { ...process.env }
-  delete env.BUN_CONFIG_MAX_HTTP_REQUESTS
+  for (const name of Object.keys(SERVE_ENV)) delete env[name]
   const server = Bun.spawn([process.execPath, 'run', join(process.cwd(), 'src/main.ts'), 'serve', '--config', join(dir, 'config.toml')], {
     cwd: dir,
     env,
