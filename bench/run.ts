@@ -1,6 +1,7 @@
 // `npm run bench`: the gateway against a raw Bun proxy floor on loopback, in one bounded run.
 import { cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
+import type { Kind } from './bodies'
 import { runLatency, type LatencyResult } from './latency'
 import { pickTool, type LoadTool } from './load'
 import { latencyTable, targetLines, targetsOf, throughputTable, type Target } from './report'
@@ -22,6 +23,7 @@ at concurrency 1. Everything on 127.0.0.1; bounded in time (about 2 minutes with
   --tool wrk|autocannon  load generator (default: wrk when installed, else autocannon)
   --requests N         requests per path at concurrency 1 (default 2000)
   --only throughput|latency
+  --kind non-streaming|streaming   throughput of one kind only
   --soak               the soak instead: minutes at 80 % of peak (autocannon), RSS/p99/database per minute
   --minutes M          soak length (default 10)
   --streams            concurrent open streams against a slow mock instead, errors and RSS
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     count: { type: 'string', default: '2000' },
     drip: { type: 'string', default: '500' },
     profile: { type: 'string' },
+    kind: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 })
@@ -110,6 +113,7 @@ try {
         rounds: Number(values.rounds),
         warmupS: Number(values.warmup),
         threads: Number(values.threads),
+        kinds: values.kind ? [values.kind as Kind] : (['non-streaming', 'streaming'] as Kind[]),
       }
       log(`\n== throughput: ${tool}, ${options.connections} connections, ${options.rounds} × ${options.durationS} s per target and kind (after ${options.warmupS} s warm-up)`)
       throughput = await runThroughput(world, options, log)

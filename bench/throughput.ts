@@ -11,6 +11,7 @@ export interface ThroughputOptions {
   rounds: number
   warmupS: number
   threads: number
+  kinds: Kind[]
 }
 
 export interface TargetRun extends LoadResult {
@@ -58,7 +59,7 @@ async function measured(options: ThroughputOptions, target: Child, key: string, 
 
 export async function runThroughput(world: BenchWorld, options: ThroughputOptions, progress: (line: string) => void): Promise<KindResult[]> {
   const results: KindResult[] = []
-  for (const kind of ['non-streaming', 'streaming'] as const) {
+  for (const kind of options.kinds) {
     const result: KindResult = { kind, floor: [], gateway: [] }
     // Warm-up: JIT, connection pools, SQLite pages; not reported.
     await measured(options, world.floor, world.key, kind, options.warmupS)
