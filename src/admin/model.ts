@@ -19,16 +19,19 @@ export const CreditsBody = Type.Object(
 )
 export type CreditsBody = Static<typeof CreditsBody>
 
+/** A key's limits, as minted (admin API, CLI) and as edited (dashboard): one definition for both. */
+export const keyLimitFields = {
+  models: Type.Optional(Type.Union([Type.Array(Type.String({ minLength: 1 })), Type.Null()])),
+  ip_allowlist: Type.Optional(Type.Union([Type.Array(Type.String({ minLength: 1 })), Type.Null()])),
+  rpm: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  budget_usd: Type.Optional(Type.Union([UsdString, Type.Null()])),
+  budget_window_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3660 })),
+  /** Days from now, or null for no expiry. */
+  expires_in_days: Type.Optional(Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 36600 }), Type.Null()])),
+}
+
 export const MintKeyBody = Type.Object(
-  {
-    name: Type.Optional(Type.String({ maxLength: 200 })),
-    models: Type.Optional(Type.Union([Type.Array(Type.String({ minLength: 1 })), Type.Null()])),
-    ip_allowlist: Type.Optional(Type.Union([Type.Array(Type.String({ minLength: 1 })), Type.Null()])),
-    rpm: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
-    budget_usd: Type.Optional(Type.Union([UsdString, Type.Null()])),
-    budget_window_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3660 })),
-    expires_in_days: Type.Optional(Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 36600 }), Type.Null()])),
-  },
+  { name: Type.Optional(Type.String({ maxLength: 200 })), ...keyLimitFields },
   { additionalProperties: false },
 )
 export type MintKeyBody = Static<typeof MintKeyBody>
