@@ -70,9 +70,19 @@ export async function stopChild(child: Child): Promise<void> {
   if (!exited) child.proc.kill('SIGKILL')
 }
 
+/** The text of a /proc file, or null where there is no /proc (macOS): the figure is then n/a. */
+function proc(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return null
+  }
+}
+
 /** CPU time (user + system, all threads) of a process so far, in µs. */
 export function cpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const stat = proc(`/proc/${pid}/stat`)
+  if (stat === null) return NaN
   // Fields after the command name (which may hold spaces) start at state: utime is the 12th, stime the 13th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS_PER_S
@@ -80,8 +90,7 @@ export function cpuMicros(pid: number): number {
 
 /** A field of /proc/<pid>/status in MB (VmRSS, VmHWM). */
 export function memoryMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]
+  const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(proc(`/proc/${pid}/status`) ?? '')?.[1]
   return kb === undefined ? NaN : Number(kb) / 1024
 }
 

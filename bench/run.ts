@@ -67,7 +67,9 @@ log(`mock ${world.mock.url}, floor ${world.floor.url}, gateway ${world.gateway.u
 const stop = async () => {
   await world.close()
 }
+// Interrupted (Ctrl-C, `timeout`): the three processes and the temp directory go too.
 process.on('SIGINT', () => void stop().then(() => process.exit(130)))
+process.on('SIGTERM', () => void stop().then(() => process.exit(143)))
 
 try {
   if (values.streams) {
@@ -119,7 +121,7 @@ try {
       throughput = await runThroughput(world, options, log)
     }
     if (values.only !== 'throughput') {
-      log(`\n== added latency at concurrency 1: ${values.requests} requests per path, gateway and mock direct interleaved`)
+      log(`\n== added latency at concurrency 1: ${values.requests} requests per path, mock direct, floor and gateway interleaved`)
       latency = await runLatency(world, Number(values.requests), log)
     }
     if (throughput.length) log(['', 'throughput (median round):', ...throughputTable(throughput)].join('\n'))
