@@ -137,7 +137,7 @@ async function streamChat(deps: GatewayDeps, format: ClientFormat, call: ModelCa
   ctx.model = served.id
   ctx.deferred = true
   const body = relayStream({
-    frames: opened.value.frames as AsyncIterator<StreamFrame>,
+    frames: opened.value.frames as AsyncIterator<StreamFrame[]>,
     first: opened.value.first,
     encoder,
     deadlineMs: deps.config.upstream.stream_timeout_s * 1000,

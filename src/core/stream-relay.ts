@@ -16,9 +16,10 @@ export interface StreamOutcome {
 }
 
 export interface RelayOptions {
-  frames: AsyncIterator<StreamFrame>
-  /** The first frame, already read (it decided the upstream was answering). */
-  first: IteratorResult<StreamFrame>
+  /** Batches of frames: everything one upstream read carried (see readSse). */
+  frames: AsyncIterator<StreamFrame[]>
+  /** The first batch, already read (it decided the upstream was answering). */
+  first: IteratorResult<StreamFrame[]>
   encoder: StreamEncoder
   onFirstByte(): void
   /** Called exactly once, when the stream is over for good (billing and the log row). */
@@ -34,29 +35,32 @@ export interface RelayOptions {
 const utf8 = new TextEncoder()
 
 /**
- * A pull-driven body: each client read pulls one upstream frame, so nothing is buffered beyond
- * what the client has not yet taken. If the client disconnects, the upstream is still read to its
+ * A pull-driven body: each client read pulls one upstream batch (all a network read carried) and
+ * writes it in one piece, so nothing is held back and nothing is buffered beyond what the client
+ * has not yet taken. If the client disconnects, the upstream is still read to its
  * end (bounded by the stream timeouts) so the usage it reports can be billed.
  */
 export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   const { frames, encoder } = options
   const outcome: StreamOutcome = { usage: null, relayed: [], completed: false, error: null, clientGone: false }
-  let pending: IteratorResult<StreamFrame> | null = options.first
-  let inflight: Promise<IteratorResult<StreamFrame>> | null = null
+  let pending: IteratorResult<StreamFrame[]> | null = options.first
+  let inflight: Promise<IteratorResult<StreamFrame[]>> | null = null
   let firstByte = true
   let ended = false
 
-  const observe = (frame: StreamFrame) => {
-    for (const chunk of frame.chunks) {
-      if (chunk.type === 'usage') outcome.usage = chunk.usage
-      else if (chunk.type === 'text') outcome.relayed.push(chunk.text)
-      else if (chunk.type === 'tool_call_delta') outcome.relayed.push(chunk.arguments)
-      else if (chunk.type === 'tool_call_start') outcome.relayed.push(chunk.name)
+  const observe = (batch: StreamFrame[]) => {
+    for (const frame of batch) {
+      for (const chunk of frame.chunks) {
+        if (chunk.type === 'usage') outcome.usage = chunk.usage
+        else if (chunk.type === 'text') outcome.relayed.push(chunk.text)
+        else if (chunk.type === 'tool_call_delta') outcome.relayed.push(chunk.arguments)
+        else if (chunk.type === 'tool_call_start') outcome.relayed.push(chunk.name)
+      }
     }
   }
 
   /** The only reader of `frames`: every frame read is observed before anyone sees it. */
-  const read = (): Promise<IteratorResult<StreamFrame>> => {
+  const read = (): Promise<IteratorResult<StreamFrame[]>> => {
     if (pending) {
       const next = pending
       pending = null
@@ -110,7 +114,8 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
             await end()
             return
           }
-          const text = encoder.frame(next.value)
+          let text = ''
+          for (const frame of next.value) text += encoder.frame(frame)
           if (text === '') continue
           if (firstByte) {
             firstByte = false

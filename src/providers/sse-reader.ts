@@ -11,7 +11,9 @@ function brokenStream(provider: string, error: unknown, signal: AbortSignal): Ga
 }
 
 /**
- * Yields the upstream's SSE events in order. Throws `upstream_timeout` when `signal` times out or
+ * Yields the upstream's SSE events in order, in batches: every event completed by one network
+ * read together, so the relay writes them to the client in one piece (a read is usually many
+ * events, and per-event hops through the stream machinery were most of a stream's cost). Throws `upstream_timeout` when `signal` times out or
  * the upstream sends nothing for `idleTimeoutMs`, and `upstream_error` when the connection breaks.
  *
  * The body is read directly and fed to eventsource-parser: every event of one network read is
@@ -23,7 +25,7 @@ export async function* readSse(
   body: ReadableStream<Uint8Array>,
   signal: AbortSignal,
   idleTimeoutMs: number,
-): AsyncGenerator<EventSourceMessage> {
+): AsyncGenerator<EventSourceMessage[]> {
   const reader = body.getReader()
   const decoder = new TextDecoder()
   let events: EventSourceMessage[] = []
@@ -68,7 +70,7 @@ export async function* readSse(
       if (events.length === 0) continue
       const batch = events
       events = []
-      for (const event of batch) yield event
+      yield batch
     }
   } finally {
     clearTimeout(idle)

@@ -160,8 +160,9 @@ export interface Provider {
   chat(request: ChatRequest, context: CallContext): Promise<ChatResponse>
   /**
    * Resolves once the upstream accepted the stream (so failures before the first byte can still
-   * fall back or become a plain error answer); the iterable then yields one frame per event.
+   * fall back or become a plain error answer); the iterable then yields the frames in batches,
+   * one per network read (a frame per event), which the relay writes to the client in one piece.
    */
-  chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamFrame>>
+  chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamFrame[]>>
   embed(request: EmbedRequest, context: CallContext): Promise<EmbedResponse>
 }

@@ -12,9 +12,9 @@ const encoder = openAIStreamEncoder({
 })
 
 /** An upstream that sends one text frame, then another every `everyMs` forever. */
-async function* slowUpstream(everyMs: number): AsyncGenerator<StreamFrame> {
+async function* slowUpstream(everyMs: number): AsyncGenerator<StreamFrame[]> {
   for (let i = 0; ; i++) {
-    yield { chunks: [{ type: 'text', text: `word${i} ` }] }
+    yield [{ chunks: [{ type: 'text', text: `word${i} ` }] }]
     await Bun.sleep(everyMs)
   }
 }
@@ -47,9 +47,9 @@ test('a stalled client: the deadline ends the stream once and bills what was rel
 })
 
 test('a stream that finishes before the deadline ends normally, once', async () => {
-  async function* short(): AsyncGenerator<StreamFrame> {
-    yield { chunks: [{ type: 'text', text: 'a' }] }
-    yield { chunks: [{ type: 'usage', usage: { inputTokens: 3, outputTokens: 1 } }] }
+  async function* short(): AsyncGenerator<StreamFrame[]> {
+    yield [{ chunks: [{ type: 'text', text: 'a' }] }]
+    yield [{ chunks: [{ type: 'usage', usage: { inputTokens: 3, outputTokens: 1 } }] }]
   }
   const frames = short()
   const ended: StreamOutcome[] = []
@@ -59,4 +59,30 @@ test('a stream that finishes before the deadline ends normally, once', async () 
   expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true)
   expect(ended).toHaveLength(1)
   expect(ended[0]).toMatchObject({ completed: true, error: null, usage: { inputTokens: 3, outputTokens: 1 } })
+})
+
+test('a batch of frames reaches the client as one write, in order', async () => {
+  async function* oneRead(): AsyncGenerator<StreamFrame[]> {
+    yield [
+      { chunks: [{ type: 'text', text: 'a' }] },
+      { chunks: [{ type: 'text', text: 'b' }] },
+      { chunks: [{ type: 'finish', reason: 'stop' }, { type: 'usage', usage: { inputTokens: 3, outputTokens: 2 } }] },
+    ]
+  }
+  const frames = oneRead()
+  const ended: StreamOutcome[] = []
+  const fresh = openAIStreamEncoder({
+    clientModel: 'm',
+    request: parseOpenAIChat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }),
+    requestId: 'req_batch',
+  })
+  const body = relayStream({ frames, first: await frames.next(), encoder: fresh, onFirstByte: () => {}, onEnd: async (o) => void ended.push(o) })
+  const reader = body.getReader()
+  const first = new TextDecoder().decode((await reader.read()).value)
+  expect(first.match(/^data: /gm)).toHaveLength(4) // start, a, b, finish (usage not asked for)
+  expect(first.indexOf('"content":"a"')).toBeLessThan(first.indexOf('"content":"b"'))
+  expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: [DONE]\n\n')
+  expect((await reader.read()).done).toBe(true)
+  expect(ended[0]!.usage).toEqual({ inputTokens: 3, outputTokens: 2 })
+  expect(ended[0]!.relayed).toEqual(['a', 'b'])
 })

@@ -7,7 +7,7 @@ import { openAIFrames } from '../../src/providers/openai-compatible/stream'
 import { readSse } from '../../src/providers/sse-reader'
 import type { ChatChunk, StreamFrame } from '../../src/providers/types'
 
-type Translator = (provider: string, events: AsyncIterable<EventSourceMessage>) => AsyncGenerator<StreamFrame>
+type Translator = (provider: string, batches: AsyncIterable<EventSourceMessage[]>) => AsyncGenerator<StreamFrame[]>
 const TRANSLATORS: Record<string, Translator> = { openai: openAIFrames, anthropic: anthropicFrames, gemini: geminiFrames }
 
 interface Replay {
@@ -25,7 +25,7 @@ async function replay(provider: string, pieces: Uint8Array[]): Promise<Replay> {
   })
   const frames: StreamFrame[] = []
   try {
-    for await (const frame of TRANSLATORS[provider]!('up', readSse('up', body, new AbortController().signal, 60_000))) frames.push(frame)
+    for await (const batch of TRANSLATORS[provider]!('up', readSse('up', body, new AbortController().signal, 60_000))) frames.push(...batch)
     return { frames, error: null }
   } catch (error) {
     return { frames, error: (error as Error).message }
@@ -151,6 +151,40 @@ describe('recorded upstream streams', () => {
       expect(JSON.stringify(bytewise)).toBe(expected)
     })
   }
+
+  test('everything one network read carried comes out as one batch (the relay writes it in one piece)', async () => {
+    for (const fixture of FIXTURES.filter((f) => !f.error)) {
+      const provider = fixture.path.split('/')[0]!
+      const bytes = await load(fixture.path)
+      const batchesOf = async (pieces: Uint8Array[]) => {
+        const body = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            // One piece per read, as a socket would deliver them.
+            const piece = pieces.shift()
+            if (piece) controller.enqueue(piece)
+            else controller.close()
+          },
+        })
+        const sizes: number[] = []
+        for await (const batch of TRANSLATORS[provider]!('up', readSse('up', body, new AbortController().signal, 60_000))) sizes.push(batch.length)
+        return sizes
+      }
+      const whole = await batchesOf([bytes])
+      // Gemini sends its finish and usage after the body ends: a second, closing batch.
+      expect(whole).toHaveLength(provider === 'gemini' ? 2 : 1)
+      // Split between two events, past the first third (fixtures may end lines with \r\n).
+      const buffer = Buffer.from(bytes)
+      const boundary = (sep: string) => buffer.indexOf(sep, Math.floor(bytes.length / 3))
+      const half = boundary('\n\n') >= 0 ? boundary('\n\n') + 2 : boundary('\r\n\r\n') + 4
+      expect(half).toBeGreaterThan(bytes.length / 3)
+      expect(half).toBeLessThan(bytes.length)
+      const split = await batchesOf([bytes.subarray(0, half), bytes.subarray(half)])
+      // At most one batch per read (a read whose events mean nothing, e.g. Gemini's empty last event, gives none).
+      expect(split.length).toBeGreaterThanOrEqual(whole.length)
+      expect(split.length).toBeLessThanOrEqual(whole.length + 1)
+      expect(split.reduce((a, b) => a + b, 0)).toBe(whole.reduce((a, b) => a + b, 0))
+    }
+  })
 
   test('a stream cut before its end is an upstream error, for every translator', async () => {
     for (const fixture of FIXTURES.filter((f) => !f.error)) {

@@ -1,6 +1,7 @@
 // Anthropic Messages SSE events → shared stream frames (the raw event kept for same-format relays).
 import type { EventSourceMessage } from 'eventsource-parser'
 import { GatewayError } from '../../errors'
+import { frameBatches, type StreamTranslator } from '../stream-batches'
 import type { ChatChunk, StreamFrame } from '../types'
 import { fromAnthropicStopReason, fromAnthropicUsage } from './response'
 import type { AnthropicStreamEvent, AnthropicUsage } from './wire'
@@ -17,63 +18,79 @@ function mergeUsage(base: AnthropicUsage | undefined, update: AnthropicUsage | u
 }
 
 /**
- * Frames from an Anthropic event stream, ending at `message_stop`. Content blocks are numbered
- * across text and tools; the shared tool index counts tool_use blocks only. A stream that ends
- * before its `message_delta` is an upstream failure.
+ * Reads an Anthropic event stream, ending at `message_stop`. Content blocks are numbered across
+ * text and tools; the shared tool index counts tool_use blocks only. A stream that ends before
+ * its `message_delta` is an upstream failure.
  */
-export async function* anthropicFrames(provider: string, events: AsyncIterable<EventSourceMessage>): AsyncGenerator<StreamFrame> {
+export function anthropicTranslator(provider: string): StreamTranslator {
   const toolIndex = new Map<number, number>()
   let usage: AnthropicUsage | undefined
   let finished = false
-  for await (const message of events) {
-    let event: AnthropicStreamEvent
-    try {
-      event = JSON.parse(message.data) as AnthropicStreamEvent
-    } catch {
-      throw malformed(provider)
-    }
-    if (typeof event !== 'object' || event === null) throw malformed(provider)
-    const name = message.event ?? event.type
-    if (name === 'error' || event.type === 'error') {
-      const reason = (event as { error?: { type?: string; message?: string } }).error
-      throw new GatewayError('upstream_error', `Upstream provider '${provider}' failed mid-stream: ${reason?.message ?? reason?.type ?? 'error event'}`)
-    }
-    const chunks: ChatChunk[] = []
-    switch (event.type) {
-      case 'message_start':
-        chunks.push({ type: 'start', id: event.message.id, model: event.message.model })
-        usage = mergeUsage(undefined, event.message.usage)
-        break
-      case 'content_block_start': {
-        const block = event.content_block as { type: string; id?: string; name?: string; text?: string }
-        if (block.type === 'tool_use') {
-          const index = toolIndex.size
-          toolIndex.set(event.index, index)
-          chunks.push({ type: 'tool_call_start', index, id: block.id ?? '', name: block.name ?? '' })
-        } else if (block.type === 'text' && block.text) chunks.push({ type: 'text', text: block.text })
-        break
+  let done = false
+  return {
+    get done() {
+      return done
+    },
+    event(message) {
+      let event: AnthropicStreamEvent
+      try {
+        event = JSON.parse(message.data) as AnthropicStreamEvent
+      } catch {
+        throw malformed(provider)
       }
-      case 'content_block_delta': {
-        const delta = event.delta as { type: string; text?: string; partial_json?: string }
-        if (delta.type === 'text_delta' && delta.text) chunks.push({ type: 'text', text: delta.text })
-        const index = toolIndex.get(event.index)
-        if (delta.type === 'input_json_delta' && delta.partial_json && index !== undefined) {
-          chunks.push({ type: 'tool_call_delta', index, arguments: delta.partial_json })
+      if (typeof event !== 'object' || event === null) throw malformed(provider)
+      const name = message.event ?? event.type
+      if (name === 'error' || event.type === 'error') {
+        const reason = (event as { error?: { type?: string; message?: string } }).error
+        throw new GatewayError('upstream_error', `Upstream provider '${provider}' failed mid-stream: ${reason?.message ?? reason?.type ?? 'error event'}`)
+      }
+      const chunks: ChatChunk[] = []
+      switch (event.type) {
+        case 'message_start':
+          chunks.push({ type: 'start', id: event.message.id, model: event.message.model })
+          usage = mergeUsage(undefined, event.message.usage)
+          break
+        case 'content_block_start': {
+          const block = event.content_block as { type: string; id?: string; name?: string; text?: string }
+          if (block.type === 'tool_use') {
+            const index = toolIndex.size
+            toolIndex.set(event.index, index)
+            chunks.push({ type: 'tool_call_start', index, id: block.id ?? '', name: block.name ?? '' })
+          } else if (block.type === 'text' && block.text) chunks.push({ type: 'text', text: block.text })
+          break
         }
-        break
+        case 'content_block_delta': {
+          const delta = event.delta as { type: string; text?: string; partial_json?: string }
+          if (delta.type === 'text_delta' && delta.text) chunks.push({ type: 'text', text: delta.text })
+          const index = toolIndex.get(event.index)
+          if (delta.type === 'input_json_delta' && delta.partial_json && index !== undefined) {
+            chunks.push({ type: 'tool_call_delta', index, arguments: delta.partial_json })
+          }
+          break
+        }
+        case 'message_delta': {
+          finished = true
+          const reason = fromAnthropicStopReason(event.delta?.stop_reason)
+          if (reason) chunks.push({ type: 'finish', reason })
+          usage = mergeUsage(usage, event.usage)
+          const total = fromAnthropicUsage(usage)
+          if (total) chunks.push({ type: 'usage', usage: total })
+          break
+        }
+        case 'message_stop':
+          done = true
+          break
       }
-      case 'message_delta': {
-        finished = true
-        const reason = fromAnthropicStopReason(event.delta?.stop_reason)
-        if (reason) chunks.push({ type: 'finish', reason })
-        usage = mergeUsage(usage, event.usage)
-        const total = fromAnthropicUsage(usage)
-        if (total) chunks.push({ type: 'usage', usage: total })
-        break
-      }
-    }
-    yield { chunks, raw: { format: 'anthropic', event: name, data: message.data } }
-    if (event.type === 'message_stop') return
+      // Every event is kept (pings included): a same-format client gets the stream as it came.
+      return { chunks, raw: { format: 'anthropic', event: name, data: message.data } }
+    },
+    end() {
+      if (!finished) throw new GatewayError('upstream_error', `Upstream provider '${provider}' ended the stream before the message finished.`)
+      return []
+    },
   }
-  if (!finished) throw new GatewayError('upstream_error', `Upstream provider '${provider}' ended the stream before the message finished.`)
 }
+
+/** Batches of frames from an Anthropic event stream (see frameBatches). */
+export const anthropicFrames = (provider: string, batches: AsyncIterable<EventSourceMessage[]>): AsyncGenerator<StreamFrame[]> =>
+  frameBatches(batches, anthropicTranslator(provider))

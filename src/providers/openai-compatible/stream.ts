@@ -1,6 +1,7 @@
 // OpenAI Chat Completions SSE events → shared stream frames (the raw event kept for same-format relays).
 import type { EventSourceMessage } from 'eventsource-parser'
 import { GatewayError } from '../../errors'
+import { frameBatches, type StreamTranslator } from '../stream-batches'
 import type { ChatChunk, StreamFrame } from '../types'
 import { upstreamReason } from '../http'
 import { fromOpenAIFinish, fromOpenAIUsage } from './response'
@@ -39,16 +40,32 @@ export function openAIFrame(provider: string, data: string): StreamFrame | null 
 }
 
 /**
- * Frames from an OpenAI-format SSE event stream, ending at `[DONE]`. Some vendors omit `[DONE]`,
- * so a body that ends after a finish reason is complete too; one that ends before is cut.
+ * Reads an OpenAI-format SSE event stream, ending at `[DONE]`. Some vendors omit `[DONE]`, so a
+ * body that ends after a finish reason is complete too; one that ends before is cut.
  */
-export async function* openAIFrames(provider: string, events: AsyncIterable<EventSourceMessage>): AsyncGenerator<StreamFrame> {
+export function openAITranslator(provider: string): StreamTranslator {
   let finished = false
-  for await (const event of events) {
-    const frame = openAIFrame(provider, event.data)
-    if (frame === null) return
-    if (frame.chunks.some((c) => c.type === 'finish')) finished = true
-    yield frame
+  let done = false
+  return {
+    get done() {
+      return done
+    },
+    event(message) {
+      const frame = openAIFrame(provider, message.data)
+      if (frame === null) {
+        done = true
+        return null
+      }
+      if (!finished && frame.chunks.some((c) => c.type === 'finish')) finished = true
+      return frame
+    },
+    end() {
+      if (!finished) throw new GatewayError('upstream_error', `Upstream provider '${provider}' ended the stream before the answer finished.`)
+      return []
+    },
   }
-  if (!finished) throw new GatewayError('upstream_error', `Upstream provider '${provider}' ended the stream before the answer finished.`)
 }
+
+/** Batches of frames from an OpenAI-format SSE event stream (see frameBatches). */
+export const openAIFrames = (provider: string, batches: AsyncIterable<EventSourceMessage[]>): AsyncGenerator<StreamFrame[]> =>
+  frameBatches(batches, openAITranslator(provider))

@@ -29,9 +29,9 @@ const stub: Provider = {
   async chatStream(request, context) {
     if (context.upstreamModel === 'crash') throw new TypeError('a bug in a provider')
     return (async function* () {
-      yield { chunks: [{ type: 'start' as const, id: 'z', model: 'zero' }] }
-      yield { chunks: [{ type: 'text' as const, text: 'free words' }] }
-      yield { chunks: [{ type: 'finish' as const, reason: 'stop' as const }, { type: 'usage' as const, usage: { inputTokens: 0, outputTokens: 0 } }] }
+      yield [{ chunks: [{ type: 'start' as const, id: 'z', model: 'zero' }] }]
+      yield [{ chunks: [{ type: 'text' as const, text: 'free words' }] }]
+      yield [{ chunks: [{ type: 'finish' as const, reason: 'stop' as const }, { type: 'usage' as const, usage: { inputTokens: 0, outputTokens: 0 } }] }]
     })()
   },
   async embed() {
