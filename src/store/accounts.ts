@@ -1,5 +1,6 @@
 // Accounts table: who owns keys and a balance.
 import type { Database } from 'bun:sqlite'
+import type { HoldBook } from './hold-book'
 
 export interface Account {
   id: string
@@ -43,19 +44,20 @@ type Row = {
   deleted_at: number | null
 }
 
-const fromRow = (row: Row): Account => ({
+// What is held lives in the hold book (requests in flight in this process), not in the row.
+const fromRow = (row: Row, book: HoldBook): Account => ({
   id: row.id,
   email: row.email,
   name: row.name,
   plan: row.plan,
   balanceMicros: row.balance_micros,
-  heldMicros: row.held_micros,
+  heldMicros: book.accountHeld(row.id),
   disabledModels: JSON.parse(row.disabled_models) as string[],
   createdAt: row.created_at,
   deletedAt: row.deleted_at,
 })
 
-export function sqliteAccountStore(db: Database): AccountStore {
+export function sqliteAccountStore(db: Database, book: HoldBook): AccountStore {
   const insert = db.query(
     'INSERT INTO accounts (id, email, name, plan, created_at) VALUES ($id, $email, $name, $plan, $createdAt)',
   )
@@ -67,15 +69,15 @@ export function sqliteAccountStore(db: Database): AccountStore {
   return {
     async create(account) {
       insert.run({ ...account })
-      return fromRow(byId.get(account.id)!)
+      return fromRow(byId.get(account.id)!, book)
     },
     async get(id) {
       const row = byId.get(id)
-      return row ? fromRow(row) : null
+      return row ? fromRow(row, book) : null
     },
     async findByEmail(email) {
       const row = byEmail.get(email)
-      return row ? fromRow(row) : null
+      return row ? fromRow(row, book) : null
     },
     async softDelete(id, at) {
       return remove.run({ id, at }).changes > 0

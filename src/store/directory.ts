@@ -1,5 +1,6 @@
 // Instance-wide listings for admins: accounts with their users and balances.
 import type { Database } from 'bun:sqlite'
+import type { HoldBook } from './hold-book'
 
 export interface AccountSummary {
   id: string
@@ -28,7 +29,7 @@ type Row = {
   created_at: number
 }
 
-export function sqliteDirectoryStore(db: Database): DirectoryStore {
+export function sqliteDirectoryStore(db: Database, book: HoldBook): DirectoryStore {
   const page = db.query<Row, { q: string; raw: string; limit: number; offset: number }>(`
     SELECT a.id, a.email, a.name, a.plan, a.balance_micros, a.held_micros, a.created_at,
            (SELECT COUNT(*) FROM users u WHERE u.account_id = a.id) AS users
@@ -52,7 +53,7 @@ export function sqliteDirectoryStore(db: Database): DirectoryStore {
           name: r.name,
           plan: r.plan,
           balanceMicros: r.balance_micros,
-          heldMicros: r.held_micros,
+          heldMicros: book.accountHeld(r.id),
           users: r.users,
           createdAt: r.created_at,
         })),

@@ -4,6 +4,7 @@ import { openDatabase } from './db'
 import { sqliteAccountStore, type AccountStore } from './accounts'
 import { sqliteKeyStore, type KeyStore } from './keys'
 import { createGroupCommit, type GroupCommit } from './group-commit'
+import { HoldBook } from './hold-book'
 import { sqliteLedgerStore, type LedgerStore } from './ledger'
 import { sqliteHoldStore, type HoldStore } from './holds'
 import { sqliteKeySpendStore, type KeySpendStore } from './key-spend'
@@ -47,10 +48,12 @@ export interface Store {
   externalVersion(): number
   close(): void
   /**
-   * The queue the hot path's writes (holds, ledger entries, log rows) commit through, in call
+   * The queue the hot path's writes (charges, ledger entries, log rows) commit through, in call
    * order, one transaction per event-loop turn; the WAL checkpointer pauses it briefly to catch up.
    */
   readonly writes: GroupCommit
+  /** Holds of the requests in flight, and money writes queued but not yet written (in memory). */
+  readonly holdBook: HoldBook
   /** The underlying database, for the store modules added by later features and for tests. */
   readonly db: Database
 }
@@ -61,24 +64,26 @@ export function openStore(path: string): Store {
   const dataVersion = db.query<{ data_version: number }, []>('PRAGMA data_version')
   // Holds, ledger entries and log rows share one queue: money commits in call order.
   const writes = createGroupCommit(db)
+  const holdBook = new HoldBook()
   return {
     db,
     writes,
-    accounts: sqliteAccountStore(db),
+    holdBook,
+    accounts: sqliteAccountStore(db, holdBook),
     keys: sqliteKeyStore(db),
-    ledger: sqliteLedgerStore(db, writes),
-    holds: sqliteHoldStore(db, writes),
-    keySpend: sqliteKeySpendStore(db),
+    ledger: sqliteLedgerStore(db, writes, holdBook),
+    holds: sqliteHoldStore(db, writes, holdBook),
+    keySpend: sqliteKeySpendStore(db, holdBook),
     requestLog: sqliteRequestLogStore(db, writes),
     settings: sqliteSettingsStore(db),
     users: sqliteUserStore(db),
     sessions: sqliteSessionStore(db),
     invites: sqliteInviteStore(db),
-    topups: sqliteTopupStore(db),
+    topups: sqliteTopupStore(db, holdBook),
     activity: sqliteActivityStore(db),
     spend: sqliteSpendStore(db),
     keyUpdates: sqliteKeyUpdateStore(db),
-    directory: sqliteDirectoryStore(db),
+    directory: sqliteDirectoryStore(db, holdBook),
     ledgerLookup: sqliteLedgerLookupStore(db),
     ping() {
       try {

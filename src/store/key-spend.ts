@@ -1,5 +1,6 @@
 // Key budgets: what each key spent in its current window and holds open, in one row per key.
 import type { Database } from 'bun:sqlite'
+import type { HoldBook } from './hold-book'
 
 export const DAY_MS = 86_400_000
 
@@ -30,26 +31,21 @@ export interface KeySpendStore {
 }
 
 type KeyRow = { budget_micros: number | null; budget_window_days: number; created_at: number }
-type SpendRow = { window_start: number; spent_micros: number; held_micros: number }
+type SpendRow = { window_start: number; spent_micros: number }
 
 /**
- * The statements the hold store runs inside its own transactions, so a key's window spend moves
- * in the same commit as the account's balance and held amount.
+ * What the hold store reads and writes of a key's spend. Open holds, and charges called for but
+ * not yet written, are in the hold book; the `held_micros` column is no longer written.
  */
-export function keySpendOps(db: Database) {
+export function keySpendOps(db: Database, book: HoldBook) {
   const keyRow = db.query<KeyRow, [string]>('SELECT budget_micros, budget_window_days, created_at FROM api_keys WHERE id = ?')
-  const spendRow = db.query<SpendRow, [string]>('SELECT window_start, spent_micros, held_micros FROM key_spend WHERE key_id = ?')
-  // Moves the row into the current window (spend starts over; open holds stay).
-  const roll = db.query(`
-    INSERT INTO key_spend (key_id, window_start) VALUES ($keyId, $start)
+  const spendRow = db.query<SpendRow, [string]>('SELECT window_start, spent_micros FROM key_spend WHERE key_id = ?')
+  // Adds a charge to the window containing it; a row from an earlier window starts over.
+  const charge = db.query(`
+    INSERT INTO key_spend (key_id, window_start, spent_micros) VALUES ($keyId, $start, $cost)
     ON CONFLICT (key_id) DO UPDATE SET
-      spent_micros = CASE WHEN window_start < excluded.window_start THEN 0 ELSE spent_micros END,
+      spent_micros = CASE WHEN window_start < excluded.window_start THEN excluded.spent_micros ELSE spent_micros + excluded.spent_micros END,
       window_start = MAX(window_start, excluded.window_start)`)
-  const reserve = db.query(`
-    UPDATE key_spend SET held_micros = held_micros + $amount
-    WHERE key_id = $keyId AND ($budget IS NULL OR spent_micros + held_micros + $amount <= $budget)`)
-  const unreserve = db.query('UPDATE key_spend SET held_micros = held_micros - $amount WHERE key_id = $keyId')
-  const charge = db.query('UPDATE key_spend SET held_micros = held_micros - $held, spent_micros = spent_micros + $cost WHERE key_id = $keyId')
 
   const windowOf = (keyId: string, now: number) => {
     const key = keyRow.get(keyId)
@@ -67,36 +63,30 @@ export function keySpendOps(db: Database) {
       windowDays: window.key.budget_window_days,
       windowStart: window.start,
       windowEnd: window.end,
-      spentMicros: current ? row.spent_micros : 0,
-      heldMicros: row?.held_micros ?? 0,
+      spentMicros: (current ? row.spent_micros : 0) + book.keyPending(keyId),
+      heldMicros: book.keyHeld(keyId),
     }
   }
 
   return {
     read,
-    /** Adds `amount` to the key's holds if its window budget allows; unknown keys have no budget. */
-    reserve(keyId: string, amount: number, now: number): { ok: true } | { ok: false; spend: KeySpend } {
-      const window = windowOf(keyId, now)
-      if (!window) return { ok: true }
-      roll.run({ keyId, start: window.start })
-      if (reserve.run({ keyId, amount, budget: window.key.budget_micros }).changes > 0) return { ok: true }
-      return { ok: false, spend: read(keyId, now)! }
+    /** Whether `amount` more fits the key's window budget; unknown keys and keys without a budget always fit. */
+    fits(keyId: string, amount: number, now: number): { ok: true } | { ok: false; spend: KeySpend } {
+      const spend = read(keyId, now)
+      if (!spend || spend.budgetMicros === null) return { ok: true }
+      if (spend.spentMicros + spend.heldMicros + amount <= spend.budgetMicros) return { ok: true }
+      return { ok: false, spend }
     },
-    release(keyId: string, amount: number): void {
-      unreserve.run({ keyId, amount })
-    },
-    /** Resolves a hold of `held` into a charge of `cost`, counted in the window containing `now`. */
-    charge(keyId: string, held: number, cost: number, now: number): void {
+    /** Counts a charge of `cost` in the window containing `now`. */
+    charge(keyId: string, cost: number, now: number): void {
       const window = windowOf(keyId, now)
-      if (!window) return
-      roll.run({ keyId, start: window.start })
-      charge.run({ keyId, held, cost })
+      if (window) charge.run({ keyId, start: window.start, cost })
     },
   }
 }
 
-export function sqliteKeySpendStore(db: Database): KeySpendStore {
-  const ops = keySpendOps(db)
+export function sqliteKeySpendStore(db: Database, book: HoldBook): KeySpendStore {
+  const ops = keySpendOps(db, book)
   return {
     async get(keyId, now) {
       return ops.read(keyId, now)

@@ -1,6 +1,7 @@
 // The ledger: every balance change is one entry, written in the same transaction as the balance.
 import type { Database } from 'bun:sqlite'
 import type { GroupCommit } from './group-commit'
+import type { HoldBook } from './hold-book'
 
 export type LedgerType = 'topup' | 'charge' | 'refund' | 'adjustment' | 'expiry'
 
@@ -111,7 +112,7 @@ export function ledgerRecorder(db: Database) {
   }
 }
 
-export function sqliteLedgerStore(db: Database, batch: GroupCommit): LedgerStore {
+export function sqliteLedgerStore(db: Database, batch: GroupCommit, book: HoldBook): LedgerStore {
   const append = ledgerAppender(db)
   const page = db.query<Row, [string, number, number]>(
     'SELECT * FROM ledger WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
@@ -120,8 +121,18 @@ export function sqliteLedgerStore(db: Database, batch: GroupCommit): LedgerStore
     'SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE account_id = ?',
   )
   return {
-    // In the money queue: an entry commits in call order with the holds around it.
-    append: (entry) => batch.run(() => append(entry)),
+    // In the money queue: an entry commits in call order with the settlements around it, and
+    // holds placed before it lands already count it (pending in the hold book).
+    append(entry) {
+      book.addPending(entry.accountId, entry.amountMicros)
+      return batch.run(() => {
+        try {
+          return append(entry)
+        } finally {
+          book.removePending(entry.accountId, entry.amountMicros)
+        }
+      })
+    },
     async list(accountId, options = {}) {
       const limit = Math.min(Math.max(options.limit ?? 50, 1), 500)
       const rows = page.all(accountId, options.before ?? Number.MAX_SAFE_INTEGER, limit + 1)

@@ -1,5 +1,6 @@
 // Stripe top-ups (each paid one a credit lot), processed webhook events, and the lot-changing writes.
 import type { Database } from 'bun:sqlite'
+import type { HoldBook } from './hold-book'
 import { ledgerAppender, type LedgerEntry } from './ledger'
 import { sqliteLotHistory, type LotHistoryEntry } from './lot-history'
 
@@ -126,7 +127,7 @@ const fromRow = (r: Row): Topup => ({
   refundedAt: r.refunded_at,
 })
 
-export function sqliteTopupStore(db: Database): TopupStore {
+export function sqliteTopupStore(db: Database, book: HoldBook): TopupStore {
   const append = ledgerAppender(db)
   const lotHistory = sqliteLotHistory(db)
   const insert = db.query(`
@@ -149,8 +150,8 @@ export function sqliteTopupStore(db: Database): TopupStore {
   const due = db.query<Row, [number, number]>(`
     SELECT * FROM topups WHERE lot_expires_at IS NOT NULL AND lot_expires_at <= ? AND lot_expired_at IS NULL
     ORDER BY lot_expires_at LIMIT ?`)
-  const accountFunds = db.query<{ balance_micros: number; held_micros: number }, [string]>(
-    'SELECT balance_micros, held_micros FROM accounts WHERE id = ?',
+  const accountFunds = db.query<{ balance_micros: number }, [string]>(
+    'SELECT balance_micros FROM accounts WHERE id = ?',
   )
   const markExpired = db.query('UPDATE topups SET lot_expired_at = $at, expired_micros = $amount WHERE id = $id')
   const markRefunding = db.query(`
@@ -200,7 +201,7 @@ export function sqliteTopupStore(db: Database): TopupStore {
     if (!row) return { ok: false as const, reason: `No top-up '${topupId}'.` }
     const topup = fromRow(row)
     const funds = accountFunds.get(topup.accountId)
-    const available = funds ? funds.balance_micros - funds.held_micros : 0
+    const available = funds ? funds.balance_micros + book.accountPending(topup.accountId) - book.accountHeld(topup.accountId) : 0
     const decision = decide(topup, lotHistory(topup.accountId), available)
     return decision.ok ? { ok: true as const, topup, value: decision.value } : decision
   }

@@ -96,6 +96,33 @@ describe('holds', () => {
     expect(await state(a)).toEqual({ balance: 10_000, held: 0, sum: 10_000 })
     expect((await store.keySpend.get(k, T0))!.heldMicros).toBe(0)
   })
+
+  test('a hold writes nothing; a charge counts from the moment settle is called until it is written', async () => {
+    const a = await account(10_000)
+    const k = await key(a, 6_000)
+    const changes = () => (store.db.query('SELECT total_changes() AS n').get() as { n: number }).n
+    const before = changes()
+    const h1 = hold(a, k, 5_000)
+    expect((await store.holds.place(h1)).ok).toBe(true)
+    expect(changes()).toBe(before) // in memory only
+    // Settled at 4,000 but not yet written: the balance read from the row is still 10,000, yet
+    // 10,000 − 4,000 leaves 6,000 available and the key has 2,000 of its 6,000 left.
+    const settling = store.holds.settle(h1.id, 4_000, T0)
+    expect(store.holdBook.pendingWrites).toBe(1)
+    expect((await store.accounts.get(a))!.balanceMicros).toBe(10_000)
+    expect(await store.holds.place(hold(a, null, 6_001))).toEqual({ ok: false, reason: 'insufficient_balance' })
+    expect((await store.holds.place(hold(a, k, 2_001))).ok).toBe(false)
+    const h2 = hold(a, k, 2_000)
+    expect((await store.holds.place(h2)).ok).toBe(true)
+    expect((await settling)!.entry).toMatchObject({ amountMicros: -4_000, balanceAfterMicros: 6_000 })
+    expect(store.holdBook.pendingWrites).toBe(0)
+    expect(await state(a)).toEqual({ balance: 6_000, held: 2_000, sum: 6_000 })
+    // A top-up called for counts at once too.
+    const topUp = store.ledger.append({ accountId: a, type: 'topup', amountMicros: 1_000, createdAt: T0 })
+    expect((await store.holds.place(hold(a, null, 5_000))).ok).toBe(true)
+    await topUp
+    expect(await state(a)).toEqual({ balance: 7_000, held: 7_000, sum: 7_000 })
+  })
 })
 
 describe('key budgets', () => {

@@ -27,10 +27,11 @@ async function upstreamUsage(body: Record<string, unknown>): Promise<{ prompt_to
 const chargesOf = async (accountId: string, requestId: string) =>
   (await hub.hub.store.ledger.list(accountId, { limit: 500 })).entries.filter((e) => e.requestId === requestId)
 
+/** Waits until every hold is resolved and its charge written; returns the holds still open. */
 async function waitForNoOpenHolds(withinMs: number): Promise<number> {
   const deadline = performance.now() + withinMs
   while (performance.now() < deadline) {
-    if ((await hub.hub.store.holds.countOpen()) === 0) return 0
+    if ((await hub.hub.store.holds.countOpen()) === 0 && hub.hub.store.holdBook.pendingWrites === 0) return 0
     await Bun.sleep(20)
   }
   return hub.hub.store.holds.countOpen()
