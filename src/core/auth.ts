@@ -26,12 +26,17 @@ const CACHE_LIMIT = 50_000
 /**
  * Authenticates keys from an in-memory map keyed by the key's SHA-256, so a lookup costs one hash
  * and no query. Any write through this process calls `invalidate()`; writes by another process
- * (the `token-hub admin` CLI) are caught by SQLite's `data_version`, checked on every request, so
- * no cache entry outlives a revocation.
+ * (the `token-hub admin` CLI) are caught by SQLite's `data_version`, checked once per event-loop
+ * turn (the requests of one turn arrived together; a check each cost more than the rest of
+ * authentication), so no cache entry outlives a revocation past the turn it committed in.
  */
 export class KeyAuthenticator {
   private readonly cache = new Map<string, CacheEntry>()
   private seenVersion: number
+  private checkedThisTurn = false
+  private readonly nextTurn = () => {
+    this.checkedThisTurn = false
+  }
 
   constructor(
     private readonly store: Store,
@@ -55,10 +60,14 @@ export class KeyAuthenticator {
     const parsed = parseKey(header.value, this.config.keys.prefix)
     if (!parsed) throw new GatewayError('invalid_api_key', 'Invalid API key.')
 
-    const version = this.store.externalVersion()
-    if (version !== this.seenVersion) {
-      this.seenVersion = version
-      this.cache.clear()
+    if (!this.checkedThisTurn) {
+      this.checkedThisTurn = true
+      setImmediate(this.nextTurn)
+      const version = this.store.externalVersion()
+      if (version !== this.seenVersion) {
+        this.seenVersion = version
+        this.cache.clear()
+      }
     }
     const hash = hashKey(parsed.key)
     let entry = this.cache.get(hash)

@@ -72,6 +72,9 @@ export function keySpendOps(db: Database, book: HoldBook) {
     read,
     /** Whether `amount` more fits the key's window budget; unknown keys and keys without a budget always fit. */
     fits(keyId: string, amount: number, now: number): { ok: true } | { ok: false; spend: KeySpend } {
+      // Most keys have no budget: one lookup decides, without reading the spend row.
+      const key = keyRow.get(keyId)
+      if (!key || key.budget_micros === null) return { ok: true }
       const spend = read(keyId, now)
       if (!spend || spend.budgetMicros === null) return { ok: true }
       if (spend.spentMicros + spend.heldMicros + amount <= spend.budgetMicros) return { ok: true }
