@@ -4,7 +4,7 @@ import { GatewayError } from '../errors'
 import { encodeOpenAIEmbeddings, parseOpenAIEmbedding } from '../formats/openai'
 import { SSE_HEADERS } from '../formats/sse'
 import type { ClientFormat } from '../formats/types'
-import type { ChatRequest, ChatResponse, StreamFrame, Usage } from '../providers/types'
+import type { ChatRequest, ChatResponse, FrameBatch, Usage } from '../providers/types'
 import type { Hold } from '../store/holds'
 import { fallbackChain, resolveModel } from './access'
 import type { AuthenticatedKey } from './auth'
@@ -137,7 +137,7 @@ async function streamChat(deps: GatewayDeps, format: ClientFormat, call: ModelCa
   ctx.model = served.id
   ctx.deferred = true
   const body = relayStream({
-    frames: opened.value.frames as AsyncIterator<StreamFrame[]>,
+    frames: opened.value.frames as AsyncIterator<FrameBatch>,
     first: opened.value.first,
     encoder,
     deadlineMs: deps.config.upstream.stream_timeout_s * 1000,

@@ -1,7 +1,7 @@
 // Relays an upstream stream to the client frame by frame, and keeps reading after the client leaves.
 import { GatewayError, toGatewayError } from '../errors'
 import type { StreamEncoder } from '../formats/types'
-import type { StreamFrame, Usage } from '../providers/types'
+import type { FrameBatch, StreamFrame, Usage } from '../providers/types'
 
 export interface StreamOutcome {
   /** What the upstream reported; null when it never did (a cut stream). */
@@ -17,9 +17,9 @@ export interface StreamOutcome {
 
 export interface RelayOptions {
   /** Batches of frames: everything one upstream read carried (see readSse). */
-  frames: AsyncIterator<StreamFrame[]>
+  frames: AsyncIterator<FrameBatch>
   /** The first batch, already read (it decided the upstream was answering). */
-  first: IteratorResult<StreamFrame[]>
+  first: IteratorResult<FrameBatch>
   encoder: StreamEncoder
   onFirstByte(): void
   /** Called exactly once, when the stream is over for good (billing and the log row). */
@@ -43,8 +43,8 @@ const utf8 = new TextEncoder()
 export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   const { frames, encoder } = options
   const outcome: StreamOutcome = { usage: null, relayed: [], completed: false, error: null, clientGone: false }
-  let pending: IteratorResult<StreamFrame[]> | null = options.first
-  let inflight: Promise<IteratorResult<StreamFrame[]>> | null = null
+  let pending: IteratorResult<FrameBatch> | null = options.first
+  let inflight: Promise<IteratorResult<FrameBatch>> | null = null
   let firstByte = true
   let ended = false
 
@@ -60,7 +60,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   }
 
   /** The only reader of `frames`: every frame read is observed before anyone sees it. */
-  const read = (): Promise<IteratorResult<StreamFrame[]>> => {
+  const read = (): Promise<IteratorResult<FrameBatch>> => {
     if (pending) {
       const next = pending
       pending = null
@@ -116,6 +116,18 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
           }
           let text = ''
           for (const frame of next.value) text += encoder.frame(frame)
+          if (next.value.last) {
+            // The terminator came in this read: the stream ends in the same write.
+            outcome.completed = true
+            text += encoder.end()
+            if (firstByte) options.onFirstByte()
+            controller.enqueue(utf8.encode(text))
+            controller.close()
+            // Lets the upstream reader run its cleanup (timers, listeners, the body).
+            frames.return?.(undefined)?.catch(() => {})
+            await end()
+            return
+          }
           if (text === '') continue
           if (firstByte) {
             firstByte = false

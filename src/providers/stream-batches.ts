@@ -1,6 +1,6 @@
 // Upstream SSE events → shared stream frames, a network read's worth at a time.
 import type { EventSourceMessage } from 'eventsource-parser'
-import type { StreamFrame } from './types'
+import type { FrameBatch, StreamFrame } from './types'
 
 /** One provider's reading of its own stream, event by event (it may keep state across events). */
 export interface StreamTranslator {
@@ -17,9 +17,9 @@ export interface StreamTranslator {
  * failure in the same batch are yielded before the failure is thrown, so the client still gets
  * everything the upstream said before it failed, whatever the network reads were.
  */
-export async function* frameBatches(batches: AsyncIterable<EventSourceMessage[]>, translator: StreamTranslator): AsyncGenerator<StreamFrame[]> {
+export async function* frameBatches(batches: AsyncIterable<EventSourceMessage[]>, translator: StreamTranslator): AsyncGenerator<FrameBatch> {
   for await (const batch of batches) {
-    const frames: StreamFrame[] = []
+    const frames: FrameBatch = []
     try {
       for (const message of batch) {
         const frame = translator.event(message)
@@ -30,9 +30,14 @@ export async function* frameBatches(batches: AsyncIterable<EventSourceMessage[]>
       if (frames.length > 0) yield frames
       throw error
     }
+    if (translator.done) {
+      frames.last = true
+      yield frames
+      return
+    }
     if (frames.length > 0) yield frames
-    if (translator.done) return
   }
-  const tail = translator.end()
-  if (tail.length > 0) yield tail
+  const tail: FrameBatch = translator.end()
+  tail.last = true
+  yield tail
 }

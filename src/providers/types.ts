@@ -113,6 +113,12 @@ export type ChatChunk =
  * format gets `raw` relayed as it came (no re-serialisation); any other client gets `chunks`
  * encoded in its own format.
  */
+/**
+ * The frames of one network read. `last` marks the batch that carried the upstream's terminator:
+ * nothing follows it, so the relay can end the client's stream in the same write.
+ */
+export type FrameBatch = StreamFrame[] & { last?: boolean }
+
 export interface StreamFrame {
   chunks: ChatChunk[]
   raw?: { format: WireFormat; event?: string; data: string }
@@ -163,6 +169,6 @@ export interface Provider {
    * fall back or become a plain error answer); the iterable then yields the frames in batches,
    * one per network read (a frame per event), which the relay writes to the client in one piece.
    */
-  chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamFrame[]>>
+  chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<FrameBatch>>
   embed(request: EmbedRequest, context: CallContext): Promise<EmbedResponse>
 }

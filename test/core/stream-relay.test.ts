@@ -3,7 +3,7 @@ import { expect, test } from 'bun:test'
 import { relayStream, type StreamOutcome } from '../../src/core/stream-relay'
 import { openAIStreamEncoder } from '../../src/formats/openai/stream'
 import { parseOpenAIChat } from '../../src/formats/openai/request'
-import type { StreamFrame } from '../../src/providers/types'
+import type { FrameBatch, StreamFrame } from '../../src/providers/types'
 
 const encoder = openAIStreamEncoder({
   clientModel: 'm',
@@ -85,4 +85,36 @@ test('a batch of frames reaches the client as one write, in order', async () => 
   expect((await reader.read()).done).toBe(true)
   expect(ended[0]!.usage).toEqual({ inputTokens: 3, outputTokens: 2 })
   expect(ended[0]!.relayed).toEqual(['a', 'b'])
+})
+
+test('a batch that carried the terminator ends the stream in the same write, and the source is closed', async () => {
+  let closed = false
+  async function* final(): AsyncGenerator<FrameBatch> {
+    try {
+      const batch: FrameBatch = [{ chunks: [{ type: 'text', text: 'a' }] }, { chunks: [{ type: 'finish', reason: 'stop' }] }]
+      batch.last = true
+      yield batch
+      yield [{ chunks: [{ type: 'text', text: 'never read' }] }]
+    } finally {
+      closed = true
+    }
+  }
+  const frames = final()
+  const ended: StreamOutcome[] = []
+  const fresh = openAIStreamEncoder({
+    clientModel: 'm',
+    request: parseOpenAIChat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }),
+    requestId: 'req_last',
+  })
+  const body = relayStream({ frames, first: await frames.next(), encoder: fresh, onFirstByte: () => {}, onEnd: async (o) => void ended.push(o) })
+  const reader = body.getReader()
+  const only = new TextDecoder().decode((await reader.read()).value)
+  expect(only).toContain('"content":"a"')
+  expect(only.endsWith('data: [DONE]\n\n')).toBe(true)
+  expect((await reader.read()).done).toBe(true)
+  await Bun.sleep(1)
+  expect(closed).toBe(true)
+  expect(ended).toHaveLength(1)
+  expect(ended[0]!.completed).toBe(true)
+  expect(ended[0]!.relayed).toEqual(['a'])
 })

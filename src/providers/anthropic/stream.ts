@@ -2,7 +2,7 @@
 import type { EventSourceMessage } from 'eventsource-parser'
 import { GatewayError } from '../../errors'
 import { frameBatches, type StreamTranslator } from '../stream-batches'
-import type { ChatChunk, StreamFrame } from '../types'
+import type { ChatChunk, FrameBatch, StreamFrame } from '../types'
 import { fromAnthropicStopReason, fromAnthropicUsage } from './response'
 import type { AnthropicStreamEvent, AnthropicUsage } from './wire'
 
@@ -92,5 +92,5 @@ export function anthropicTranslator(provider: string): StreamTranslator {
 }
 
 /** Batches of frames from an Anthropic event stream (see frameBatches). */
-export const anthropicFrames = (provider: string, batches: AsyncIterable<EventSourceMessage[]>): AsyncGenerator<StreamFrame[]> =>
+export const anthropicFrames = (provider: string, batches: AsyncIterable<EventSourceMessage[]>): AsyncGenerator<FrameBatch> =>
   frameBatches(batches, anthropicTranslator(provider))

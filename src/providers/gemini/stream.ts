@@ -3,7 +3,7 @@ import type { EventSourceMessage } from 'eventsource-parser'
 import { GatewayError } from '../../errors'
 import { upstreamReason } from '../http'
 import { frameBatches, type StreamTranslator } from '../stream-batches'
-import type { ChatChunk, StreamFrame } from '../types'
+import type { ChatChunk, FrameBatch, StreamFrame } from '../types'
 import { fromGeminiFinish, fromGeminiUsage, partChunks, toolIdFactory } from './response'
 import type { GeminiResponse, GeminiUsageMetadata } from './wire'
 
@@ -54,5 +54,5 @@ export function geminiTranslator(provider: string): StreamTranslator {
 }
 
 /** Batches of frames from a Gemini SSE stream (see frameBatches). */
-export const geminiFrames = (provider: string, batches: AsyncIterable<EventSourceMessage[]>): AsyncGenerator<StreamFrame[]> =>
+export const geminiFrames = (provider: string, batches: AsyncIterable<EventSourceMessage[]>): AsyncGenerator<FrameBatch> =>
   frameBatches(batches, geminiTranslator(provider))

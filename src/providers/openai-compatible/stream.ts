@@ -2,7 +2,7 @@
 import type { EventSourceMessage } from 'eventsource-parser'
 import { GatewayError } from '../../errors'
 import { frameBatches, type StreamTranslator } from '../stream-batches'
-import type { ChatChunk, StreamFrame } from '../types'
+import type { ChatChunk, FrameBatch, StreamFrame } from '../types'
 import { upstreamReason } from '../http'
 import { fromOpenAIFinish, fromOpenAIUsage } from './response'
 import type { OpenAIChatChunk } from './wire'
@@ -67,5 +67,5 @@ export function openAITranslator(provider: string): StreamTranslator {
 }
 
 /** Batches of frames from an OpenAI-format SSE event stream (see frameBatches). */
-export const openAIFrames = (provider: string, batches: AsyncIterable<EventSourceMessage[]>): AsyncGenerator<StreamFrame[]> =>
+export const openAIFrames = (provider: string, batches: AsyncIterable<EventSourceMessage[]>): AsyncGenerator<FrameBatch> =>
   frameBatches(batches, openAITranslator(provider))
