@@ -61,23 +61,27 @@ test('a stream that finishes before the deadline ends normally, once', async () 
   expect(ended[0]).toMatchObject({ completed: true, error: null, usage: { inputTokens: 3, outputTokens: 1 } })
 })
 
+/** Relays `frames` through a fresh encoder (no start chunk sent yet); returns the client's reader and the outcomes. */
+async function relayed(frames: AsyncGenerator<FrameBatch>, requestId: string) {
+  const ended: StreamOutcome[] = []
+  const fresh = openAIStreamEncoder({
+    clientModel: 'm',
+    request: parseOpenAIChat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }),
+    requestId,
+  })
+  const body = relayStream({ frames, first: await frames.next(), encoder: fresh, onFirstByte: () => {}, onEnd: async (o) => void ended.push(o) })
+  return { reader: body.getReader(), ended }
+}
+
 test('a batch of frames reaches the client as one write, in order', async () => {
-  async function* oneRead(): AsyncGenerator<StreamFrame[]> {
+  async function* oneRead(): AsyncGenerator<FrameBatch> {
     yield [
       { chunks: [{ type: 'text', text: 'a' }] },
       { chunks: [{ type: 'text', text: 'b' }] },
       { chunks: [{ type: 'finish', reason: 'stop' }, { type: 'usage', usage: { inputTokens: 3, outputTokens: 2 } }] },
     ]
   }
-  const frames = oneRead()
-  const ended: StreamOutcome[] = []
-  const fresh = openAIStreamEncoder({
-    clientModel: 'm',
-    request: parseOpenAIChat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }),
-    requestId: 'req_batch',
-  })
-  const body = relayStream({ frames, first: await frames.next(), encoder: fresh, onFirstByte: () => {}, onEnd: async (o) => void ended.push(o) })
-  const reader = body.getReader()
+  const { reader, ended } = await relayed(oneRead(), 'req_batch')
   const first = new TextDecoder().decode((await reader.read()).value)
   expect(first.match(/^data: /gm)).toHaveLength(4) // start, a, b, finish (usage not asked for)
   expect(first.indexOf('"content":"a"')).toBeLessThan(first.indexOf('"content":"b"'))
@@ -99,15 +103,7 @@ test('a batch that carried the terminator ends the stream in the same write, and
       closed = true
     }
   }
-  const frames = final()
-  const ended: StreamOutcome[] = []
-  const fresh = openAIStreamEncoder({
-    clientModel: 'm',
-    request: parseOpenAIChat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }),
-    requestId: 'req_last',
-  })
-  const body = relayStream({ frames, first: await frames.next(), encoder: fresh, onFirstByte: () => {}, onEnd: async (o) => void ended.push(o) })
-  const reader = body.getReader()
+  const { reader, ended } = await relayed(final(), 'req_last')
   const only = new TextDecoder().decode((await reader.read()).value)
   expect(only).toContain('"content":"a"')
   expect(only.endsWith('data: [DONE]\n\n')).toBe(true)
