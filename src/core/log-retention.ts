@@ -10,7 +10,11 @@ export interface LogRetentionOptions {
   retentionDays: number
   /** Between runs; the first run starts at once. Default one hour. */
   intervalMs?: number
-  /** Rows in the first DELETE (default 1,000); later batches adapt to `targetBatchMs`. */
+  /**
+   * Rows in the first DELETE; later batches adapt to `targetBatchMs`. Default 200: a row costs
+   * ~20 µs to delete with its five indexes, so the first batch starts near the target instead of
+   * being the longest of the run (1,000 rows took ~20 ms, up to ~50 ms on a cold cache).
+   */
   batchSize?: number
   /**
    * How long one batch may hold the event loop (default 5 ms). Batches shrink when slower and
@@ -59,7 +63,7 @@ const rest = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 export function createLogRetention(options: LogRetentionOptions): LogRetention {
   const { store, clock } = options
   const intervalMs = options.intervalMs ?? 3_600_000
-  const firstBatch = options.batchSize ?? 1_000
+  const firstBatch = options.batchSize ?? 200
   const targetMs = options.targetBatchMs ?? 5
   let running: Promise<PurgeReport> | null = null
   let timer: ReturnType<typeof setInterval> | null = null
