@@ -91,7 +91,7 @@ describe('log retention', () => {
       } as unknown as RequestLogStore // the purge uses only purgeBefore
     }
     const slow: number[] = []
-    retention = createLogRetention({ store: timedStore(10_000, 0.01, slow), clock: new ManualClock(), retentionDays: 7, targetBatchMs: 7 })
+    retention = createLogRetention({ store: timedStore(10_000, 0.01, slow), clock: new ManualClock(), retentionDays: 7, batchSize: 1_000, targetBatchMs: 7 })
     expect((await retention.runOnce()).deleted).toBe(10_000)
     // 1,000 rows take 10 ms (> 7): halved to 500 (5 ms), which it keeps.
     expect(slow.slice(0, 2)).toEqual([1_000, 500])
@@ -101,6 +101,12 @@ describe('log retention', () => {
     retention = createLogRetention({ store: timedStore(100_000, 0, fast), clock: new ManualClock(), retentionDays: 7, batchSize: 100, targetBatchMs: 50 })
     expect((await retention.runOnce()).deleted).toBe(100_000)
     expect(fast.slice(0, 5)).toEqual([100, 200, 400, 800, 1_600])
+
+    // By default the first batch is 200 rows (~4 ms at the ~20 µs a row costs), near the 5 ms target.
+    const first: number[] = []
+    retention = createLogRetention({ store: timedStore(1_000, 0, first), clock: new ManualClock(), retentionDays: 7 })
+    await retention.runOnce()
+    expect(first[0]).toBe(200)
   })
 
   test('concurrent runs are joined, not doubled', async () => {
