@@ -23,10 +23,6 @@ export class HoldBook {
     return this.open.size
   }
 
-  get(id: string): Hold | undefined {
-    return this.open.get(id)
-  }
-
   add(hold: Hold): void {
     this.open.set(hold.id, hold)
     add(this.perAccount, hold.accountId, hold.amountMicros)
