@@ -6,8 +6,8 @@ import type { FrameBatch, StreamFrame } from './types'
 export interface StreamTranslator {
   /** The frame one event means; null when it means nothing; throws the contract error on an upstream failure. */
   event(message: EventSourceMessage): StreamFrame | null
-  /** True once the upstream's terminator was seen: nothing after it is read. */
-  readonly done: boolean
+  /** Set once the upstream's terminator was seen: nothing after it is read. */
+  done: boolean
   /** Called when the body ends without a terminator: the closing frames, or throws if the stream was cut. */
   end(): StreamFrame[]
 }

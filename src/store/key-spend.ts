@@ -49,18 +49,18 @@ export function keySpendOps(db: Database, book: HoldBook) {
 
   const windowOf = (keyId: string, now: number) => {
     const key = keyRow.get(keyId)
-    return key ? { key, ...budgetWindow(key.created_at, key.budget_window_days, now) } : null
+    return key ? budgetWindow(key.created_at, key.budget_window_days, now) : null
   }
 
-  const read = (keyId: string, now: number): KeySpend | null => {
-    const window = windowOf(keyId, now)
-    if (!window) return null
+  /** The spend of a key whose row was read already. */
+  const spendOf = (keyId: string, key: KeyRow, now: number): KeySpend => {
+    const window = budgetWindow(key.created_at, key.budget_window_days, now)
     const row = spendRow.get(keyId)
     const current = row !== null && row.window_start >= window.start
     return {
       keyId,
-      budgetMicros: window.key.budget_micros,
-      windowDays: window.key.budget_window_days,
+      budgetMicros: key.budget_micros,
+      windowDays: key.budget_window_days,
       windowStart: window.start,
       windowEnd: window.end,
       spentMicros: (current ? row.spent_micros : 0) + book.keyPending(keyId),
@@ -69,15 +69,17 @@ export function keySpendOps(db: Database, book: HoldBook) {
   }
 
   return {
-    read,
+    read(keyId: string, now: number): KeySpend | null {
+      const key = keyRow.get(keyId)
+      return key ? spendOf(keyId, key, now) : null
+    },
     /** Whether `amount` more fits the key's window budget; unknown keys and keys without a budget always fit. */
     fits(keyId: string, amount: number, now: number): { ok: true } | { ok: false; spend: KeySpend } {
       // Most keys have no budget: one lookup decides, without reading the spend row.
       const key = keyRow.get(keyId)
       if (!key || key.budget_micros === null) return { ok: true }
-      const spend = read(keyId, now)
-      if (!spend || spend.budgetMicros === null) return { ok: true }
-      if (spend.spentMicros + spend.heldMicros + amount <= spend.budgetMicros) return { ok: true }
+      const spend = spendOf(keyId, key, now)
+      if (spend.spentMicros + spend.heldMicros + amount <= key.budget_micros) return { ok: true }
       return { ok: false, spend }
     },
     /** Counts a charge of `cost` in the window containing `now`. */

@@ -15,17 +15,22 @@ interface Replay {
   error: string | null
 }
 
-/** Feeds `bytes` to the provider's translator as the given pieces, through the real SSE reader. */
-async function replay(provider: string, pieces: Uint8Array[]): Promise<Replay> {
+/** The provider's translator over `pieces` (one per network read, as a socket delivers them), through the real SSE reader. */
+function translate(provider: string, pieces: Uint8Array[]) {
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       for (const piece of pieces) controller.enqueue(piece)
       controller.close()
     },
   })
+  return TRANSLATORS[provider]!('up', readSse('up', body, new AbortController().signal, 60_000))
+}
+
+/** Feeds `bytes` to the provider's translator as the given pieces. */
+async function replay(provider: string, pieces: Uint8Array[]): Promise<Replay> {
   const frames: StreamFrame[] = []
   try {
-    for await (const batch of TRANSLATORS[provider]!('up', readSse('up', body, new AbortController().signal, 60_000))) frames.push(...batch)
+    for await (const batch of translate(provider, pieces)) frames.push(...batch)
     return { frames, error: null }
   } catch (error) {
     return { frames, error: (error as Error).message }
@@ -157,16 +162,8 @@ describe('recorded upstream streams', () => {
       const provider = fixture.path.split('/')[0]!
       const bytes = await load(fixture.path)
       const batchesOf = async (pieces: Uint8Array[]) => {
-        const body = new ReadableStream<Uint8Array>({
-          async pull(controller) {
-            // One piece per read, as a socket would deliver them.
-            const piece = pieces.shift()
-            if (piece) controller.enqueue(piece)
-            else controller.close()
-          },
-        })
         const sizes: number[] = []
-        for await (const batch of TRANSLATORS[provider]!('up', readSse('up', body, new AbortController().signal, 60_000))) sizes.push(batch.length)
+        for await (const batch of translate(provider, pieces)) sizes.push(batch.length)
         return sizes
       }
       const whole = await batchesOf([bytes])

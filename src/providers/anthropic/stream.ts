@@ -26,11 +26,8 @@ export function anthropicTranslator(provider: string): StreamTranslator {
   const toolIndex = new Map<number, number>()
   let usage: AnthropicUsage | undefined
   let finished = false
-  let done = false
-  return {
-    get done() {
-      return done
-    },
+  const translator: StreamTranslator = {
+    done: false,
     event(message) {
       let event: AnthropicStreamEvent
       try {
@@ -78,7 +75,7 @@ export function anthropicTranslator(provider: string): StreamTranslator {
           break
         }
         case 'message_stop':
-          done = true
+          translator.done = true
           break
       }
       // Every event is kept (pings included): a same-format client gets the stream as it came.
@@ -89,6 +86,7 @@ export function anthropicTranslator(provider: string): StreamTranslator {
       return []
     },
   }
+  return translator
 }
 
 /** Batches of frames from an Anthropic event stream (see frameBatches). */

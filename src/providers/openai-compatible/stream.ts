@@ -45,15 +45,12 @@ export function openAIFrame(provider: string, data: string): StreamFrame | null 
  */
 export function openAITranslator(provider: string): StreamTranslator {
   let finished = false
-  let done = false
-  return {
-    get done() {
-      return done
-    },
+  const translator: StreamTranslator = {
+    done: false,
     event(message) {
       const frame = openAIFrame(provider, message.data)
       if (frame === null) {
-        done = true
+        translator.done = true
         return null
       }
       if (!finished && frame.chunks.some((c) => c.type === 'finish')) finished = true
@@ -64,6 +61,7 @@ export function openAITranslator(provider: string): StreamTranslator {
       return []
     },
   }
+  return translator
 }
 
 /** Batches of frames from an OpenAI-format SSE event stream (see frameBatches). */
