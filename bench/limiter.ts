@@ -1,9 +1,9 @@
 // Limiter figures for the closing note: bytes per key window (60 and 10,000 RPM) and ns per check.
 // Run: node_modules/.bin/bun run bench/limiter.ts
 import { heapStats } from 'bun:jsc'
-import { ManualClock, systemClock } from '../src/core/clock'
-import { RateWindow } from '../src/core/rate-window'
-import { SlidingWindowLimiter } from '../src/core/sliding-window-limiter'
+import { ManualClock, systemClock } from '../src/clock'
+import { RateWindow } from '../src/limits/rate-window'
+import { SlidingWindowLimiter } from '../src/limits/sliding-window-limiter'
 
 /** Bytes the JS heap holds after a full collection (heapSize includes typed-array stores). */
 function heapBytes(): number {

@@ -3,8 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ManualClock } from '../src/core/clock'
-import { newRequestId } from '../src/core/ids'
+import { ManualClock } from '../src/clock'
+import { newRequestId } from '../src/ids'
 import { chatBody, post, startHub } from '../test/helpers'
 
 const ROWS = Number(process.argv[2] ?? 1_000_000)

@@ -1,17 +1,17 @@
 // `token-hub admin` commands for users, invites and top-ups (the first admin is made here).
-import type { AdminService } from '../admin/service'
+import type { AdminService } from '../accounts/service'
 import type { Config } from '../config/schema'
-import type { Catalog } from '../core/catalog'
-import { systemClock } from '../core/clock'
-import { randomBase62 } from '../core/ids'
-import { createCreditExpiry } from '../credits/expiry'
-import { createTopupService } from '../credits/topups'
-import { topupView } from '../credits/views'
+import type { Catalog } from '../catalog/catalog'
+import { systemClock } from '../clock'
+import { randomBase62 } from '../ids'
+import { createCreditExpiry } from '../jobs/credit-expiry'
+import { createTopupService } from '../payments/topups'
+import { topupView } from '../payments/views'
 import { GatewayError } from '../errors'
 import type { Store } from '../store'
-import { stripePaymentsClient, stripeSecrets } from '../stripe/client'
-import { createUserService } from '../users/service'
-import { userView } from '../users/views'
+import { stripePaymentsClient, stripeSecrets } from '../payments/stripe/client'
+import { createUserService } from '../accounts/users'
+import { userView } from '../accounts/user-views'
 
 export const PORTAL_COMMANDS = new Set(['create-user', 'invite', 'list-topups', 'refund-topup', 'expire-credits'])
 

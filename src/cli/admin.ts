@@ -1,9 +1,9 @@
 // `token-hub admin …`: the admin API's operations from the shell, against the local database.
 import { parseArgs } from 'node:util'
-import { createAdminService } from '../admin/service'
+import { createAdminService } from '../accounts/service'
 import { loadConfig } from '../config/load'
-import { Catalog } from '../core/catalog'
-import { systemClock } from '../core/clock'
+import { Catalog } from '../catalog/catalog'
+import { systemClock } from '../clock'
 import { GatewayError } from '../errors'
 import { createProviderRegistry } from '../providers/registry'
 import { openStore } from '../store'

@@ -1,5 +1,5 @@
 // `token-hub serve`: load config, open the database, listen, and stop gracefully on a signal.
-import { seedDemo } from '../admin/bootstrap'
+import { seedDemo } from '../accounts/bootstrap'
 import { createApp } from '../app'
 import { loadConfig } from '../config/load'
 import { openStore } from '../store'

@@ -1,6 +1,6 @@
 // Reads config TOML, fills defaults, and reports every problem with its TOML path.
 import { Value } from '@sinclair/typebox/value'
-import { parseCidr } from '../core/ip'
+import { parseCidr } from '../access/ip'
 import { Config } from './schema'
 import { embeddedDefaultConfig } from './defaults'
 

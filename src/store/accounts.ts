@@ -1,6 +1,6 @@
 // Accounts table: who owns keys and a balance.
 import type { Database } from 'bun:sqlite'
-import type { HoldBook } from './hold-book'
+import type { HoldBook } from '../money/hold-book'
 
 export interface Account {
   id: string

@@ -1,6 +1,6 @@
 // Instance-wide listings for admins: accounts with their users and balances.
 import type { Database } from 'bun:sqlite'
-import type { HoldBook } from './hold-book'
+import type { HoldBook } from '../money/hold-book'
 
 export interface AccountSummary {
   id: string

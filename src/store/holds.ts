@@ -1,7 +1,7 @@
 // Holds: money reserved for requests in flight, placed in memory, settled into the ledger (group-committed).
 import type { Database } from 'bun:sqlite'
 import type { GroupCommit } from './group-commit'
-import type { HoldBook } from './hold-book'
+import type { HoldBook } from '../money/hold-book'
 import { keySpendOps, type KeySpend } from './key-spend'
 import { ledgerRecorder, type LedgerEntry } from './ledger'
 

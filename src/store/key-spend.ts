@@ -1,6 +1,6 @@
 // Key budgets: what each key spent in its current window and holds open, in one row per key.
 import type { Database } from 'bun:sqlite'
-import type { HoldBook } from './hold-book'
+import type { HoldBook } from '../money/hold-book'
 
 export const DAY_MS = 86_400_000
 

@@ -1,7 +1,7 @@
 // The ledger: every balance change is one entry, written in the same transaction as the balance.
 import type { Database } from 'bun:sqlite'
 import type { GroupCommit } from './group-commit'
-import type { HoldBook } from './hold-book'
+import type { HoldBook } from '../money/hold-book'
 
 export type LedgerType = 'topup' | 'charge' | 'refund' | 'adjustment' | 'expiry'
 

@@ -1,6 +1,6 @@
 // Stripe top-ups (each paid one a credit lot), processed webhook events, and the lot-changing writes.
 import type { Database } from 'bun:sqlite'
-import type { HoldBook } from './hold-book'
+import type { HoldBook } from '../money/hold-book'
 import { ledgerAppender, type LedgerEntry } from './ledger'
 import { sqliteLotHistory, type LotHistoryEntry } from './lot-history'
 

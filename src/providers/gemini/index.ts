@@ -1,5 +1,5 @@
 // The Gemini provider: generateContent, streamGenerateContent (SSE) and embeddings, natively.
-import { estimateText } from '../../core/estimate'
+import { estimateText } from '../../tokens/estimate'
 import { postJson, readJson, type FetchLike } from '../http'
 import { readSse } from '../sse-reader'
 import type { Provider } from '../types'

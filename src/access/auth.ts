@@ -1,0 +1,101 @@
+// Key authentication for /v1: header → key → account, from memory, with immediate invalidation.
+import type { Config } from '../config/schema'
+import { GatewayError } from '../errors'
+import type { Store } from '../store'
+import type { KeyWithAccount } from '../store/keys'
+import type { Catalog } from '../catalog/catalog'
+import type { Clock } from '../clock'
+import { hashKey, keyFromHeaders, parseKey } from './keys'
+
+export interface AuthenticatedKey {
+  key: KeyWithAccount
+  /** Model ids this key may call (plan ∩ key allowlist, less the account's disabled models). */
+  allowedModels: ReadonlySet<string>
+  /** The model a key-suffix key forces, or null. */
+  forcedModel: string | null
+}
+
+interface CacheEntry {
+  key: KeyWithAccount
+  allowedModels: ReadonlySet<string>
+}
+
+/** Entries kept at most; past that the cache starts over (it refills from the database). */
+const CACHE_LIMIT = 50_000
+
+/**
+ * Authenticates keys from an in-memory map keyed by the key's SHA-256, so a lookup costs one hash
+ * and no query. Any write through this process calls `invalidate()`; writes by another process
+ * (the `token-hub admin` CLI) are caught by SQLite's `data_version`, checked once per event-loop
+ * turn (the requests of one turn arrived together; a check each cost more than the rest of
+ * authentication), so no cache entry outlives a revocation past the turn it committed in.
+ */
+export class KeyAuthenticator {
+  private readonly cache = new Map<string, CacheEntry>()
+  private seenVersion: number
+  private checkedThisTurn = false
+  private readonly nextTurn = () => {
+    this.checkedThisTurn = false
+  }
+
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: Catalog,
+    private readonly clock: Clock,
+    private readonly config: Config,
+  ) {
+    this.seenVersion = store.externalVersion()
+  }
+
+  invalidate(): void {
+    this.cache.clear()
+  }
+
+  async authenticate(headers: Headers): Promise<AuthenticatedKey> {
+    const header = keyFromHeaders(headers)
+    if (header.kind === 'missing') {
+      throw new GatewayError('missing_api_key', 'Missing API key: send it as "Authorization: Bearer <key>" or "x-api-key: <key>".')
+    }
+    if (header.kind === 'garbled') throw new GatewayError('missing_api_key', `Malformed credentials: ${header.reason}.`)
+    const parsed = parseKey(header.value, this.config.keys.prefix)
+    if (!parsed) throw new GatewayError('invalid_api_key', 'Invalid API key.')
+
+    if (!this.checkedThisTurn) {
+      this.checkedThisTurn = true
+      setImmediate(this.nextTurn)
+      const version = this.store.externalVersion()
+      if (version !== this.seenVersion) {
+        this.seenVersion = version
+        this.cache.clear()
+      }
+    }
+    const hash = hashKey(parsed.key)
+    let entry = this.cache.get(hash)
+    if (!entry) {
+      const key = await this.store.keys.findByHash(hash)
+      if (!key) throw new GatewayError('invalid_api_key', 'Invalid API key.')
+      // Models disabled for the account are not callable, so they are not listed as allowed either.
+      const allowed = this.catalog.allowedFor(key.accountPlan, key.models)
+      const allowedModels = key.accountDisabledModels.length === 0 ? allowed : new Set([...allowed].filter((id) => !key.accountDisabledModels.includes(id)))
+      entry = { key, allowedModels }
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear()
+      this.cache.set(hash, entry)
+    }
+    const { key } = entry
+    if (key.revokedAt !== null) throw new GatewayError('key_revoked', 'This API key has been revoked.')
+    if (key.accountDeletedAt !== null) throw new GatewayError('key_expired', "This API key's account has been deleted.")
+    if (key.expiresAt !== null && key.expiresAt <= this.clock.now()) {
+      throw new GatewayError('key_expired', `This API key expired at ${new Date(key.expiresAt).toISOString()}.`)
+    }
+    return { key, allowedModels: entry.allowedModels, forcedModel: parsed.forced ? this.forcedModel(parsed.forced) : null }
+  }
+
+  /** `<provider>/<model>`: the catalog id routed through that provider (or with that upstream id). */
+  private forcedModel(forced: { provider: string; model: string }): string {
+    const match =
+      this.catalog.get(forced.model) ??
+      this.catalog.all().find((m) => m.provider.name === forced.provider && m.upstreamModel === forced.model)
+    if (!match || match.provider.name !== forced.provider) return `${forced.provider}/${forced.model}`
+    return match.id
+  }
+}

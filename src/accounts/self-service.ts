@@ -1,0 +1,161 @@
+// What a signed-in user sees and does in one account: overview, keys, ledger, activity, lookups.
+import type { AdminService } from './service'
+import { keyView } from './views'
+import type { Config } from '../config/schema'
+import type { Catalog } from '../catalog/catalog'
+import type { Clock } from '../clock'
+import { parseUsd } from '../money/usd'
+import { GatewayError } from '../errors'
+import type { Store } from '../store'
+import type { ActivityCursor, ActivityFilter } from '../store/activity'
+import type { ApiKey } from '../store/keys'
+import type { KeyLimitsPatch } from '../store/key-updates'
+import { parseCidr } from '../access/ip'
+import type { KeyPatchBody, MintKeyBody } from './self-service-model'
+
+const DAY_MS = 86_400_000
+
+/**
+ * The account a request acts on and whether it may change things. Routes build it: a user's own
+ * account (owners and admins manage, members only look), or any account for admins' pages.
+ */
+export interface Scope {
+  accountId: string
+  canManage: boolean
+}
+
+export type PortalService = ReturnType<typeof createPortalService>
+
+export interface PortalDeps {
+  store: Store
+  config: Config
+  catalog: Catalog
+  clock: Clock
+  admin: AdminService
+  /** Called after any write that changes what a key may do. */
+  onAccessChange: () => void
+}
+
+const startOfMonth = (at: number) => {
+  const d = new Date(at)
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)
+}
+
+export function createPortalService({ store, config, catalog, clock, admin, onAccessChange }: PortalDeps) {
+  const requireManage = (scope: Scope, what: string) => {
+    if (!scope.canManage) throw new GatewayError('forbidden', `Only the account owner can ${what}.`)
+  }
+  /** The key, only if it is this account's: anyone else's id answers exactly like an unknown one. */
+  const ownKey = async (scope: Scope, keyId: string): Promise<ApiKey> => {
+    const key = await store.keys.get(keyId)
+    if (!key || key.accountId !== scope.accountId) throw new GatewayError('not_found', `No key '${keyId}'.`)
+    return key
+  }
+  /** Settled spend in the key's current budget window (the windows the budget is enforced in). */
+  const keySpend = async (key: ApiKey, now: number) => (await store.keySpend.get(key.id, now))?.spentMicros ?? 0
+
+  return {
+    async overview(scope: Scope) {
+      const account = await store.accounts.get(scope.accountId)
+      if (!account || account.deletedAt !== null) throw new GatewayError('not_found', `No account '${scope.accountId}'.`)
+      const now = clock.now()
+      const today = Math.floor(now / DAY_MS) * DAY_MS
+      const from = today - 29 * DAY_MS
+      const daily = new Map((await store.spend.byDay(scope.accountId, from, now + 1)).map((d) => [d.day, d.micros]))
+      const keys = (await store.keys.listByAccount(scope.accountId)).filter((k) => k.revokedAt === null)
+      return {
+        account,
+        spendMonthMicros: await store.spend.between(scope.accountId, startOfMonth(now), now + 1),
+        spendByDay: Array.from({ length: 30 }, (_, i) => ({ day: from + i * DAY_MS, micros: daily.get(from + i * DAY_MS) ?? 0 })),
+        liveKeys: keys.filter((k) => k.expiresAt === null || k.expiresAt > now).length,
+      }
+    },
+
+    /** Keys not revoked (expired ones included, marked by their expiry), with spend in their budget window. */
+    async keys(scope: Scope) {
+      const now = clock.now()
+      const keys = (await store.keys.listByAccount(scope.accountId)).filter((k) => k.revokedAt === null)
+      return Promise.all(keys.map(async (k) => ({ ...keyView(k), expired: k.expiresAt !== null && k.expiresAt <= now, window_spend_micros: await keySpend(k, now) })))
+    },
+
+    async key(scope: Scope, keyId: string) {
+      const key = await ownKey(scope, keyId)
+      if (key.revokedAt !== null) throw new GatewayError('not_found', `No key '${keyId}'.`)
+      return { ...keyView(key), expired: key.expiresAt !== null && key.expiresAt <= clock.now(), window_spend_micros: await keySpend(key, clock.now()) }
+    },
+
+    /** The full key is in this answer only. Budgets and IP lists go through the admin service's own checks. */
+    async mintKey(scope: Scope, body: MintKeyBody) {
+      requireManage(scope, 'create keys')
+      return admin.mintKey(scope.accountId, body)
+    },
+
+    async updateKey(scope: Scope, keyId: string, body: KeyPatchBody) {
+      requireManage(scope, 'change key limits')
+      const key = await ownKey(scope, keyId)
+      if (key.revokedAt !== null) throw new GatewayError('not_found', `No key '${keyId}'.`)
+      const patch: KeyLimitsPatch = {}
+      if (body.name !== undefined) patch.name = body.name
+      if (body.models !== undefined) {
+        body.models?.forEach((id, i) => {
+          if (id !== '*' && !catalog.get(id)) throw new GatewayError('invalid_body', `Unknown model '${id}'.`, { param: `models[${i}]` })
+        })
+        patch.models = body.models
+      }
+      if (body.ip_allowlist !== undefined) {
+        // The same parser the gateway matches with (and minting checks with): what is saved is what is enforced.
+        body.ip_allowlist?.forEach((entry, i) => {
+          if (!parseCidr(entry)) throw new GatewayError('invalid_body', `ip_allowlist[${i}]: "${entry}" is not an IP address or CIDR range.`, { param: `ip_allowlist[${i}]` })
+        })
+        patch.ipAllowlist = body.ip_allowlist?.length ? body.ip_allowlist : null
+      }
+      if (body.rpm !== undefined) patch.rpm = body.rpm
+      if (body.budget_usd !== undefined) {
+        const micros = body.budget_usd === null ? null : parseUsd(body.budget_usd)
+        if (micros !== null && micros <= 0) throw new GatewayError('invalid_body', 'budget_usd must be a positive USD amount.', { param: 'budget_usd' })
+        patch.budgetMicros = micros
+      }
+      if (body.budget_window_days !== undefined) patch.budgetWindowDays = body.budget_window_days
+      if (body.expires_in_days !== undefined) {
+        patch.expiresAt = body.expires_in_days === null ? null : clock.now() + Math.round(body.expires_in_days * DAY_MS)
+      }
+      if (!(await store.keyUpdates.update(keyId, patch))) throw new GatewayError('not_found', `No key '${keyId}'.`)
+      onAccessChange()
+      return keyView((await store.keys.get(keyId))!)
+    },
+
+    async revokeKey(scope: Scope, keyId: string) {
+      requireManage(scope, 'revoke keys')
+      const key = await ownKey(scope, keyId)
+      if (key.revokedAt !== null) throw new GatewayError('not_found', `No key '${keyId}'.`)
+      return admin.revokeKey(keyId)
+    },
+
+    async ledger(scope: Scope, page: { limit?: number; before?: number }) {
+      return admin.ledger(scope.accountId, page)
+    },
+
+    /** One ledger entry, only if it is this account's. */
+    async ledgerEntry(scope: Scope, id: string) {
+      const entry = /^\d{1,15}$/.test(id) ? await store.ledgerLookup.get(scope.accountId, Number(id)) : null
+      if (!entry) throw new GatewayError('not_found', `No ledger entry '${id}'.`)
+      return entry
+    },
+
+    async activity(scope: Scope, filter: Omit<ActivityFilter, 'accountId'>, page: { limit?: number; after?: ActivityCursor }) {
+      if (filter.keyId) await ownKey(scope, filter.keyId)
+      return store.activity.list({ ...filter, accountId: scope.accountId }, page)
+    },
+
+    async activityModels(scope: Scope) {
+      return store.activity.models(scope.accountId)
+    },
+
+    /** One logged request, only if it is this account's. */
+    async request(scope: Scope, requestId: string) {
+      const row = await store.activity.get(scope.accountId, requestId.trim())
+      if (!row) throw new GatewayError('not_found', `No request '${requestId}' in this account's log (rows are kept ${config.logs.retention_days} days).`)
+      return row
+    },
+  }
+}

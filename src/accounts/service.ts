@@ -1,0 +1,165 @@
+// The operator's operations (accounts, credits, keys, the log), shared by /admin/* and `token-hub admin`.
+import type { Config } from '../config/schema'
+import type { Catalog } from '../catalog/catalog'
+import type { Clock } from '../clock'
+import { newAccountId, newKeyId, randomBase62 } from '../ids'
+import { mintKey } from '../access/keys'
+import { parseUsd } from '../money/usd'
+import { GatewayError } from '../errors'
+import type { Store } from '../store'
+import type { ApiKey } from '../store/keys'
+import { CidrList } from '../access/ip'
+import type { CreateAccountBody, CreditsBody, MintKeyBody, PatchAccountBody, RequestListQuery } from './model'
+import { encodeCursor, parseRequestListQuery } from '../observability/request-list'
+import { accountView, keyView, ledgerEntryView, requestView, type AccountView, type KeyView } from './views'
+
+const DAY_MS = 86_400_000
+
+export interface AdminServiceDeps {
+  store: Store
+  config: Config
+  catalog: Catalog
+  clock: Clock
+  /** Called after any write that can change what a key may do (revoke, delete, plan…). */
+  onAccessChange?: () => void
+}
+
+export type AdminService = ReturnType<typeof createAdminService>
+
+export function createAdminService({ store, config, catalog, clock, onAccessChange = () => {} }: AdminServiceDeps) {
+  const liveAccount = async (id: string) => {
+    const account = await store.accounts.get(id)
+    if (!account || account.deletedAt !== null) throw new GatewayError('not_found', `No account '${id}'.`)
+    return account
+  }
+
+  return {
+    async createAccount(body: CreateAccountBody): Promise<AccountView> {
+      const plan = body.plan ?? config.billing.default_plan
+      if (!catalog.hasPlan(plan)) throw new GatewayError('invalid_body', `Unknown plan '${plan}'.`, { param: 'plan' })
+      const email = body.email.trim().toLowerCase()
+      if (await store.accounts.findByEmail(email)) {
+        throw new GatewayError('conflict', `An account with email '${email}' already exists.`, { param: 'email' })
+      }
+      const account = await store.accounts.create({ id: newAccountId(), email, name: body.name ?? null, plan, createdAt: clock.now() })
+      return accountView(account)
+    },
+
+    async getAccount(id: string): Promise<AccountView> {
+      return accountView(await liveAccount(id))
+    },
+
+    /** Disables models for one account (403 model_disabled); takes effect on its keys' next request. */
+    async patchAccount(id: string, body: PatchAccountBody): Promise<AccountView> {
+      await liveAccount(id)
+      body.disabled_models.forEach((model, i) => {
+        if (!catalog.get(model)) throw new GatewayError('invalid_body', `Unknown model '${model}'.`, { param: `disabled_models[${i}]` })
+      })
+      await store.accounts.setDisabledModels(id, [...new Set(body.disabled_models)])
+      onAccessChange()
+      return this.getAccount(id)
+    },
+
+    async deleteAccount(id: string): Promise<void> {
+      await liveAccount(id)
+      await store.accounts.softDelete(id, clock.now())
+      onAccessChange()
+    },
+
+    /** A positive amount is a top-up by the operator; a negative one an adjustment. */
+    async addCredits(id: string, body: CreditsBody) {
+      await liveAccount(id)
+      const amount = parseUsd(body.amount_usd)
+      if (amount === null || amount === 0) {
+        throw new GatewayError('invalid_body', 'amount_usd must be a non-zero USD amount with at most 6 decimals.', { param: 'amount_usd' })
+      }
+      const entry = await store.ledger.append({
+        accountId: id,
+        type: amount > 0 ? 'topup' : 'adjustment',
+        amountMicros: amount,
+        topupId: amount > 0 ? `manual_${randomBase62(16)}` : null,
+        note: body.note ?? 'manual credit',
+        createdAt: clock.now(),
+      })
+      if (!entry) throw new GatewayError('not_found', `No account '${id}'.`)
+      return { entry: ledgerEntryView(entry), account: await this.getAccount(id) }
+    },
+
+    async mintKey(accountId: string, body: MintKeyBody): Promise<KeyView & { key: string }> {
+      await liveAccount(accountId)
+      for (const [i, id] of (body.models ?? []).entries()) {
+        if (id !== '*' && !catalog.get(id)) throw new GatewayError('invalid_body', `Unknown model '${id}'.`, { param: `models[${i}]` })
+      }
+      const ipAllowlist = body.ip_allowlist?.length ? body.ip_allowlist : null
+      ipAllowlist?.forEach((entry, i) => {
+        try {
+          CidrList.parse([entry])
+        } catch (error) {
+          throw new GatewayError('invalid_body', `ip_allowlist[${i}]: ${(error as Error).message}.`, { param: `ip_allowlist[${i}]` })
+        }
+      })
+      let budgetMicros: number | null = null
+      if (body.budget_usd !== undefined && body.budget_usd !== null) {
+        budgetMicros = parseUsd(body.budget_usd)
+        if (budgetMicros === null || budgetMicros <= 0) {
+          throw new GatewayError('invalid_body', 'budget_usd must be a positive USD amount.', { param: 'budget_usd' })
+        }
+      }
+      const now = clock.now()
+      const days = body.expires_in_days === undefined ? config.keys.default_expiry_days || null : body.expires_in_days
+      const minted = mintKey(config.keys.prefix)
+      const key: ApiKey = {
+        id: newKeyId(),
+        accountId,
+        name: body.name ?? null,
+        hash: minted.hash,
+        prefix: minted.displayPrefix,
+        models: body.models ?? null,
+        // An empty list means no restriction, like an absent one.
+        ipAllowlist,
+        rpm: body.rpm ?? null,
+        budgetMicros,
+        budgetWindowDays: body.budget_window_days ?? 30,
+        createdAt: now,
+        expiresAt: days === null ? null : now + Math.round(days * DAY_MS),
+        revokedAt: null,
+      }
+      await store.keys.insert(key)
+      return { ...keyView(key), key: minted.key }
+    },
+
+    async listKeys(accountId: string): Promise<KeyView[]> {
+      await liveAccount(accountId)
+      return (await store.keys.listByAccount(accountId)).map(keyView)
+    },
+
+    async revokeKey(id: string): Promise<KeyView> {
+      const key = await store.keys.get(id)
+      if (!key) throw new GatewayError('not_found', `No key '${id}'.`)
+      await store.keys.revoke(id, clock.now())
+      onAccessChange()
+      return keyView((await store.keys.get(id))!)
+    },
+
+    async getRequest(requestId: string) {
+      const row = await store.requestLog.get(requestId)
+      if (!row) throw new GatewayError('not_found', `No logged request '${requestId}'.`)
+      return requestView(row)
+    },
+
+    /** The operational log, newest first, filtered; `next_cursor` continues the list. */
+    async listRequests(query: RequestListQuery) {
+      const filter = parseRequestListQuery(query)
+      const rows = await store.requestLog.list(filter)
+      const page = rows.slice(0, filter.limit - 1)
+      return { data: page.map(requestView), next_cursor: rows.length > page.length ? encodeCursor(page[page.length - 1]!) : null }
+    },
+
+    async ledger(accountId: string, options: { limit?: number; before?: number } = {}) {
+      const account = await store.accounts.get(accountId)
+      if (!account) throw new GatewayError('not_found', `No account '${accountId}'.`)
+      const page = await store.ledger.list(accountId, options)
+      return { data: page.entries.map(ledgerEntryView), next_before: page.nextBefore }
+    },
+  }
+}

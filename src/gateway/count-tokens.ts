@@ -1,0 +1,18 @@
+// `/v1/messages/count_tokens`: token-hub's own prompt estimate, after the same key and model checks as a call.
+import type { ClientFormat } from '../formats/types'
+import { resolveModel } from '../access/model-access'
+import type { Catalog } from '../catalog/catalog'
+import { estimatePrompt } from '../tokens/estimate'
+import type { ModelCall } from './model-call'
+
+/**
+ * The estimate the gateway holds money against (an upper bound, not the provider's tokenizer),
+ * so a client sizing its context by it never underestimates. No upstream is called, nothing billed.
+ */
+export function countTokens(catalog: Catalog, format: ClientFormat, call: ModelCall): { input_tokens: number } {
+  const request = format.parseChat(call.body)
+  const model = resolveModel(catalog, call.auth, request.model, 'chat')
+  call.ctx.model = model.id
+  call.ctx.provider = model.provider.name
+  return { input_tokens: estimatePrompt(request).high }
+}

@@ -1,0 +1,204 @@
+// One model call, start to end: parse, route, estimate, hold, call upstream, settle, answer.
+import type { Config } from '../config/schema'
+import { GatewayError } from '../errors'
+import { encodeOpenAIEmbeddings, parseOpenAIEmbedding } from '../formats/openai'
+import { SSE_HEADERS } from '../formats/sse'
+import type { ClientFormat } from '../formats/types'
+import type { ChatRequest, ChatResponse, FrameBatch, Usage } from '../providers/types'
+import type { Hold } from '../store/holds'
+import { fallbackChain, resolveModel } from '../access/model-access'
+import type { AuthenticatedKey } from '../access/auth'
+import type { Billing } from '../money/billing'
+import type { Catalog, CatalogModel } from '../catalog/catalog'
+import { countedCharge, planChatHold, planEmbeddingHold, type ChatHoldPlan } from '../money/hold-plan'
+import { formatUsdExact } from '../money/usd'
+import { costOf } from '../money/pricing'
+import type { PendingWork } from './pending-work'
+import type { RequestContext } from './request-context'
+import type { RequestLogWriter } from '../observability/request-log-writer'
+import { relayStream, type StreamOutcome } from './stream-relay'
+import { callWithFallbacks } from './upstream-call'
+
+export interface GatewayDeps {
+  config: Config
+  catalog: Catalog
+  billing: Billing
+  log: RequestLogWriter
+  /** Streams' settlements, which finish after their responses (a graceful stop waits for them). */
+  endings?: PendingWork
+}
+
+/** What the route sends back: a JSON body or an SSE stream, with the gateway's headers. */
+export interface GatewayAnswer {
+  status: number
+  body: string | ReadableStream<Uint8Array>
+  headers: Record<string, string>
+}
+
+export interface ModelCall {
+  body: Record<string, unknown>
+  auth: AuthenticatedKey
+  ctx: RequestContext
+  clientHeaders: Headers
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' }
+
+/** Places the hold for a request's maximum cost, or answers 402 before any upstream call. */
+async function holdFor(deps: GatewayDeps, call: ModelCall, amountMicros: number): Promise<Hold> {
+  const outcome = await deps.billing.hold({
+    accountId: call.auth.key.accountId,
+    keyId: call.auth.key.id,
+    requestId: call.ctx.requestId,
+    amountMicros,
+  })
+  if (!outcome.ok) throw new GatewayError(outcome.code, outcome.message)
+  return outcome.hold
+}
+
+/** Releases a hold on a failure path; a release that fails is left to the hold sweeper. */
+async function releaseAfter(deps: GatewayDeps, ctx: RequestContext, hold: Hold): Promise<void> {
+  try {
+    await deps.billing.release(hold)
+  } catch (error) {
+    console.error(`request ${ctx.requestId}: releasing hold ${hold.id} failed:`, (error as Error).message)
+  }
+}
+
+function recordUsage(ctx: RequestContext, usage: Usage, costMicros: number) {
+  ctx.promptTokens = usage.inputTokens
+  ctx.completionTokens = usage.outputTokens
+  ctx.costMicros = costMicros
+}
+
+/** Text and tool-call arguments of an answer, for counting when the upstream reported no usage. */
+const answerText = (response: ChatResponse) =>
+  response.content.flatMap((p) => (p.type === 'text' ? [p.text] : p.type === 'tool_call' ? [p.name, p.arguments] : []))
+
+/** `/v1/chat/completions` and `/v1/messages`: the same path, in the client's format. */
+export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelCall): Promise<GatewayAnswer> {
+  const { ctx, auth } = call
+  const request = format.parseChat(call.body)
+  const model = resolveModel(deps.catalog, auth, request.model, 'chat')
+  ctx.model = model.id
+  ctx.provider = model.provider.name
+  ctx.stream = request.stream
+
+  const chain = fallbackChain(deps.catalog, auth, model)
+  const plan = planChatHold(request, chain)
+  const hold = await holdFor(deps, call, plan.holdMicros)
+  // From here the hold must be resolved exactly once: settled on success, released on any failure
+  // (a stream hands it to the relay, which settles it when the stream ends).
+  try {
+    const effective: ChatRequest = request.maxTokens === null ? { ...request, maxTokens: model.maxOutputTokens } : request
+    const upstream = { config: deps.config, ctx, chain, streaming: request.stream, clientHeaders: call.clientHeaders }
+    if (request.stream) return await streamChat(deps, format, call, { request: effective, model, hold, plan, upstream })
+
+    const { value: response, model: served } = await callWithFallbacks(upstream, (m, context) =>
+      m.provider.chat({ ...effective, model: m.id }, context),
+    )
+    const body = format.encodeChat(response, model.id)
+    const bill = response.usage
+      ? { usage: response.usage, costMicros: costOf(served, response.usage) }
+      : countedCharge(plan, served, answerText(response), hold.amountMicros)
+    const charged = await deps.billing.settle(hold, bill.costMicros)
+    recordUsage(ctx, bill.usage, charged)
+    ctx.model = served.id
+    return {
+      status: 200,
+      body,
+      headers: { ...JSON_HEADERS, 'x-token-hub-cost-usd': formatUsdExact(charged), 'server-timing': ctx.serverTiming() },
+    }
+  } catch (error) {
+    await releaseAfter(deps, ctx, hold)
+    throw error
+  }
+}
+
+interface StreamPlan {
+  request: ChatRequest
+  model: CatalogModel
+  hold: Hold
+  plan: ChatHoldPlan
+  upstream: Parameters<typeof callWithFallbacks>[0]
+}
+
+/** Opens the upstream stream and hands the hold to the relay; throws (hold still open) if it fails. */
+async function streamChat(deps: GatewayDeps, format: ClientFormat, call: ModelCall, plan: StreamPlan): Promise<GatewayAnswer> {
+  const { ctx } = call
+  // The first frame is read before answering, so an upstream that fails at once can still
+  // fall back or become a plain error response.
+  const opened = await callWithFallbacks(plan.upstream, async (m, context) => {
+    const frames = (await m.provider.chatStream({ ...plan.request, model: m.id }, context))[Symbol.asyncIterator]()
+    return { frames, first: await frames.next() }
+  })
+  const served = opened.model
+  const encoder = format.streamEncoder({ clientModel: plan.model.id, request: plan.request, requestId: ctx.requestId })
+  ctx.model = served.id
+  ctx.deferred = true
+  const body = relayStream({
+    frames: opened.value.frames as AsyncIterator<FrameBatch>,
+    first: opened.value.first,
+    encoder,
+    deadlineMs: deps.config.upstream.stream_timeout_s * 1000,
+    onFirstByte: () => {
+      ctx.ttfbMs = ctx.elapsedMs()
+    },
+    onEnd: (outcome) => {
+      const ending = settleStream(deps, ctx, plan, served, outcome)
+      return deps.endings ? deps.endings.track(ending) : ending
+    },
+  })
+  return { status: 200, body, headers: { ...SSE_HEADERS, 'server-timing': ctx.serverTiming() } }
+}
+
+/**
+ * Bills a finished stream: the upstream's usage when it reported one (even after the client
+ * left), else the tokens relayed, never more than the hold. Then writes the log row.
+ */
+async function settleStream(deps: GatewayDeps, ctx: RequestContext, plan: StreamPlan, served: CatalogModel, outcome: StreamOutcome) {
+  const bill = outcome.usage
+    ? { usage: outcome.usage, costMicros: costOf(served, outcome.usage) }
+    : countedCharge(plan.plan, served, outcome.relayed, plan.hold.amountMicros)
+  try {
+    const charged = await deps.billing.settle(plan.hold, bill.costMicros)
+    recordUsage(ctx, bill.usage, charged)
+  } catch (error) {
+    console.error(`request ${ctx.requestId}: settling the stream failed:`, (error as Error).message)
+    ctx.errorCode = 'internal_error'
+    await releaseAfter(deps, ctx, plan.hold)
+  }
+  if (outcome.error) ctx.errorCode = outcome.error.code
+  else if (outcome.clientGone) ctx.errorCode = 'client_disconnected'
+  const row = ctx.finish()
+  if (row) deps.log.push(row)
+}
+
+/** `/v1/embeddings`. */
+export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<GatewayAnswer> {
+  const { ctx, auth } = call
+  const request = parseOpenAIEmbedding(call.body)
+  const model = resolveModel(deps.catalog, auth, request.model, 'embedding')
+  ctx.model = model.id
+  ctx.provider = model.provider.name
+  const chain = fallbackChain(deps.catalog, auth, model)
+  const hold = await holdFor(deps, call, planEmbeddingHold(request.input, chain))
+  try {
+    const answer = await callWithFallbacks(
+      { config: deps.config, ctx, chain, streaming: false, clientHeaders: call.clientHeaders },
+      (m, context) => m.provider.embed({ ...request, model: m.id }, context),
+    )
+    const body = encodeOpenAIEmbeddings(answer.value, model.id)
+    const usage: Usage = { inputTokens: answer.value.usage.inputTokens, outputTokens: 0 }
+    const charged = await deps.billing.settle(hold, costOf(answer.model, usage))
+    recordUsage(ctx, usage, charged)
+    return {
+      status: 200,
+      body,
+      headers: { ...JSON_HEADERS, 'x-token-hub-cost-usd': formatUsdExact(charged), 'server-timing': ctx.serverTiming() },
+    }
+  } catch (error) {
+    await releaseAfter(deps, ctx, hold)
+    throw error
+  }
+}

@@ -1,0 +1,52 @@
+// Calling the upstream: timeouts per attempt, and fallbacks on 502/504 before any byte reached the client.
+import type { Config } from '../config/schema'
+import { toGatewayError } from '../errors'
+import type { CallContext } from '../providers/types'
+import type { CatalogModel } from '../catalog/catalog'
+import type { RequestContext } from './request-context'
+
+export interface UpstreamCallOptions {
+  config: Config
+  ctx: RequestContext
+  /** The model, then its fallbacks. */
+  chain: CatalogModel[]
+  streaming: boolean
+  clientHeaders: Headers
+}
+
+/**
+ * Runs `attempt` against each model of the chain until one succeeds. Only 502 and 504 move on to
+ * the next model (a 4xx or 429 is the answer); every attempt is recorded on the context.
+ */
+export async function callWithFallbacks<T>(
+  options: UpstreamCallOptions,
+  attempt: (model: CatalogModel, context: CallContext) => Promise<T>,
+): Promise<{ value: T; model: CatalogModel }> {
+  const { config, ctx, chain } = options
+  const timeoutMs = (options.streaming ? config.upstream.stream_timeout_s : config.upstream.timeout_s) * 1000
+  ctx.upstreamStartedAt ??= performance.now()
+  for (let i = 0; ; i++) {
+    const model = chain[i]!
+    ctx.provider = model.provider.name
+    const context: CallContext = {
+      upstreamModel: model.upstreamModel,
+      signal: AbortSignal.timeout(timeoutMs),
+      idleTimeoutMs: config.upstream.stream_idle_timeout_s * 1000,
+      clientHeaders: options.clientHeaders,
+    }
+    try {
+      const value = await attempt(model, context)
+      ctx.attempts.push({ model: model.id, provider: model.provider.name, status: 200, error: null })
+      ctx.upstreamEndedAt = performance.now()
+      return { value, model }
+    } catch (thrown) {
+      const error = toGatewayError(thrown)
+      ctx.attempts.push({ model: model.id, provider: model.provider.name, status: error.status, error: error.message })
+      const retryable = error.status === 502 || error.status === 504
+      if (!retryable || i === chain.length - 1) {
+        ctx.upstreamEndedAt = performance.now()
+        throw error
+      }
+    }
+  }
+}

@@ -1,0 +1,85 @@
+// API keys: the list, the mint form, the one-time reveal of a new key, and the edit-limits form.
+import type { KeyView } from '../../../accounts/views'
+import type { ActiveSession } from '../../../accounts/sessions'
+import { day, html, type Html } from '../html'
+import { csrfField } from '../layout'
+
+export type KeyRow = KeyView & { expired: boolean; window_spend_micros: number }
+
+const modelsText = (models: string[] | null) => (models === null || models.includes('*') ? 'all of the plan' : models.join(', '))
+
+function budgetCell(k: KeyRow): Html {
+  if (k.budget_usd === null) return html`<span class="muted">none</span>`
+  return html`$${(k.window_spend_micros / 1e6).toFixed(2)} / $${Number(k.budget_usd).toFixed(2)} <span class="muted small">per ${k.budget_window_days} d</span>`
+}
+
+/** `base` is where the key forms post: /dashboard/keys, or an admin's /dashboard/admin/accounts/:id/keys. */
+export function keysTable(keys: KeyRow[], session: ActiveSession, canManage: boolean, base: string): Html {
+  if (keys.length === 0) return html`<p class="empty">No keys yet.</p>`
+  return html`<div class="table-wrap"><table data-testid="keys-table">
+<thead><tr><th>Name</th><th>Key</th><th>Models</th><th>IPs</th><th class="num">RPM</th><th>Budget (window spend)</th><th>Expires</th><th>Created</th>${canManage ? html`<th></th>` : ''}</tr></thead>
+<tbody>${keys.map(
+    (k) => html`<tr data-key-id="${k.id}">
+  <td>${k.name ?? html`<span class="muted">unnamed</span>`}</td>
+  <td class="mono">${k.prefix}</td>
+  <td class="small">${modelsText(k.models)}</td>
+  <td class="small">${k.ip_allowlist?.length ? k.ip_allowlist.join(', ') : html`<span class="muted">any</span>`}</td>
+  <td class="num">${k.rpm ?? html`<span class="muted">default</span>`}</td>
+  <td>${budgetCell(k)}</td>
+  <td>${k.expired ? html`<span class="badge err">expired</span>` : k.expires_at ? day(Date.parse(k.expires_at)) : html`<span class="muted">never</span>`}</td>
+  <td class="small">${day(Date.parse(k.created_at!))}</td>
+  ${
+    canManage
+      ? html`<td><div class="actions"><a class="button secondary small" href="${base}/${k.id}">Edit</a>
+      <form method="post" action="${base}/${k.id}/revoke" data-confirm="Revoke ${k.name ?? k.prefix}? Calls with it fail from now on.">${csrfField(session)}<button class="danger small" type="submit">Revoke</button></form></div></td>`
+      : ''
+  }
+</tr>`,
+  )}</tbody></table></div>`
+}
+
+function limitFields(models: string[], current: Partial<KeyRow> | null): Html {
+  const chosen = new Set(current?.models ?? [])
+  const expiryDays = current?.expires_at ? Math.max(1, Math.round((Date.parse(current.expires_at) - Date.now()) / 86_400_000)) : ''
+  return html`<label>Name <input name="name" maxlength="200" value="${current?.name ?? ''}" placeholder="e.g. backend-prod"></label>
+<fieldset><legend>Models <span class="hint">none ticked = every model of the plan</span></legend>
+  <div class="checks">${models.map((m) => html`<label><input type="checkbox" name="models" value="${m}" ${chosen.has(m) ? 'checked' : ''}> ${m}</label>`)}</div>
+</fieldset>
+<label>IP allowlist <span class="hint">addresses or CIDR blocks, comma or newline separated; empty = any</span>
+  <textarea name="ip_allowlist" rows="2" placeholder="203.0.113.0/24, 2001:db8::/32">${(current?.ip_allowlist ?? []).join(', ')}</textarea></label>
+<div class="row">
+  <label>Requests / minute <span class="hint">empty = default</span><input name="rpm" inputmode="numeric" value="${current?.rpm ?? ''}"></label>
+  <label>Budget (USD) <span class="hint">empty = none</span><input name="budget_usd" inputmode="decimal" value="${current?.budget_usd ? Number(current.budget_usd).toFixed(2) : ''}"></label>
+  <label>Budget window (days)<input name="budget_window_days" inputmode="numeric" value="${current?.budget_window_days ?? 30}"></label>
+  <label>Expires in (days) <span class="hint">empty = never</span><input name="expires_in_days" inputmode="numeric" value="${current ? expiryDays : '90'}"></label>
+</div>${current ? html`<input type="hidden" name="expires_in_days_was" value="${expiryDays}">` : ''}`
+}
+
+export function mintForm(session: ActiveSession, models: string[], action: string): Html {
+  return html`<div class="panel"><h2>Create a key</h2>
+<form class="stack" method="post" action="${action}" data-testid="mint-form">${csrfField(session)}
+${limitFields(models, null)}
+<div><button type="submit">Create key</button></div></form></div>`
+}
+
+export function revealPanel(key: { key: string; name: string | null; prefix: string }): Html {
+  return html`<div class="panel keyreveal" data-testid="new-key">
+<h2>New key ${key.name ? html`“${key.name}”` : ''} — copy it now</h2>
+<p>This is the only time the full key is shown. Store it somewhere safe; token-hub keeps only a hash.</p>
+<div class="secret"><input id="new-key-value" readonly value="${key.key}" aria-label="New API key"><button type="button" class="secondary" data-copy="new-key-value">Copy</button></div>
+<p class="small muted">Use it as <code>Authorization: Bearer …</code> with base URL <code>/v1</code> of this server.</p></div>`
+}
+
+export function keysBody(session: ActiveSession, keys: KeyRow[], models: string[], canManage: boolean, revealed: Html | null): Html {
+  return html`<h1>API keys</h1>${revealed ?? ''}
+<div class="panel"><h2>Active keys</h2>${keysTable(keys, session, canManage, '/dashboard/keys')}
+${canManage ? '' : html`<p class="muted small">Members see the account's keys; the owner creates, edits and revokes them.</p>`}</div>
+${canManage ? mintForm(session, models, '/dashboard/keys') : ''}`
+}
+
+export function editKeyBody(session: ActiveSession, key: KeyRow, models: string[], action: string, back: string): Html {
+  return html`<h1>Edit key <span class="mono">${key.prefix}</span></h1>
+<div class="panel"><form class="stack" method="post" action="${action}">${csrfField(session)}
+${limitFields(models, key)}
+<div class="actions"><button type="submit">Save limits</button><a class="button secondary" href="${back}">Cancel</a></div></form></div>`
+}

@@ -1,0 +1,147 @@
+// /v1: the key-authenticated API. Each route admits the key, calls one service, maps the answer.
+import { Elysia } from 'elysia'
+import { admit, type AdmissionDeps } from '../../access/admission'
+import type { AuthenticatedKey } from '../../access/auth'
+import type { Catalog } from '../../catalog/catalog'
+import { countTokens } from '../../gateway/count-tokens'
+import * as gateway from '../../gateway/model-call'
+import { legacySubscription, legacyUsage } from '../../accounts/legacy-billing'
+import { formatUsd } from '../../money/usd'
+import type { RequestContext } from '../../gateway/request-context'
+import { GatewayError } from '../../errors'
+import { anthropicFormat } from '../../formats/anthropic'
+import { openAIFormat } from '../../formats/openai'
+import type { Store } from '../../store'
+import { json, readJsonBody } from '../responses'
+
+export interface V1Deps extends AdmissionDeps {
+  gateway: gateway.GatewayDeps
+  catalog: Catalog
+  store: Store
+  contextOf(request: Request): RequestContext
+  now(): number
+}
+
+const MODEL_CREATED = 1_700_000_000
+
+function modelObject(catalog: Catalog, id: string) {
+  return { id, object: 'model', created: MODEL_CREATED, owned_by: catalog.get(id)?.ownedBy ?? 'token-hub' }
+}
+
+/** Turns a gateway answer into a Response carrying the context's rate-limit headers. */
+function respond(ctx: RequestContext, answer: gateway.GatewayAnswer): Response {
+  return new Response(answer.body, { status: answer.status, headers: { ...answer.headers, ...ctx.rateLimitHeaders() } })
+}
+
+export function v1Routes(deps: V1Deps) {
+  const modelCall = async (request: Request, takesSlot = true) => {
+    const ctx = deps.contextOf(request)
+    const auth = await admit(deps, request.headers, ctx, takesSlot)
+    const body = await readJsonBody(request, deps.config.server.max_body_bytes)
+    return { ctx, call: { body, auth, ctx, clientHeaders: request.headers } }
+  }
+  const keyed = async (request: Request): Promise<{ ctx: RequestContext; auth: AuthenticatedKey }> => {
+    const ctx = deps.contextOf(request)
+    return { ctx, auth: await admit(deps, request.headers, ctx, false) }
+  }
+
+  return new Elysia({ name: 'v1' })
+    .post(
+      '/v1/chat/completions',
+      async ({ request }) => {
+        const { ctx, call } = await modelCall(request)
+        return respond(ctx, await gateway.chat(deps.gateway, openAIFormat, call))
+      },
+      { parse: 'none' },
+    )
+    .post(
+      '/v1/messages',
+      async ({ request }) => {
+        const { ctx, call } = await modelCall(request)
+        return respond(ctx, await gateway.chat(deps.gateway, anthropicFormat, call))
+      },
+      { parse: 'none' },
+    )
+    .post(
+      '/v1/messages/count_tokens',
+      async ({ request }) => {
+        // Counting calls no upstream: it does not take a slot in the request windows.
+        const { ctx, call } = await modelCall(request, false)
+        return json(countTokens(deps.catalog, anthropicFormat, call), 200, ctx.rateLimitHeaders())
+      },
+      { parse: 'none' },
+    )
+    .post(
+      '/v1/embeddings',
+      async ({ request }) => {
+        const { ctx, call } = await modelCall(request)
+        return respond(ctx, await gateway.embeddings(deps.gateway, call))
+      },
+      { parse: 'none' },
+    )
+    .get('/v1/models', async ({ request }) => {
+      const { ctx, auth } = await keyed(request)
+      const data = [...auth.allowedModels].sort().map((id) => modelObject(deps.catalog, id))
+      return json({ object: 'list', data }, 200, ctx.rateLimitHeaders())
+    })
+    .get('/v1/models/*', async ({ request, params }) => {
+      const { ctx, auth } = await keyed(request)
+      const id = decodeURIComponent(params['*'])
+      if (!auth.allowedModels.has(id)) {
+        const available = [...auth.allowedModels].sort().join(', ') || '(none)'
+        throw new GatewayError('model_not_found', `No provider for model '${id}'. Available: ${available}`, { param: 'model' })
+      }
+      return json(modelObject(deps.catalog, id), 200, ctx.rateLimitHeaders())
+    })
+    .get('/v1/account/balance', async ({ request }) => {
+      const { ctx, auth } = await keyed(request)
+      const account = await deps.store.accounts.get(auth.key.accountId)
+      if (!account) throw new GatewayError('key_expired', "This API key's account has been deleted.")
+      return json(
+        {
+          balance_usd: formatUsd(account.balanceMicros),
+          currency: 'USD',
+          held_usd: formatUsd(account.heldMicros),
+          available_usd: formatUsd(account.balanceMicros - account.heldMicros),
+        },
+        200,
+        ctx.rateLimitHeaders(),
+      )
+    })
+    .get('/v1/key', async ({ request }) => {
+      const { ctx, auth } = await keyed(request)
+      const key = auth.key
+      const spend = await deps.gateway.billing.keySpend(key.id)
+      return json(
+        {
+          id: key.id,
+          name: key.name,
+          prefix: key.prefix,
+          models: [...auth.allowedModels].sort(),
+          rpm: key.rpm ?? deps.config.limits.key_rpm,
+          budget_usd: key.budgetMicros === null ? null : formatUsd(key.budgetMicros),
+          budget_window_days: key.budgetWindowDays,
+          // Spend in the current window (anchored at the key's creation); holds of requests in
+          // flight count against the budget until they settle.
+          spend_usd: formatUsd(spend?.spentMicros ?? 0),
+          held_usd: formatUsd(spend?.heldMicros ?? 0),
+          budget_remaining_usd:
+            spend?.budgetMicros == null ? null : formatUsd(Math.max(0, spend.budgetMicros - spend.spentMicros - spend.heldMicros)),
+          window_started_at: spend ? new Date(spend.windowStart).toISOString() : null,
+          window_resets_at: spend ? new Date(spend.windowEnd).toISOString() : null,
+          created_at: new Date(key.createdAt).toISOString(),
+          expires_at: key.expiresAt === null ? null : new Date(key.expiresAt).toISOString(),
+        },
+        200,
+        ctx.rateLimitHeaders(),
+      )
+    })
+    .get('/v1/dashboard/billing/subscription', async ({ request }) => {
+      const { ctx, auth } = await keyed(request)
+      return json(await legacySubscription(deps.store, auth.key.accountId, auth.key.expiresAt, deps.now()), 200, ctx.rateLimitHeaders())
+    })
+    .get('/v1/dashboard/billing/usage', async ({ request, query }) => {
+      const { ctx, auth } = await keyed(request)
+      return json(await legacyUsage(deps.store, auth.key.accountId, query, deps.now()), 200, ctx.rateLimitHeaders())
+    })
+}

@@ -1,0 +1,87 @@
+// Billing of one request: hold the estimated maximum, then settle at real usage or release.
+import type { Store } from '../store'
+import type { Hold } from '../store/holds'
+import type { KeySpend } from '../store/key-spend'
+import type { Clock } from '../clock'
+import { formatUsd } from './usd'
+import { newHoldId } from '../ids'
+
+export type HoldOutcome =
+  | { ok: true; hold: Hold }
+  | { ok: false; code: 'insufficient_balance' | 'key_budget_exceeded' | 'key_expired'; message: string }
+
+export interface HoldInput {
+  accountId: string
+  keyId: string
+  requestId: string
+  /** The request's estimated maximum cost. */
+  amountMicros: number
+}
+
+/**
+ * The money path of a request. `hold` runs before any upstream call; exactly one of `settle` or
+ * `release` follows (later calls for the same hold are no-ops).
+ *
+ * @example
+ * const outcome = await billing.hold({ accountId, keyId, requestId, amountMicros: 10_000 })
+ * if (!outcome.ok) throw new GatewayError(outcome.code, outcome.message)
+ * try { answer = await callUpstream() } catch (e) { await billing.release(outcome.hold); throw e }
+ * await billing.settle(outcome.hold, costOf(model, answer.usage))
+ */
+export interface Billing {
+  hold(input: HoldInput): Promise<HoldOutcome>
+  /** Charges the real cost (in full, even above the hold); returns what was charged (0 if the hold was already resolved). */
+  settle(hold: Hold, costMicros: number): Promise<number>
+  release(hold: Hold): Promise<void>
+  /** The key's spend in its current budget window. */
+  keySpend(keyId: string): Promise<KeySpend | null>
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+function budgetMessage(spend: KeySpend, amountMicros: number): string {
+  return (
+    `This key's budget of $${formatUsd(spend.budgetMicros ?? 0)} per ${spend.windowDays} day(s) would be exceeded: ` +
+    `$${formatUsd(spend.spentMicros)} spent and $${formatUsd(spend.heldMicros)} held by requests in flight this window, ` +
+    `and this request may cost up to $${formatUsd(amountMicros)}. The window resets at ${iso(spend.windowEnd)}.`
+  )
+}
+
+export function createBilling(store: Store, clock: Clock): Billing {
+  return {
+    async hold(input) {
+      const hold: Hold = {
+        id: newHoldId(),
+        accountId: input.accountId,
+        keyId: input.keyId,
+        requestId: input.requestId,
+        amountMicros: input.amountMicros,
+        createdAt: clock.now(),
+      }
+      const placed = await store.holds.place(hold)
+      if (placed.ok) return placed
+      switch (placed.reason) {
+        case 'key_budget_exceeded':
+          return { ok: false, code: 'key_budget_exceeded', message: budgetMessage(placed.spend, input.amountMicros) }
+        case 'account_not_found':
+          return { ok: false, code: 'key_expired', message: "This API key's account has been deleted." }
+        case 'insufficient_balance':
+          return {
+            ok: false,
+            code: 'insufficient_balance',
+            message: `Insufficient balance: this request may cost up to $${formatUsd(input.amountMicros)} and the account's available balance is lower. Top up or lower max_tokens.`,
+          }
+      }
+    },
+    async settle(hold, costMicros) {
+      const settled = await store.holds.settle(hold.id, costMicros, clock.now())
+      return settled ? costMicros : 0
+    },
+    async release(hold) {
+      await store.holds.release(hold.id)
+    },
+    async keySpend(keyId) {
+      return store.keySpend.get(keyId, clock.now())
+    },
+  }
+}

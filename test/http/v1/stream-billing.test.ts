@@ -1,0 +1,154 @@
+// Streams are billed what the upstream reports, even after the client left; cut streams the tokens relayed, within the hold.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { planChatHold } from '../../../src/money/hold-plan'
+import { estimatePrompt, relayedOutputTokens } from '../../../src/tokens/estimate'
+import { parseOpenAIChat } from '../../../src/formats/openai/request'
+import { chatBody, logRow, post, startHub, type TestHub } from '../../helpers'
+
+let hub: TestHub
+beforeAll(async () => {
+  hub = await startHub({ config: { limits: { key_rpm: 1_000_000, account_rpm: 1_000_000 } } })
+})
+afterAll(() => hub.close())
+
+const PRICE = { 'gpt-4o-mini': { input: 0.15, output: 0.6 }, 'broken-cut': { input: 1, output: 1 } }
+
+/** The mock's usage for a request, asked of the mock directly (deterministic: same request, same usage). */
+async function upstreamUsage(body: Record<string, unknown>): Promise<{ prompt_tokens: number; completion_tokens: number }> {
+  const response = await hub.mock.fetch(
+    new Request('http://mock.invalid/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({ ...body, model: 'mock-gpt', stream: false, metadata: undefined, max_tokens: body.max_tokens ?? 16384 }),
+    }),
+  )
+  return ((await response.json()) as { usage: { prompt_tokens: number; completion_tokens: number } }).usage
+}
+
+const chargesOf = async (accountId: string, requestId: string) =>
+  (await hub.hub.store.ledger.list(accountId, { limit: 500 })).entries.filter((e) => e.requestId === requestId)
+
+/** Waits until every hold is resolved and its charge written; returns the holds still open. */
+async function waitForNoOpenHolds(withinMs: number): Promise<number> {
+  const deadline = performance.now() + withinMs
+  while (performance.now() < deadline) {
+    if ((await hub.hub.store.holds.countOpen()) === 0 && hub.hub.store.holdBook.pendingWrites === 0) return 0
+    await Bun.sleep(20)
+  }
+  return hub.hub.store.holds.countOpen()
+}
+
+/** Reads SSE `data:` events from a response body until `stopAfter` content chunks, then aborts. */
+async function readThenAbort(response: Response, controller: AbortController, stopAfter: number): Promise<number> {
+  const reader = response.body!.getReader()
+  const decoder = new TextDecoder()
+  let buffered = ''
+  let contentChunks = 0
+  while (contentChunks < stopAfter) {
+    const { done, value } = await reader.read()
+    if (done) break
+    buffered += decoder.decode(value, { stream: true })
+    const events = buffered.split('\n\n')
+    buffered = events.pop()!
+    for (const event of events) if (event.includes('"content":"') && !event.includes('"content":""')) contentChunks++
+  }
+  controller.abort()
+  await reader.cancel().catch(() => {})
+  return contentChunks
+}
+
+describe('stream billing', () => {
+  test('client abort after k of n chunks (100 trials): one settlement each, equal to the upstream usage; no open holds', async () => {
+    const { accountId, key } = await hub.account({ balanceUsd: '50.00' })
+    const trials = Array.from({ length: 100 }, (_, i) => i)
+    const outcomes: Array<{ requestId: string; expected: number; k: number }> = []
+    let midStream = 0
+    const started = performance.now()
+    for (let batch = 0; batch < trials.length; batch += 25) {
+      await Promise.all(
+        trials.slice(batch, batch + 25).map(async (i) => {
+          const body = chatBody(`abort trial ${i}: tell me about the ledger`, { stream: true, metadata: { mock_fault: 'drip-4' } })
+          const usage = await upstreamUsage(body)
+          const n = usage.completion_tokens // one content chunk per token in the mock
+          const k = 1 + ((i * 7919) % (n - 1)) // 1 ≤ k < n: always mid-stream
+          const controller = new AbortController()
+          const response = await fetch(`${hub.url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+            signal: controller.signal,
+          })
+          expect(response.status).toBe(200)
+          // One network read may carry two events, so the client may have seen a little more than k.
+          const read = await readThenAbort(response, controller, k)
+          expect(read).toBeGreaterThanOrEqual(k)
+          if (read < n) midStream++
+          const expected = Math.round(usage.prompt_tokens * PRICE['gpt-4o-mini'].input + usage.completion_tokens * PRICE['gpt-4o-mini'].output)
+          outcomes.push({ requestId: response.headers.get('x-request-id')!, expected, k })
+        }),
+      )
+    }
+    const open = await waitForNoOpenHolds(5_000)
+    console.log(`client aborts: 100 trials (${midStream} left before the last token) in ${(performance.now() - started).toFixed(0)} ms, open holds afterwards: ${open}`)
+    expect(open).toBe(0)
+    expect(midStream).toBeGreaterThanOrEqual(90) // a loaded machine may deliver the rest in one read now and then
+    for (const { requestId, expected } of outcomes) {
+      const charges = await chargesOf(accountId, requestId)
+      expect(charges.map((c) => c.amountMicros)).toEqual([-expected])
+    }
+    const account = (await hub.hub.store.accounts.get(accountId))!
+    expect(account.heldMicros).toBe(0)
+    expect(await hub.hub.store.ledger.sum(accountId)).toBe(account.balanceMicros)
+    const row = await logRow(hub, outcomes[0]!.requestId)
+    expect(row).toMatchObject({ stream: true, error_code: 'client_disconnected', cost_micros: outcomes[0]!.expected })
+  })
+
+  for (const [label, model, fault] of [
+    ['cut stream (no usage, no [DONE])', 'broken-cut', null],
+    ['stream without a usage chunk', 'gpt-4o-mini', 'nousage'],
+  ] as const) {
+    test(`${label}: billed the relayed tokens, never more than the hold`, async () => {
+      const { accountId, key } = await hub.account({ balanceUsd: '5.00' })
+      for (const maxTokens of [2, 40]) {
+        const body = chatBody(`count what was relayed ${maxTokens}`, {
+          model,
+          stream: true,
+          max_tokens: maxTokens,
+          stream_options: { include_usage: true },
+          ...(fault ? { metadata: { mock_fault: fault } } : {}),
+        })
+        const response = await post(hub, '/v1/chat/completions', key, body)
+        const text = await response.text()
+        expect(text).not.toContain('"prompt_tokens"')
+        const relayed = text
+          .split('\n\n')
+          .filter((e) => e.startsWith('data: {'))
+          .map((e) => (JSON.parse(e.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> }).choices?.[0]?.delta?.content ?? '')
+        expect(relayed.join('').length).toBeGreaterThan(0)
+        await waitForNoOpenHolds(2_000)
+        const catalogModel = hub.hub.catalog.get(model)!
+        const plan = planChatHold(parseOpenAIChat(body), [catalogModel])
+        const price = PRICE[model]
+        const counted = Math.round(
+          estimatePrompt(parseOpenAIChat(body)).high * price.input + Math.min(relayedOutputTokens(relayed), maxTokens) * price.output,
+        )
+        const charges = await chargesOf(accountId, response.headers.get('x-request-id')!)
+        expect(charges).toHaveLength(1)
+        expect(-charges[0]!.amountMicros).toBe(Math.min(counted, plan.holdMicros))
+        expect(-charges[0]!.amountMicros).toBeLessThanOrEqual(plan.holdMicros)
+      }
+    })
+  }
+
+  test('a non-streamed answer without usage is billed its counted tokens within the hold', async () => {
+    const { accountId, key } = await hub.account({ balanceUsd: '5.00' })
+    const body = chatBody('no usage here', { metadata: { mock_fault: 'nousage' } })
+    const response = await post(hub, '/v1/chat/completions', key, body)
+    const answer = (await response.json()) as { choices: Array<{ message: { content: string } }>; usage?: unknown }
+    expect(answer.usage).toBeUndefined()
+    const request = parseOpenAIChat(body)
+    const counted = Math.round(estimatePrompt(request).high * 0.15 + relayedOutputTokens([answer.choices[0]!.message.content]) * 0.6)
+    const charges = await chargesOf(accountId, response.headers.get('x-request-id')!)
+    expect(charges.map((c) => -c.amountMicros)).toEqual([counted])
+    expect(Number(response.headers.get('x-token-hub-cost-usd')) * 1e6).toBeCloseTo(counted, 3)
+  })
+})

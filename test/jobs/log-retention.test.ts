@@ -1,0 +1,134 @@
+// Log retention against a hand-moved clock: old rows go in batches, recent rows stay, runs never overlap.
+import { afterEach, describe, expect, test } from 'bun:test'
+import { ManualClock } from '../../src/clock'
+import { createLogRetention, type LogRetention } from '../../src/jobs/log-retention'
+import { openStore, type Store } from '../../src/store'
+import type { RequestLogRow, RequestLogStore } from '../../src/store/request-log'
+
+const DAY_MS = 86_400_000
+const T0 = Date.UTC(2026, 0, 1)
+
+function logRow(requestId: string, ts: number, over: Partial<RequestLogRow> = {}): RequestLogRow {
+  return {
+    requestId, ts, accountId: 'acct_a', keyId: 'key_a', route: '/v1/chat/completions', model: 'gpt-4o-mini', provider: 'mock',
+    status: 200, errorCode: null, promptTokens: 10, completionTokens: 20, costMicros: 15, latencyMs: 12.5, ttfbMs: null,
+    stream: false, clientIp: '127.0.0.1', attempts: null, ...over,
+  }
+}
+
+let store: Store | null = null
+let retention: LogRetention | null = null
+afterEach(async () => {
+  await retention?.stop()
+  store?.close()
+  store = null
+})
+
+async function ids(): Promise<string[]> {
+  return (await store!.requestLog.list({ limit: 10_000 })).map((r) => r.requestId).sort()
+}
+
+describe('log retention', () => {
+  test('rows older than retention_days are deleted; the boundary row and newer ones stay', async () => {
+    store = openStore(':memory:')
+    const clock = new ManualClock(T0 + 30 * DAY_MS)
+    const cutoff = clock.now() - 7 * DAY_MS
+    await store.requestLog.insertMany([
+      logRow('req_old1', T0),
+      logRow('req_old2', cutoff - 1),
+      logRow('req_edge', cutoff),
+      logRow('req_new1', clock.now() - DAY_MS),
+      logRow('req_new2', clock.now()),
+    ])
+    retention = createLogRetention({ store: store.requestLog, clock, retentionDays: 7 })
+    const report = await retention.runOnce()
+    expect(report.deleted).toBe(2)
+    expect(await ids()).toEqual(['req_edge', 'req_new1', 'req_new2'])
+
+    // Moving the clock on ages the rest out, one by one.
+    clock.advance(1)
+    expect((await retention.runOnce()).deleted).toBe(1)
+    expect(await ids()).toEqual(['req_new1', 'req_new2'])
+    clock.advance(6 * DAY_MS)
+    expect((await retention.runOnce()).deleted).toBe(1)
+    expect(await ids()).toEqual(['req_new2'])
+    clock.advance(DAY_MS)
+    expect((await retention.runOnce()).deleted).toBe(1)
+    expect(await ids()).toEqual([])
+  })
+
+  test('the purge runs in batches, yielding to other work between them', async () => {
+    store = openStore(':memory:')
+    const clock = new ManualClock(T0 + 30 * DAY_MS)
+    const rows = Array.from({ length: 1_050 }, (_, i) => logRow(`req_${String(i).padStart(6, '0')}`, T0 + i))
+    await store.requestLog.insertMany([...rows, logRow('req_recent', clock.now())])
+    retention = createLogRetention({ store: store.requestLog, clock, retentionDays: 7, batchSize: 100 })
+    let ticks = 0
+    const ticker = setInterval(() => ticks++, 0)
+    const report = await retention.runOnce()
+    clearInterval(ticker)
+    expect(report.deleted).toBe(1_050)
+    expect(report.batches).toBeGreaterThan(1)
+    expect(ticks).toBeGreaterThan(0)
+    expect(await ids()).toEqual(['req_recent'])
+  })
+
+  test('batches shrink when slow and grow when fast, toward targetBatchMs', async () => {
+    // A store where deleting n rows holds the thread for n × msPerRow of wall time.
+    const timedStore = (rows: number, msPerRow: number, sizes: number[]) => {
+      let left = rows
+      return {
+        async purgeBefore(_before: number, limit: number) {
+          sizes.push(limit)
+          const until = performance.now() + limit * msPerRow
+          while (performance.now() < until) {
+            // busy, as a DELETE holds the thread
+          }
+          const deleted = Math.min(left, limit)
+          left -= deleted
+          return deleted
+        },
+      } as unknown as RequestLogStore // the purge uses only purgeBefore
+    }
+    const slow: number[] = []
+    retention = createLogRetention({ store: timedStore(10_000, 0.01, slow), clock: new ManualClock(), retentionDays: 7, batchSize: 1_000, targetBatchMs: 7 })
+    expect((await retention.runOnce()).deleted).toBe(10_000)
+    // 1,000 rows take 10 ms (> 7): halved to 500 (5 ms), which it keeps.
+    expect(slow.slice(0, 2)).toEqual([1_000, 500])
+    expect(slow.slice(2).every((n) => n <= 500)).toBe(true)
+
+    const fast: number[] = []
+    retention = createLogRetention({ store: timedStore(100_000, 0, fast), clock: new ManualClock(), retentionDays: 7, batchSize: 100, targetBatchMs: 50 })
+    expect((await retention.runOnce()).deleted).toBe(100_000)
+    expect(fast.slice(0, 5)).toEqual([100, 200, 400, 800, 1_600])
+
+    // By default the first batch is 200 rows (~4 ms at the ~20 µs a row costs), near the 5 ms target.
+    const first: number[] = []
+    retention = createLogRetention({ store: timedStore(1_000, 0, first), clock: new ManualClock(), retentionDays: 7 })
+    await retention.runOnce()
+    expect(first[0]).toBe(200)
+  })
+
+  test('concurrent runs are joined, not doubled', async () => {
+    store = openStore(':memory:')
+    const clock = new ManualClock(T0 + 30 * DAY_MS)
+    await store.requestLog.insertMany(Array.from({ length: 500 }, (_, i) => logRow(`req_${i}`, T0)))
+    retention = createLogRetention({ store: store.requestLog, clock, retentionDays: 7, batchSize: 50 })
+    const [a, b] = await Promise.all([retention.runOnce(), retention.runOnce()])
+    expect(a).toBe(b)
+    expect(a.deleted).toBe(500)
+  })
+
+  test('start() purges at once and then every interval while the server runs', async () => {
+    store = openStore(':memory:')
+    const clock = new ManualClock(T0 + 30 * DAY_MS)
+    await store.requestLog.insertMany([logRow('req_old', T0), logRow('req_new', clock.now())])
+    retention = createLogRetention({ store: store.requestLog, clock, retentionDays: 7, intervalMs: 30 })
+    retention.start()
+    await Bun.sleep(10)
+    expect(await ids()).toEqual(['req_new'])
+    clock.advance(8 * DAY_MS)
+    await Bun.sleep(80)
+    expect(await ids()).toEqual([])
+  })
+})

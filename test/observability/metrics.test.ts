@@ -1,0 +1,34 @@
+// The metrics registry: label escaping and the cap on route labels.
+import { expect, test } from 'bun:test'
+import { createMetrics } from '../../src/observability/metrics'
+import type { RequestLogRow } from '../../src/store/request-log'
+
+const gauges = { openHolds: async () => 0, limiterWindows: () => 0, logRowsPending: () => 0 }
+const row = (over: Partial<RequestLogRow>): RequestLogRow => ({
+  requestId: 'req_x', ts: 0, accountId: null, keyId: null, route: '/v1/chat/completions', model: null, provider: null, status: 200,
+  errorCode: null, promptTokens: null, completionTokens: null, costMicros: 0, latencyMs: 1, ttfbMs: null, stream: false, clientIp: null,
+  attempts: null, ...over,
+})
+
+test('label values are escaped', async () => {
+  const metrics = createMetrics()
+  metrics.observeRequest(row({ model: 'a"b\\c\nd' }), null)
+  expect(await metrics.render(gauges)).toContain('token_hub_requests_total{route="/v1/chat/completions",model="a\\"b\\\\c\\nd",status="200"} 1\n')
+})
+
+test('route labels are capped so a path scan cannot grow memory', async () => {
+  const metrics = createMetrics()
+  for (let i = 0; i < 500; i++) metrics.observeRequest(row({ route: `/v1/route-${i}` }), null)
+  const lines = (await metrics.render(gauges)).split('\n').filter((l) => l.startsWith('token_hub_requests_total{'))
+  expect(lines.length).toBe(65)
+  expect(lines.at(-1)).toBe('token_hub_requests_total{route="other",model="",status="200"} 436')
+})
+
+test('an observation costs well under a microsecond', () => {
+  const metrics = createMetrics()
+  const sample = row({ model: 'gpt-4o-mini', provider: 'mock' })
+  const n = 200_000
+  const started = performance.now()
+  for (let i = 0; i < n; i++) metrics.observeRequest(sample, 0.012)
+  expect(((performance.now() - started) * 1e6) / n).toBeLessThan(1_000)
+})
