@@ -37,8 +37,8 @@ export interface AppDeps {
   env?: Record<string, string | undefined>
   /** Defaults to the providers the config names. */
   registry?: ProviderRegistry
-  /** Defaults to the in-process sliding-window limiter; null turns limits off. */
-  limiter?: Limiter | null
+  /** Defaults to the in-process sliding-window limiter; `noLimiter` turns limits off. */
+  limiter?: Limiter
   /** Stripe; defaults to the SDK when its secrets are in `env`, else none (top-ups off). */
   payments?: PaymentsClient | null
 }
@@ -55,7 +55,7 @@ export interface App {
   billing: Billing
   log: RequestLogWriter
   auth: KeyAuthenticator
-  limiter: Limiter | null
+  limiter: Limiter
   metrics: Metrics
   retention: LogRetention
   /** Dashboard users, sessions, top-ups (Stripe), credit expiry. */
@@ -80,7 +80,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const log = createRequestLogWriter(store.requestLog, { intervalMs: config.logs.flush_interval_ms })
   const endings = new PendingWork()
   const gateway: GatewayDeps = { config, catalog, billing, log, endings }
-  const limiter = deps.limiter === undefined ? new SlidingWindowLimiter(clock) : deps.limiter
+  const limiter = deps.limiter ?? new SlidingWindowLimiter(clock)
   const metrics = createMetrics()
   const trustedProxies = CidrList.parse(config.server.trusted_proxies)
   const retention = createLogRetention({ store: store.requestLog, clock, retentionDays: config.logs.retention_days })
@@ -172,7 +172,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         isPublic: config.server.metrics_public,
         gauges: {
           openHolds: () => store.holds.countOpen(),
-          limiterWindows: () => (limiter instanceof SlidingWindowLimiter ? limiter.size() : 0),
+          limiterWindows: () => limiter.size(),
           logRowsPending: () => log.pending(),
         },
       }),

@@ -3,13 +3,13 @@ import type { Config } from '../config/schema'
 import { GatewayError } from '../errors'
 import type { AuthenticatedKey, KeyAuthenticator } from './auth'
 import { CidrList, parseCidr } from './ip'
-import type { Limiter, LimitSubject } from '../limits/limiter'
+import { reportedState, type Limiter, type LimitSubject } from '../limits/limiter'
 import type { RequestContext } from '../gateway/request-context'
 
 export interface AdmissionDeps {
   config: Config
   auth: KeyAuthenticator
-  limiter: Limiter | null
+  limiter: Limiter
   /** Told of every request the limiter refuses (metrics). */
   onLimited?: (code: 'key_rpm_exceeded' | 'account_rpm_exceeded') => void
 }
@@ -39,7 +39,7 @@ export async function admit(deps: AdmissionDeps, headers: Headers, ctx: RequestC
   const auth = await deps.auth.authenticate(headers)
   ctx.accountId = auth.key.accountId
   ctx.keyId = auth.key.id
-  const subject: LimitSubject | null = deps.limiter && {
+  const subject: LimitSubject = {
     keyId: auth.key.id,
     keyRpm: auth.key.rpm ?? deps.config.limits.key_rpm,
     accountId: auth.key.accountId,
@@ -47,16 +47,15 @@ export async function admit(deps: AdmissionDeps, headers: Headers, ctx: RequestC
   }
   const { ipAllowlist } = auth.key
   if (ipAllowlist !== null && ipAllowlist.length > 0 && !allowlistOf(ipAllowlist).contains(ctx.clientIp)) {
-    if (deps.limiter && subject) ctx.rateLimit = deps.limiter.peek(subject)
+    ctx.rateLimit = deps.limiter.peek(subject)
     throw new GatewayError('ip_not_allowed', `Client IP ${ctx.clientIp ?? '(unknown)'} is not in this key's IP allowlist.`)
   }
-  if (!deps.limiter || !subject) return auth
   if (!takesSlot) {
     ctx.rateLimit = deps.limiter.peek(subject)
     return auth
   }
   const decision = deps.limiter.check(subject)
-  ctx.rateLimit = { limit: decision.limit, remaining: decision.remaining, resetSeconds: decision.resetSeconds }
+  ctx.rateLimit = reportedState(decision)
   if (!decision.ok) {
     deps.onLimited?.(decision.code)
     const scope = decision.code === 'key_rpm_exceeded' ? 'this key' : 'this account'

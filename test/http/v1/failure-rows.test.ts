@@ -47,6 +47,7 @@ const limiter: Limiter = {
       ? { ok: false, code: 'key_rpm_exceeded', retryAfterSeconds: 1, limit: 1, remaining: 0, resetSeconds: 1 }
       : { ok: true, limit: 1000, remaining: 999, resetSeconds: 1 },
   peek: (s) => (s.keyId === limitedKeyId ? { limit: 1, remaining: 0, resetSeconds: 1 } : { limit: 1000, remaining: 1000, resetSeconds: 0 }),
+  size: () => 0,
 }
 
 beforeAll(async () => {
