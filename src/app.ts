@@ -27,12 +27,11 @@ import { json } from './http/responses'
 import { metricsRoutes } from './http/metrics'
 import { v1Routes } from './http/v1'
 import type { Store } from './store'
-import { startBackgroundCheckpointer } from './store/checkpointer'
 import type { PaymentsClient } from './payments/stripe/types'
 
-export interface AppDeps {
+export interface AppDeps<S extends Store = Store> {
   config: Config
-  store: Store
+  store: S
   clock?: Clock
   env?: Record<string, string | undefined>
   /** Defaults to the providers the config names. */
@@ -43,11 +42,12 @@ export interface AppDeps {
   payments?: PaymentsClient | null
 }
 
-export interface App {
+/** `S` is the store's own type, so tests of the SQLite store can reach its database. */
+export interface App<S extends Store = Store> {
   /** Serve with `app.listen(...)`, or call `app.handle(request)` without a port. */
   app: Elysia
   config: Config
-  store: Store
+  store: S
   catalog: Catalog
   registry: ProviderRegistry
   admin: AdminService
@@ -67,7 +67,7 @@ export interface App {
 /** Error answers on /v1/messages speak Anthropic's shape; everything else OpenAI's. */
 const formatOf = (path: string): ErrorFormat => (path.startsWith('/v1/messages') ? 'anthropic' : 'openai')
 
-export async function createApp(deps: AppDeps): Promise<App> {
+export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<S>> {
   const { config, store } = deps
   const clock = deps.clock ?? systemClock
   const env = deps.env ?? process.env
@@ -85,8 +85,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const trustedProxies = CidrList.parse(config.server.trusted_proxies)
   const retention = createLogRetention({ store: store.requestLog, clock, retentionDays: config.logs.retention_days })
   retention.start()
-  // Checkpoints (and their fsync) move off the event loop, so no request waits for the disk.
-  const checkpointer = startBackgroundCheckpointer(store.db, { writes: store.writes })
+  const checkpointer = store.startCheckpointer()
 
   // Nothing is in flight before the server starts: holds left by a crash are released now.
   const released = await store.holds.releaseAll()

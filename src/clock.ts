@@ -20,3 +20,9 @@ export class ManualClock implements Clock {
     this.time = ms
   }
 }
+
+/** One day in milliseconds; days are UTC days everywhere in token-hub. */
+export const DAY_MS = 86_400_000
+
+/** The start (00:00 UTC) of the day `at` falls in. */
+export const utcDayStart = (at: number) => Math.floor(at / DAY_MS) * DAY_MS

@@ -3,7 +3,7 @@ import { createApp, type App, type AppDeps } from '../src/app'
 import { validateConfig } from '../src/config/load'
 import type { Config } from '../src/config/schema'
 import type { MockUpstream } from '../src/mock-upstream/server'
-import { openStore } from '../src/store'
+import { openStore, type SqliteStore } from '../src/store'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789'
 
@@ -29,7 +29,7 @@ export interface TestHubOptions {
 
 export interface TestHub {
   url: string
-  hub: App
+  hub: App<SqliteStore>
   config: Config
   /** The in-process mock behind every `type = "mock"` provider. */
   mock: MockUpstream

@@ -1,8 +1,8 @@
 // The legacy OpenAI billing shapes chat front ends poll (NextChat, LobeChat…) to show a balance.
+import { DAY_MS, utcDayStart } from '../clock'
 import { GatewayError } from '../errors'
 import type { Store } from '../store'
 
-const DAY_MS = 86_400_000
 
 const monthStart = (at: number) => {
   const d = new Date(at)
@@ -58,7 +58,7 @@ export async function legacySubscription(store: Store, accountId: string, keyExp
  */
 export async function legacyUsage(store: Store, accountId: string, query: { start_date?: string; end_date?: string }, now: number) {
   const from = date(query.start_date, 'start_date') ?? monthStart(now)
-  const to = date(query.end_date, 'end_date') ?? Math.floor(now / DAY_MS) * DAY_MS + DAY_MS
+  const to = date(query.end_date, 'end_date') ?? utcDayStart(now) + DAY_MS
   if (to <= from) throw new GatewayError('invalid_body', 'end_date must be after start_date.', { param: 'end_date' })
   const days = await store.spend.byDay(accountId, from, to)
   const total = days.reduce((sum, d) => sum + d.micros, 0)

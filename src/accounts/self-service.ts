@@ -3,7 +3,7 @@ import type { AdminService } from './service'
 import { keyView } from './views'
 import type { Config } from '../config/schema'
 import type { Catalog } from '../catalog/catalog'
-import type { Clock } from '../clock'
+import { type Clock, DAY_MS, utcDayStart } from '../clock'
 import { parseUsd } from '../money/usd'
 import { GatewayError } from '../errors'
 import type { Store } from '../store'
@@ -13,7 +13,6 @@ import type { KeyLimitsPatch } from '../store/key-updates'
 import { parseCidr } from '../access/ip'
 import type { KeyPatchBody, MintKeyBody } from './self-service-model'
 
-const DAY_MS = 86_400_000
 
 /**
  * The account a request acts on and whether it may change things. Routes build it: a user's own
@@ -59,7 +58,7 @@ export function createPortalService({ store, config, catalog, clock, admin, onAc
       const account = await store.accounts.get(scope.accountId)
       if (!account || account.deletedAt !== null) throw new GatewayError('not_found', `No account '${scope.accountId}'.`)
       const now = clock.now()
-      const today = Math.floor(now / DAY_MS) * DAY_MS
+      const today = utcDayStart(now)
       const from = today - 29 * DAY_MS
       const daily = new Map((await store.spend.byDay(scope.accountId, from, now + 1)).map((d) => [d.day, d.micros]))
       const keys = (await store.keys.listByAccount(scope.accountId)).filter((k) => k.revokedAt === null)

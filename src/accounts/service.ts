@@ -1,7 +1,7 @@
 // The operator's operations (accounts, credits, keys, the log), shared by /admin/* and `token-hub admin`.
 import type { Config } from '../config/schema'
 import type { Catalog } from '../catalog/catalog'
-import type { Clock } from '../clock'
+import { type Clock, DAY_MS } from '../clock'
 import { newAccountId, newKeyId, randomBase62 } from '../ids'
 import { mintKey } from '../access/keys'
 import { parseUsd } from '../money/usd'
@@ -13,7 +13,6 @@ import type { CreateAccountBody, CreditsBody, MintKeyBody, PatchAccountBody, Req
 import { encodeCursor, parseRequestListQuery } from '../observability/request-list'
 import { accountView, keyView, ledgerEntryView, requestView, type AccountView, type KeyView } from './views'
 
-const DAY_MS = 86_400_000
 
 export interface AdminServiceDeps {
   store: Store

@@ -5,9 +5,6 @@ import { timingSafeEqual } from 'node:crypto'
 export const CSRF_HEADER = 'x-csrf-token'
 export const CSRF_FIELD = '_csrf'
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
-export const isStateChanging = (method: string) => !SAFE_METHODS.has(method.toUpperCase())
-
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a)
   const y = Buffer.from(b)

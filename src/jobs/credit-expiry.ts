@@ -1,7 +1,7 @@
 // The periodic housekeeping of credit: top-up lots past their 12 months are written off.
 import type { Clock } from '../clock'
 import type { Store } from '../store'
-import { allocateLots } from '../money/credit-lots'
+import { lotRemaining } from '../money/credit-lots'
 
 export interface ExpiryRun {
   /** Lots examined and closed. */
@@ -30,7 +30,7 @@ export function createCreditExpiry(store: Store, clock: Clock): CreditExpiry {
         const expired = await store.topups.expireLot(lot.id, now, (topup, history) =>
           topup.lotExpiredAt !== null
             ? { ok: false, reason: 'already expired' }
-            : { ok: true, value: allocateLots(history).lots.find((l) => l.topupId === topup.id)?.remainingMicros ?? 0 },
+            : { ok: true, value: lotRemaining(history, topup.id) },
         )
         if (!expired.ok) continue
         progressed = true

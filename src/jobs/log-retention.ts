@@ -1,8 +1,7 @@
 // Operational log retention: rows older than logs.retention_days are deleted in small batches, hourly.
 import type { RequestLogStore } from '../store/request-log'
-import type { Clock } from '../clock'
+import { type Clock, DAY_MS } from '../clock'
 
-const DAY_MS = 86_400_000
 
 export interface LogRetentionOptions {
   store: RequestLogStore

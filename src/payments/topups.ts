@@ -1,6 +1,6 @@
 // Top-ups: Stripe Checkout in USD or CNY, crediting from Stripe's own numbers exactly once, refunds.
 import type { Config } from '../config/schema'
-import type { Clock } from '../clock'
+import { type Clock, DAY_MS } from '../clock'
 import { randomBase62 } from '../ids'
 import { formatUsd } from '../money/usd'
 import { GatewayError } from '../errors'
@@ -9,12 +9,12 @@ import type { EventAction, EventOutcome, Topup } from '../store/topups'
 import { checkoutSessionInfo, type CheckoutSessionInfo, type PaymentsClient } from './stripe/types'
 import { verifyStripeEvent } from './stripe/webhook'
 import { creditForPayment, formatMinor, parseMinor, refundShare, type TopupCurrency } from './currency'
-import { addMonths, allocateLots } from '../money/credit-lots'
+import { addMonths, allocateLots, lotRemaining } from '../money/credit-lots'
 
 const newTopupId = () => `top_${randomBase62(16)}`
 
 export const LOT_LIFETIME_MONTHS = 12
-export const REFUND_WINDOW_MS = 7 * 86_400_000
+export const REFUND_WINDOW_MS = 7 * DAY_MS
 
 export interface TopupDeps {
   store: Store
@@ -226,7 +226,7 @@ export function createTopupService({ store, config, clock, payments, webhookSecr
               reason: `Refunds are possible within 7 days of purchase: top-up ${t.id} was paid on ${new Date(t.paidAt).toISOString().slice(0, 10)} and could be refunded until ${new Date(deadline).toISOString().replace('T', ' ').slice(0, 16)} UTC.`,
             }
           }
-          const unused = allocateLots(history).lots.find((lot) => lot.topupId === t.id)?.remainingMicros ?? 0
+          const unused = lotRemaining(history, t.id)
           const share = refundShare(Math.min(unused, available), t.amountMinor, t.creditedMicros)
           if (share.minor <= 0) return { ok: false, reason: `Nothing to refund: the credit of top-up ${t.id} has been spent (or is held by requests in flight).` }
           return { ok: true, value: share }

@@ -1,5 +1,6 @@
 // The store: every table family behind its own narrow interface, opened together.
 import type { Database } from 'bun:sqlite'
+import { startBackgroundCheckpointer, type BackgroundCheckpointer } from './checkpointer'
 import { openDatabase } from './db'
 import { sqliteAccountStore, type AccountStore } from './accounts'
 import { sqliteKeyStore, type KeyStore } from './keys'
@@ -47,6 +48,12 @@ export interface Store {
   /** Changes whenever another connection (the CLI, another process) commits. */
   externalVersion(): number
   close(): void
+  /** Starts the store's background upkeep (SQLite: WAL checkpoints off the event loop); null when it has none. */
+  startCheckpointer(): BackgroundCheckpointer | null
+}
+
+/** The SQLite store, with the parts only its own modules and tests reach into. */
+export interface SqliteStore extends Store {
   /**
    * The queue the hot path's writes (charges, ledger entries, log rows) commit through, in call
    * order, one transaction per event-loop turn; the WAL checkpointer pauses it briefly to catch up.
@@ -54,11 +61,11 @@ export interface Store {
   readonly writes: GroupCommit
   /** Holds of the requests in flight, and money writes queued but not yet written (in memory). */
   readonly holdBook: HoldBook
-  /** The underlying database, for the store modules added by later features and for tests. */
+  /** The underlying database (tests and store modules only: nothing outside store/ runs SQL). */
   readonly db: Database
 }
 
-export function openStore(path: string): Store {
+export function openStore(path: string): SqliteStore {
   const db = openDatabase(path)
   const ping = db.query('SELECT 1')
   const dataVersion = db.query<{ data_version: number }, []>('PRAGMA data_version')
@@ -94,6 +101,8 @@ export function openStore(path: string): Store {
       }
     },
     externalVersion: () => dataVersion.get()!.data_version,
+    // Checkpoints (and their fsync) move off the event loop, so no request waits for the disk.
+    startCheckpointer: () => startBackgroundCheckpointer(db, { writes }),
     close: () => {
       writes.flush()
       db.close()

@@ -1,8 +1,8 @@
 // Key budgets: what each key spent in its current window and holds open, in one row per key.
+import { DAY_MS } from '../clock'
 import type { Database } from 'bun:sqlite'
 import type { HoldBook } from '../money/hold-book'
 
-export const DAY_MS = 86_400_000
 
 /** The budget window containing `now`: windows of `days` days anchored at the key's creation. */
 export function budgetWindow(createdAt: number, days: number, now: number): { start: number; end: number } {

@@ -1,4 +1,5 @@
 // What an account spent: charges summed over a period and by UTC day, from the ledger.
+import { DAY_MS } from '../clock'
 import type { Database } from 'bun:sqlite'
 
 export interface SpendStore {
@@ -8,7 +9,6 @@ export interface SpendStore {
   byDay(accountId: string, from: number, to: number): Promise<Array<{ day: number; micros: number }>>
 }
 
-const DAY_MS = 86_400_000
 
 export function sqliteSpendStore(db: Database): SpendStore {
   const total = db.query<{ total: number }, [string, number, number]>(`

@@ -1,11 +1,12 @@
 // Holds against the store: reservations, exactly-once resolution, overruns, key budgets and their windows.
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { openStore, type Store } from '../../src/store'
-import { DAY_MS, budgetWindow } from '../../src/store/key-spend'
+import { openStore, type SqliteStore } from '../../src/store'
+import { budgetWindow } from '../../src/store/key-spend'
+import { DAY_MS } from '../../src/clock'
 import type { Hold } from '../../src/store/holds'
 
 const T0 = Date.UTC(2026, 0, 1)
-let store: Store
+let store: SqliteStore
 let n = 0
 
 async function account(balance: number): Promise<string> {

@@ -1,4 +1,5 @@
 // Query-string parsing for the session API's lists: pages, activity filters and cursors.
+import { DAY_MS } from '../../clock'
 import { GatewayError } from '../../errors'
 import type { ActivityCursor, ActivityFilter } from '../../store/activity'
 
@@ -22,7 +23,7 @@ function time(query: Query, name: string, endOfDay = false): number | undefined 
   const ms = Date.parse(dateOnly ? `${value}T00:00:00Z` : value)
   if (Number.isNaN(ms)) throw new GatewayError('invalid_body', `${name} must be a date (YYYY-MM-DD) or an ISO time.`, { param: name })
   // `to=2026-01-31` means through the end of that day.
-  return dateOnly && endOfDay ? ms + 86_400_000 : ms
+  return dateOnly && endOfDay ? ms + DAY_MS : ms
 }
 
 /** `after` cursors are `<ts>.<request id>`, as the previous page's `next` gave them. */

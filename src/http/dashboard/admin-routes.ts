@@ -10,7 +10,7 @@ import { accountBody, accountsBody } from './pages/admin'
 import { editKeyBody, revealPanel } from './pages/keys'
 import { inviteReveal } from './pages/team'
 
-export function adminRoutes(deps: DashboardDeps) {
+export function adminPageRoutes(deps: DashboardDeps) {
   const { portal, topups, users, admin, store, sessions, clock } = deps
   const notice = (text: string) => flashCookie({ kind: 'notice', text }, sessions.secure)
   const scopeOf = async (accountId: string): Promise<Scope> => {

@@ -1,7 +1,7 @@
 // The dashboard: server-rendered pages over the same services as /api, assets embedded in the binary.
 import { Elysia } from 'elysia'
 import { accountRoutes } from './account-routes'
-import { adminRoutes } from './admin-routes'
+import { adminPageRoutes } from './admin-routes'
 import { authRoutes } from './auth-routes'
 import type { DashboardDeps } from './context'
 
@@ -9,5 +9,5 @@ export type { DashboardDeps }
 export { isPagePath, pageErrorResponse } from './errors'
 
 export function dashboardRoutes(deps: DashboardDeps) {
-  return new Elysia({ name: 'dashboard' }).use(authRoutes(deps)).use(accountRoutes(deps)).use(adminRoutes(deps))
+  return new Elysia({ name: 'dashboard' }).use(authRoutes(deps)).use(accountRoutes(deps)).use(adminPageRoutes(deps))
 }

@@ -1,7 +1,6 @@
 // GET /v1/key: budget, spend and held in the current window, and when the window resets (moved by a manual clock).
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { ManualClock } from '../../../src/clock'
-import { DAY_MS } from '../../../src/store/key-spend'
+import { DAY_MS, ManualClock } from '../../../src/clock'
 import { chatBody, post, startHub, type TestHub } from '../../helpers'
 
 const clock = new ManualClock(Date.UTC(2026, 2, 1))

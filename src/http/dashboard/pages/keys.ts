@@ -1,4 +1,5 @@
 // API keys: the list, the mint form, the one-time reveal of a new key, and the edit-limits form.
+import { DAY_MS } from '../../../clock'
 import type { KeyView } from '../../../accounts/views'
 import type { ActiveSession } from '../../../accounts/sessions'
 import { day, html, type Html } from '../html'
@@ -40,7 +41,7 @@ export function keysTable(keys: KeyRow[], session: ActiveSession, canManage: boo
 
 function limitFields(models: string[], current: Partial<KeyRow> | null): Html {
   const chosen = new Set(current?.models ?? [])
-  const expiryDays = current?.expires_at ? Math.max(1, Math.round((Date.parse(current.expires_at) - Date.now()) / 86_400_000)) : ''
+  const expiryDays = current?.expires_at ? Math.max(1, Math.round((Date.parse(current.expires_at) - Date.now()) / DAY_MS)) : ''
   return html`<label>Name <input name="name" maxlength="200" value="${current?.name ?? ''}" placeholder="e.g. backend-prod"></label>
 <fieldset><legend>Models <span class="hint">none ticked = every model of the plan</span></legend>
   <div class="checks">${models.map((m) => html`<label><input type="checkbox" name="models" value="${m}" ${chosen.has(m) ? 'checked' : ''}> ${m}</label>`)}</div>
