@@ -1,16 +1,14 @@
 // What a signed-in user sees and does in one account: overview, keys, ledger, activity, lookups.
 import type { AdminService } from './service'
+import { keyLimitsPatch } from './key-limits'
 import { keyView } from './views'
 import type { Config } from '../config/schema'
 import type { Catalog } from '../catalog/catalog'
 import { type Clock, DAY_MS, utcDayStart } from '../clock'
-import { parseUsd } from '../money/usd'
 import { GatewayError } from '../errors'
 import type { Store } from '../store'
 import type { ActivityCursor, ActivityFilter } from '../store/activity'
 import type { ApiKey } from '../store/keys'
-import type { KeyLimitsPatch } from '../store/key-updates'
-import { parseCidr } from '../access/ip'
 import type { KeyPatchBody, MintKeyBody } from './self-service-model'
 
 
@@ -93,31 +91,7 @@ export function createPortalService({ store, config, catalog, clock, admin, onAc
       requireManage(scope, 'change key limits')
       const key = await ownKey(scope, keyId)
       if (key.revokedAt !== null) throw new GatewayError('not_found', `No key '${keyId}'.`)
-      const patch: KeyLimitsPatch = {}
-      if (body.name !== undefined) patch.name = body.name
-      if (body.models !== undefined) {
-        body.models?.forEach((id, i) => {
-          if (id !== '*' && !catalog.get(id)) throw new GatewayError('invalid_body', `Unknown model '${id}'.`, { param: `models[${i}]` })
-        })
-        patch.models = body.models
-      }
-      if (body.ip_allowlist !== undefined) {
-        // The same parser the gateway matches with (and minting checks with): what is saved is what is enforced.
-        body.ip_allowlist?.forEach((entry, i) => {
-          if (!parseCidr(entry)) throw new GatewayError('invalid_body', `ip_allowlist[${i}]: "${entry}" is not an IP address or CIDR range.`, { param: `ip_allowlist[${i}]` })
-        })
-        patch.ipAllowlist = body.ip_allowlist?.length ? body.ip_allowlist : null
-      }
-      if (body.rpm !== undefined) patch.rpm = body.rpm
-      if (body.budget_usd !== undefined) {
-        const micros = body.budget_usd === null ? null : parseUsd(body.budget_usd)
-        if (micros !== null && micros <= 0) throw new GatewayError('invalid_body', 'budget_usd must be a positive USD amount.', { param: 'budget_usd' })
-        patch.budgetMicros = micros
-      }
-      if (body.budget_window_days !== undefined) patch.budgetWindowDays = body.budget_window_days
-      if (body.expires_in_days !== undefined) {
-        patch.expiresAt = body.expires_in_days === null ? null : clock.now() + Math.round(body.expires_in_days * DAY_MS)
-      }
+      const patch = keyLimitsPatch(body, catalog, clock.now())
       if (!(await store.keyUpdates.update(keyId, patch))) throw new GatewayError('not_found', `No key '${keyId}'.`)
       onAccessChange()
       return keyView((await store.keys.get(keyId))!)

@@ -1,15 +1,15 @@
 // The operator's operations (accounts, credits, keys, the log), shared by /admin/* and `token-hub admin`.
 import type { Config } from '../config/schema'
 import type { Catalog } from '../catalog/catalog'
-import { type Clock, DAY_MS } from '../clock'
+import type { Clock } from '../clock'
 import { newAccountId, newKeyId, randomBase62 } from '../ids'
 import { mintKey } from '../access/keys'
 import { parseUsd } from '../money/usd'
 import { GatewayError } from '../errors'
 import type { Store } from '../store'
 import type { ApiKey } from '../store/keys'
-import { CidrList } from '../access/ip'
 import type { CreateAccountBody, CreditsBody, MintKeyBody, PatchAccountBody, RequestListQuery } from './model'
+import { keyLimitsPatch } from './key-limits'
 import { encodeCursor, parseRequestListQuery } from '../observability/request-list'
 import { accountView, keyView, ledgerEntryView, requestView, type AccountView, type KeyView } from './views'
 
@@ -86,26 +86,12 @@ export function createAdminService({ store, config, catalog, clock, onAccessChan
 
     async mintKey(accountId: string, body: MintKeyBody): Promise<KeyView & { key: string }> {
       await liveAccount(accountId)
-      for (const [i, id] of (body.models ?? []).entries()) {
-        if (id !== '*' && !catalog.get(id)) throw new GatewayError('invalid_body', `Unknown model '${id}'.`, { param: `models[${i}]` })
-      }
-      const ipAllowlist = body.ip_allowlist?.length ? body.ip_allowlist : null
-      ipAllowlist?.forEach((entry, i) => {
-        try {
-          CidrList.parse([entry])
-        } catch (error) {
-          throw new GatewayError('invalid_body', `ip_allowlist[${i}]: ${(error as Error).message}.`, { param: `ip_allowlist[${i}]` })
-        }
-      })
-      let budgetMicros: number | null = null
-      if (body.budget_usd !== undefined && body.budget_usd !== null) {
-        budgetMicros = parseUsd(body.budget_usd)
-        if (budgetMicros === null || budgetMicros <= 0) {
-          throw new GatewayError('invalid_body', 'budget_usd must be a positive USD amount.', { param: 'budget_usd' })
-        }
-      }
       const now = clock.now()
-      const days = body.expires_in_days === undefined ? config.keys.default_expiry_days || null : body.expires_in_days
+      const limits = keyLimitsPatch(
+        { ...body, expires_in_days: body.expires_in_days === undefined ? config.keys.default_expiry_days || null : body.expires_in_days },
+        catalog,
+        now,
+      )
       const minted = mintKey(config.keys.prefix)
       const key: ApiKey = {
         id: newKeyId(),
@@ -113,14 +99,13 @@ export function createAdminService({ store, config, catalog, clock, onAccessChan
         name: body.name ?? null,
         hash: minted.hash,
         prefix: minted.displayPrefix,
-        models: body.models ?? null,
-        // An empty list means no restriction, like an absent one.
-        ipAllowlist,
-        rpm: body.rpm ?? null,
-        budgetMicros,
-        budgetWindowDays: body.budget_window_days ?? 30,
+        models: limits.models ?? null,
+        ipAllowlist: limits.ipAllowlist ?? null,
+        rpm: limits.rpm ?? null,
+        budgetMicros: limits.budgetMicros ?? null,
+        budgetWindowDays: limits.budgetWindowDays ?? 30,
         createdAt: now,
-        expiresAt: days === null ? null : now + Math.round(days * DAY_MS),
+        expiresAt: limits.expiresAt ?? null,
         revokedAt: null,
       }
       await store.keys.insert(key)
