@@ -43,6 +43,14 @@ export class HoldBook {
     return this.perAccount.get(accountId) ?? 0
   }
 
+  /**
+   * The one rule for an account's available money: its written balance, plus changes called for
+   * and not yet written, minus what requests in flight hold. Holds, refunds and every view use it.
+   */
+  available(accountId: string, writtenBalanceMicros: number): number {
+    return writtenBalanceMicros + this.accountPending(accountId) - this.accountHeld(accountId)
+  }
+
   keyHeld(keyId: string): number {
     return this.perKey.get(keyId) ?? 0
   }

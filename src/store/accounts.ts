@@ -9,6 +9,8 @@ export interface Account {
   plan: string
   balanceMicros: number
   heldMicros: number
+  /** What new holds may take: the one rule, `HoldBook.available`. */
+  availableMicros: number
   disabledModels: string[]
   createdAt: number
   deletedAt: number | null
@@ -38,7 +40,6 @@ type Row = {
   name: string | null
   plan: string
   balance_micros: number
-  held_micros: number
   disabled_models: string
   created_at: number
   deleted_at: number | null
@@ -52,6 +53,7 @@ const fromRow = (row: Row, book: HoldBook): Account => ({
   plan: row.plan,
   balanceMicros: row.balance_micros,
   heldMicros: book.accountHeld(row.id),
+  availableMicros: book.available(row.id, row.balance_micros),
   disabledModels: JSON.parse(row.disabled_models) as string[],
   createdAt: row.created_at,
   deletedAt: row.deleted_at,

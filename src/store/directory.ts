@@ -9,6 +9,8 @@ export interface AccountSummary {
   plan: string
   balanceMicros: number
   heldMicros: number
+  /** What new holds may take: the one rule, `HoldBook.available`. */
+  availableMicros: number
   users: number
   createdAt: number
 }
@@ -24,14 +26,13 @@ type Row = {
   name: string | null
   plan: string
   balance_micros: number
-  held_micros: number
   users: number
   created_at: number
 }
 
 export function sqliteDirectoryStore(db: Database, book: HoldBook): DirectoryStore {
   const page = db.query<Row, { q: string; raw: string; limit: number; offset: number }>(`
-    SELECT a.id, a.email, a.name, a.plan, a.balance_micros, a.held_micros, a.created_at,
+    SELECT a.id, a.email, a.name, a.plan, a.balance_micros, a.created_at,
            (SELECT COUNT(*) FROM users u WHERE u.account_id = a.id) AS users
     FROM accounts a
     WHERE a.deleted_at IS NULL AND ($q = '' OR instr(lower(a.email), $q) > 0 OR instr(lower(COALESCE(a.name, '')), $q) > 0 OR a.id = $raw)
@@ -54,6 +55,7 @@ export function sqliteDirectoryStore(db: Database, book: HoldBook): DirectorySto
           plan: r.plan,
           balanceMicros: r.balance_micros,
           heldMicros: book.accountHeld(r.id),
+          availableMicros: book.available(r.id, r.balance_micros),
           users: r.users,
           createdAt: r.created_at,
         })),

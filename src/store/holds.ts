@@ -44,8 +44,8 @@ export interface HoldStore {
   /** Resolves the hold without charge. False if it was already resolved. */
   release(holdId: string): Promise<boolean>
   /**
-   * Releases every open hold (at start nothing is in flight). Also clears what versions that
-   * wrote holds to the database left there. Returns how many were open in this process.
+   * Releases every open hold (at start nothing is in flight). Returns how many were open in this
+   * process.
    */
   releaseAll(): Promise<number>
   /** Releases holds placed before `before` (a request cannot outlive its timeouts). */
@@ -60,20 +60,10 @@ export function sqliteHoldStore(db: Database, batch: GroupCommit, book: HoldBook
   )
   const record = ledgerRecorder(db)
   const keys = keySpendOps(db, book)
-  // Earlier versions kept holds in these: nothing in flight survives a restart, so they are cleared.
-  const clearTable = db.query('DELETE FROM holds')
-  const clearAccounts = db.query('UPDATE accounts SET held_micros = 0 WHERE held_micros <> 0')
-  const clearKeys = db.query('UPDATE key_spend SET held_micros = 0 WHERE held_micros <> 0')
-  const clearLegacy = db.transaction(() => {
-    clearTable.run()
-    clearAccounts.run()
-    clearKeys.run()
-  })
-
   const place = (hold: Hold): PlaceHoldResult => {
     const account = funds.get(hold.accountId)
     if (!account) return { ok: false, reason: 'account_not_found' }
-    const available = account.balance_micros + book.accountPending(hold.accountId) - book.accountHeld(hold.accountId)
+    const available = book.available(hold.accountId, account.balance_micros)
     if (available < hold.amountMicros) return { ok: false, reason: 'insufficient_balance' }
     if (hold.keyId !== null) {
       const budget = keys.fits(hold.keyId, hold.amountMicros, hold.createdAt)
@@ -129,7 +119,6 @@ export function sqliteHoldStore(db: Database, batch: GroupCommit, book: HoldBook
       return book.take(holdId) !== null
     },
     async releaseAll() {
-      clearLegacy.immediate()
       return book.clear()
     },
     async releaseOlderThan(before) {

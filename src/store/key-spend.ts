@@ -35,7 +35,7 @@ type SpendRow = { window_start: number; spent_micros: number }
 
 /**
  * What the hold store reads and writes of a key's spend. Open holds, and charges called for but
- * not yet written, are in the hold book; the `held_micros` column is no longer written.
+ * not yet written, are in the hold book.
  */
 export function keySpendOps(db: Database, book: HoldBook) {
   const keyRow = db.query<KeyRow, [string]>('SELECT budget_micros, budget_window_days, created_at FROM api_keys WHERE id = ?')

@@ -195,4 +195,12 @@ export const MIGRATIONS: string[] = [
   DROP INDEX IF EXISTS holds_account;
   DROP INDEX IF EXISTS holds_key;
   `,
+  // 6 (issue 11): holds live in memory (money/hold-book.ts) since issue 6; the table and the two
+  // running totals it kept in step were only ever cleared at start. Nothing in flight survives a
+  // restart, so dropping them loses nothing.
+  `
+  DROP TABLE IF EXISTS holds;
+  ALTER TABLE accounts DROP COLUMN held_micros;
+  ALTER TABLE key_spend DROP COLUMN held_micros;
+  `,
 ]

@@ -201,7 +201,7 @@ export function sqliteTopupStore(db: Database, book: HoldBook): TopupStore {
     if (!row) return { ok: false as const, reason: `No top-up '${topupId}'.` }
     const topup = fromRow(row)
     const funds = accountFunds.get(topup.accountId)
-    const available = funds ? funds.balance_micros + book.accountPending(topup.accountId) - book.accountHeld(topup.accountId) : 0
+    const available = funds ? book.available(topup.accountId, funds.balance_micros) : 0
     const decision = decide(topup, lotHistory(topup.accountId), available)
     return decision.ok ? { ok: true as const, topup, value: decision.value } : decision
   }
