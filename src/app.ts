@@ -79,7 +79,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
   const billing = createBilling(store, clock)
   const log = createRequestLogWriter(store.requestLog, { intervalMs: config.logs.flush_interval_ms })
   const endings = new PendingWork()
-  const gateway: GatewayDeps = { config, catalog, billing, log, endings }
+  const gateway: GatewayDeps = { config, catalog, billing, endings }
   const limiter = deps.limiter ?? new SlidingWindowLimiter(clock)
   const metrics = createMetrics()
   const trustedProxies = CidrList.parse(config.server.trusted_proxies)
@@ -147,9 +147,15 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     })
     .onAfterResponse(({ request }) => {
       const ctx = contexts.get(request)
-      if (!ctx || ctx.deferred || !ctx.route.startsWith('/v1/')) return
-      const row = ctx.finish()
-      if (row) log.push(row)
+      if (!ctx || !ctx.route.startsWith('/v1/')) return
+      // The one writer of a request's record: when its response is sent, or a stream's bill is final.
+      const record = () => {
+        const row = ctx.finish()
+        if (row) log.push(row)
+      }
+      const billed = ctx.billed
+      if (billed) void billed.then(record)
+      else record()
     })
     .get('/healthz', () =>
       store.ping() ? json({ status: 'ok' }) : json({ status: 'unavailable', reason: 'database unreachable' }, 503),

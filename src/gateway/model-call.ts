@@ -15,7 +15,6 @@ import { formatUsdExact } from '../money/usd'
 import { costOf } from '../money/pricing'
 import type { PendingWork } from './pending-work'
 import type { RequestContext } from './request-context'
-import type { RequestLogWriter } from '../observability/request-log-writer'
 import { relayStream, type StreamOutcome } from './stream-relay'
 import { callWithFallbacks } from './upstream-call'
 
@@ -23,7 +22,6 @@ export interface GatewayDeps {
   config: Config
   catalog: Catalog
   billing: Billing
-  log: RequestLogWriter
   /** Streams' settlements, which finish after their responses (a graceful stop waits for them). */
   endings?: PendingWork
 }
@@ -135,7 +133,7 @@ async function streamChat(deps: GatewayDeps, format: ClientFormat, call: ModelCa
   const served = opened.model
   const encoder = format.streamEncoder({ clientModel: plan.model.id, request: plan.request, requestId: ctx.requestId })
   ctx.model = served.id
-  ctx.deferred = true
+  ctx.awaitSettlement()
   const body = relayStream({
     frames: opened.value.frames as AsyncIterator<FrameBatch>,
     first: opened.value.first,
@@ -145,7 +143,7 @@ async function streamChat(deps: GatewayDeps, format: ClientFormat, call: ModelCa
       ctx.ttfbMs = ctx.elapsedMs()
     },
     onEnd: (outcome) => {
-      const ending = settleStream(deps, ctx, plan, served, outcome)
+      const ending = settleStream(deps, ctx, plan, served, outcome).finally(() => ctx.settled())
       return deps.endings ? deps.endings.track(ending) : ending
     },
   })
@@ -154,7 +152,8 @@ async function streamChat(deps: GatewayDeps, format: ClientFormat, call: ModelCa
 
 /**
  * Bills a finished stream: the upstream's usage when it reported one (even after the client
- * left), else the tokens relayed, never more than the hold. Then writes the log row.
+ * left), else the tokens relayed, never more than the hold. The request's record (its log row)
+ * is written by the one writer in app.ts once this has finished.
  */
 async function settleStream(deps: GatewayDeps, ctx: RequestContext, plan: StreamPlan, served: CatalogModel, outcome: StreamOutcome) {
   const bill = outcome.usage
@@ -170,8 +169,6 @@ async function settleStream(deps: GatewayDeps, ctx: RequestContext, plan: Stream
   }
   if (outcome.error) ctx.errorCode = outcome.error.code
   else if (outcome.clientGone) ctx.errorCode = 'client_disconnected'
-  const row = ctx.finish()
-  if (row) deps.log.push(row)
 }
 
 /** `/v1/embeddings`. */

@@ -36,8 +36,8 @@ export class RequestContext {
   /** performance.now() when the first upstream call started and when its answer was in. */
   upstreamStartedAt: number | null = null
   upstreamEndedAt: number | null = null
-  /** Set when a stream answers: the stream writes the log row when it ends, not the route. */
-  deferred = false
+  /** Set when a stream answers: its bill is final only when the stream ends (see `billed`). */
+  private settlement: PromiseWithResolvers<void> | null = null
   /** Told of the finished row once (metrics), wherever the row is written. */
   onFinish: ((row: RequestLogRow, ctx: RequestContext) => void) | null = null
   private finished = false
@@ -53,6 +53,21 @@ export class RequestContext {
   }
 
   /** `X-RateLimit-*` for every authenticated /v1 answer. */
+  /** The answer is a stream: the request's record waits for `settled()`. */
+  awaitSettlement(): void {
+    this.settlement = Promise.withResolvers<void>()
+  }
+
+  /** The stream's bill is final (settled or released). */
+  settled(): void {
+    this.settlement?.resolve()
+  }
+
+  /** Resolves when a stream's bill is final; null when the bill was final with the response. */
+  get billed(): Promise<void> | null {
+    return this.settlement?.promise ?? null
+  }
+
   rateLimitHeaders(): Record<string, string> {
     if (!this.rateLimit) return {}
     return {
