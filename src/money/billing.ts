@@ -1,7 +1,8 @@
-// Billing of one request: hold the estimated maximum, then settle at real usage or release.
+// The money module: hold, settle, release, credit, available balance and key window spend behind one interface.
 import type { Store } from '../store'
 import type { Hold } from '../store/holds'
 import type { KeySpend } from '../store/key-spend'
+import type { LedgerEntry } from '../store/ledger'
 import type { Clock } from '../clock'
 import { formatUsd } from './usd'
 import { newHoldId } from '../ids'
@@ -18,8 +19,20 @@ export interface HoldInput {
   amountMicros: number
 }
 
+/** A credit to an account outside any request: a manual credit or correction (signed). */
+export interface CreditInput {
+  accountId: string
+  type: 'topup' | 'adjustment'
+  amountMicros: number
+  note?: string | null
+}
+
 /**
- * The money path of a request. `hold` runs before any upstream call; exactly one of `settle` or
+ * The money module's interface: every implementation (SQLite with holds in this process's memory
+ * today; a shared store across instances later) passes the same conformance suite
+ * (test/money/billing.conformance.test.ts). Nothing here assumes where holds live.
+ *
+ * The money path of a request: `hold` runs before any upstream call; exactly one of `settle` or
  * `release` follows (later calls for the same hold are no-ops).
  *
  * @example
@@ -35,6 +48,10 @@ export interface Billing {
   release(hold: Hold): Promise<void>
   /** The key's spend in its current budget window. */
   keySpend(keyId: string): Promise<KeySpend | null>
+  /** Credits (or, negative, debits) the account; null if there is no such account. */
+  credit(input: CreditInput): Promise<LedgerEntry | null>
+  /** What new holds may take now (balance + writes not yet landed − open holds); null if no such account. */
+  available(accountId: string): Promise<number | null>
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -82,6 +99,13 @@ export function createBilling(store: Store, clock: Clock): Billing {
     },
     async keySpend(keyId) {
       return store.keySpend.get(keyId, clock.now())
+    },
+    async credit(input) {
+      return store.ledger.append({ ...input, createdAt: clock.now() })
+    },
+    async available(accountId) {
+      const account = await store.accounts.get(accountId)
+      return account && account.deletedAt === null ? account.availableMicros : null
     },
   }
 }
