@@ -160,7 +160,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     .get('/healthz', () =>
       store.ping() ? json({ status: 'ok' }) : json({ status: 'unavailable', reason: 'database unreachable' }, 503),
     )
-    .use(v1Routes({ config, auth, limiter, onLimited: (code) => metrics.limiterRejected(code), gateway, catalog, store, contextOf, now: () => clock.now() }))
+    .use(v1Routes({ config, auth, limiter, onLimited: (code) => metrics.limiterRejected(code), gateway, catalog, portal: portal.portal, contextOf }))
     .use(
       adminRoutes({
         admin,

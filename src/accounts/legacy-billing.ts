@@ -1,6 +1,7 @@
 // The legacy OpenAI billing shapes chat front ends poll (NextChat, LobeChat…) to show a balance.
 import { DAY_MS, utcDayStart } from '../clock'
 import { GatewayError } from '../errors'
+import { formatUsd } from '../money/usd'
 import type { Store } from '../store'
 
 
@@ -18,6 +19,18 @@ function date(value: string | undefined, name: string): number | undefined {
 }
 
 const usd = (micros: number) => micros / 1e6
+
+/** `GET /v1/account/balance`: the key's account balance; a deleted account's keys are expired. */
+export async function legacyBalance(store: Store, accountId: string) {
+  const account = await store.accounts.get(accountId)
+  if (!account) throw new GatewayError('key_expired', "This API key's account has been deleted.")
+  return {
+    balance_usd: formatUsd(account.balanceMicros),
+    currency: 'USD',
+    held_usd: formatUsd(account.heldMicros),
+    available_usd: formatUsd(account.balanceMicros - account.heldMicros),
+  }
+}
 
 /**
  * `GET /v1/dashboard/billing/subscription`. `hard_limit_usd` is the balance plus this calendar

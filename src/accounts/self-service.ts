@@ -1,6 +1,7 @@
 // What a signed-in user sees and does in one account: overview, keys, ledger, activity, lookups.
 import type { AdminService } from './service'
 import { keyLimitsPatch } from './key-limits'
+import { legacyBalance, legacySubscription, legacyUsage } from './legacy-billing'
 import { keyView } from './views'
 import type { Config } from '../config/schema'
 import type { Catalog } from '../catalog/catalog'
@@ -129,6 +130,21 @@ export function createPortalService({ store, config, catalog, clock, admin, onAc
       const row = await store.activity.get(scope.accountId, requestId.trim())
       if (!row) throw new GatewayError('not_found', `No request '${requestId}' in this account's log (rows are kept ${config.logs.retention_days} days).`)
       return row
+    },
+
+    /** The account's balance as `/v1/account/balance` shows it to the key's holder. */
+    async balance(scope: Scope) {
+      return legacyBalance(store, scope.accountId)
+    },
+
+    /** The legacy OpenAI subscription shape (`/v1/dashboard/billing/subscription`). */
+    async legacySubscription(scope: Scope, keyExpiresAt: number | null) {
+      return legacySubscription(store, scope.accountId, keyExpiresAt, clock.now())
+    },
+
+    /** The legacy OpenAI usage shape (`/v1/dashboard/billing/usage`). */
+    async legacyUsage(scope: Scope, query: { start_date?: string; end_date?: string }) {
+      return legacyUsage(store, scope.accountId, query, clock.now())
     },
   }
 }

@@ -8,6 +8,7 @@ import { parseUsd } from '../money/usd'
 import { GatewayError } from '../errors'
 import type { Store } from '../store'
 import type { ApiKey } from '../store/keys'
+import type { Scope } from './self-service'
 import type { CreateAccountBody, CreditsBody, MintKeyBody, PatchAccountBody, RequestListQuery } from './model'
 import { keyLimitsPatch } from './key-limits'
 import { encodeCursor, parseRequestListQuery } from '../observability/request-list'
@@ -46,6 +47,17 @@ export function createAdminService({ store, config, catalog, clock, onAccessChan
 
     async getAccount(id: string): Promise<AccountView> {
       return accountView(await liveAccount(id))
+    },
+
+    /** Live accounts for the admin pages and /api/admin, newest first, optionally filtered by email, name or id. */
+    async directory(options: { query?: string; limit?: number; offset?: number } = {}) {
+      return store.directory.accounts(options)
+    },
+
+    /** An operator's scope on any live account (404 for an unknown or deleted one): full management. */
+    async scope(accountId: string): Promise<Scope> {
+      await liveAccount(accountId)
+      return { accountId, canManage: true }
     },
 
     /** Disables models for one account (403 model_disabled); takes effect on its keys' next request. */

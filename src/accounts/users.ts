@@ -149,6 +149,11 @@ export function createUserService({ store, config, clock, admin, notify = (line)
       return { invite, url }
     },
 
+    /** Whether the user may invite people at all (the rule createInvite enforces): admins, or owners unless sign-up is closed. */
+    canInvite(by: User): boolean {
+      return by.isAdmin || (by.role === 'owner' && config.auth.signup !== 'closed')
+    },
+
     /** The invite behind a link, if it can still be used. */
     inviteFor: liveInvite,
 
@@ -200,12 +205,14 @@ export function createUserService({ store, config, clock, admin, notify = (line)
       return service.createUser({ email, password, isAdmin: true })
     },
 
-    async changePassword(user: User, current: string, next: string): Promise<void> {
+    /** Returns the user with the new password, for the caller's fresh session. */
+    async changePassword(user: User, current: string, next: string): Promise<User> {
       if (!(await verifyPassword(current, user.passwordHash))) throw new GatewayError('invalid_body', 'The current password is wrong.', { param: 'current_password' })
       checkPassword(next)
       await store.users.setPassword(user.id, await hashPassword(next))
       // Other sessions of this user end; the caller issues a fresh one for this browser.
       await store.sessions.removeForUser(user.id)
+      return (await store.users.get(user.id))!
     },
 
     async team(accountId: string) {

@@ -56,8 +56,8 @@ export function createPortalStack(deps: PortalStackDeps): PortalStack {
   const routes = new Elysia({ name: 'portal' })
     .use(stripeWebhookRoutes({ topups }))
     .use(apiRoutes({ sessions, users, portal, topups, clock, maxBodyBytes, clientIp: deps.clientIp }))
-    .use(adminApiRoutes({ sessions, admin, portal, topups, store, clock, maxBodyBytes }))
-    .use(dashboardRoutes({ config, store, catalog, clock, sessions, users, portal, topups, admin, clientIp: deps.clientIp }))
+    .use(adminApiRoutes({ sessions, admin, portal, topups, clock, maxBodyBytes }))
+    .use(dashboardRoutes({ config, catalog, clock, sessions, users, portal, topups, admin, clientIp: deps.clientIp }))
   return {
     users,
     sessions,

@@ -7,9 +7,8 @@ import type { Clock } from '../../clock'
 import type { TopupService } from '../../payments/topups'
 import { topupView } from '../../payments/views'
 import { bodyValidator } from '../../formats/validate'
-import type { PortalService, Scope } from '../../accounts/self-service'
+import type { PortalService } from '../../accounts/self-service'
 import type { SessionService } from '../../accounts/sessions'
-import type { Store } from '../../store'
 import { json, readJsonBody } from '../responses'
 import { requireAdminUser, requireCsrf, requireSession } from '../session-guard'
 import { integer } from './query'
@@ -19,7 +18,6 @@ export interface AdminApiDeps {
   admin: AdminService
   portal: PortalService
   topups: TopupService
-  store: Store
   clock: Clock
   maxBodyBytes: number
 }
@@ -37,15 +35,12 @@ export function adminApiRoutes(deps: AdminApiDeps) {
     if (request.method !== 'GET') requireCsrf(sessions, request, session)
     return session
   }
-  const scopeOf = async (accountId: string): Promise<Scope> => {
-    await admin.getAccount(accountId)
-    return { accountId, canManage: true }
-  }
+  const scopeOf = (accountId: string) => admin.scope(accountId)
 
   return new Elysia({ name: 'api-admin' })
     .get('/api/admin/accounts', async ({ request, query }) => {
       await asAdmin(request)
-      const page = await deps.store.directory.accounts({ query: query.q, limit: integer(query, 'limit'), offset: integer(query, 'offset') })
+      const page = await admin.directory({ query: query.q, limit: integer(query, 'limit'), offset: integer(query, 'offset') })
       return json({ total: page.total, data: page.rows.map((a) => ({ id: a.id, email: a.email, name: a.name, plan: a.plan, users: a.users })) })
     })
     .post('/api/admin/accounts', async ({ request }) => {

@@ -121,7 +121,7 @@ export function accountRoutes(deps: DashboardDeps) {
     })
     .get('/dashboard/team', async ({ request }) => {
       const { session, render } = await view(deps, request)
-      const canInvite = session.user.isAdmin || (session.user.role === 'owner' && config.auth.signup !== 'closed')
+      const canInvite = users.canInvite(session.user)
       return render({ title: 'Team', active: 'team', body: teamBody(session, await users.team(session.user.accountId), canInvite, null, config.auth.min_password_length) })
     })
     .post(
@@ -148,8 +148,8 @@ export function accountRoutes(deps: DashboardDeps) {
       '/dashboard/password',
       async ({ request }) => {
         const { session, form } = await post(deps, request)
-        await users.changePassword(session.user, form.get('current_password'), form.get('new_password'))
-        const fresh = await sessions.start((await deps.store.users.get(session.user.id))!, request)
+        const changed = await users.changePassword(session.user, form.get('current_password'), form.get('new_password'))
+        const fresh = await sessions.start(changed, request)
         return redirect('/dashboard/team', [fresh.setCookie, notice('Password changed; your other sessions were signed out.')])
       },
       { parse: 'none' },

@@ -1,7 +1,6 @@
 // Admin pages: accounts, credits, keys of any account, top-up refunds, invites and removals.
 import { Elysia } from 'elysia'
 import { GatewayError } from '../../errors'
-import type { Scope } from '../../accounts/self-service'
 import type { ActiveSession } from '../../accounts/sessions'
 import { mintFromForm, patchFromForm, planModels, post, requireAdminPage, view, type DashboardDeps } from './context'
 import { flashCookie, redirect, safeNext } from './forms'
@@ -11,12 +10,9 @@ import { editKeyBody, revealPanel } from './pages/keys'
 import { inviteReveal } from './pages/team'
 
 export function adminPageRoutes(deps: DashboardDeps) {
-  const { portal, topups, users, admin, store, sessions, clock } = deps
+  const { portal, topups, users, admin, sessions, clock } = deps
   const notice = (text: string) => flashCookie({ kind: 'notice', text }, sessions.secure)
-  const scopeOf = async (accountId: string): Promise<Scope> => {
-    await admin.getAccount(accountId)
-    return { accountId, canManage: true }
-  }
+  const scopeOf = (accountId: string) => admin.scope(accountId)
   const adminView = async (request: Request) => {
     const v = await view(deps, request)
     requireAdminPage(v.session)
@@ -48,7 +44,7 @@ export function adminPageRoutes(deps: DashboardDeps) {
     .get('/dashboard/admin/accounts', async ({ request, query }) => {
       const { session, render } = await adminView(request)
       const q = query.q ?? ''
-      return render({ title: 'Accounts', active: 'admin', body: accountsBody(session, await store.directory.accounts({ query: q, limit: 100 }), q, plans, null) })
+      return render({ title: 'Accounts', active: 'admin', body: accountsBody(session, await admin.directory({ query: q, limit: 100 }), q, plans, null) })
     })
     .post(
       '/dashboard/admin/accounts',

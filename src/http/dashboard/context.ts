@@ -9,7 +9,6 @@ import { bodyValidator } from '../../formats/validate'
 import { KeyPatchBody, MintKeyBody } from '../../accounts/self-service-model'
 import type { PortalService } from '../../accounts/self-service'
 import type { ActiveSession, SessionService } from '../../accounts/sessions'
-import type { Store } from '../../store'
 import type { UserService } from '../../accounts/users'
 import { requireCsrf, requireSession } from '../session-guard'
 import { htmlResponse, readForm, takeFlash, type Form } from './forms'
@@ -17,7 +16,6 @@ import { page, type Flash, type PageInput } from './layout'
 
 export interface DashboardDeps {
   config: Config
-  store: Store
   catalog: Catalog
   clock: Clock
   sessions: SessionService

@@ -5,21 +5,20 @@ import type { AuthenticatedKey } from '../../access/auth'
 import type { Catalog } from '../../catalog/catalog'
 import { countTokens } from '../../gateway/count-tokens'
 import * as gateway from '../../gateway/model-call'
-import { legacySubscription, legacyUsage } from '../../accounts/legacy-billing'
+import type { PortalService, Scope } from '../../accounts/self-service'
 import { formatUsd } from '../../money/usd'
 import type { RequestContext } from '../../gateway/request-context'
 import { GatewayError } from '../../errors'
 import { anthropicFormat } from '../../formats/anthropic'
 import { openAIFormat } from '../../formats/openai'
-import type { Store } from '../../store'
 import { json, readJsonBody } from '../responses'
 
 export interface V1Deps extends AdmissionDeps {
   gateway: gateway.GatewayDeps
   catalog: Catalog
-  store: Store
+  /** The key's account: balance and the legacy billing shapes. */
+  portal: PortalService
   contextOf(request: Request): RequestContext
-  now(): number
 }
 
 const MODEL_CREATED = 1_700_000_000
@@ -27,6 +26,9 @@ const MODEL_CREATED = 1_700_000_000
 function modelObject(catalog: Catalog, id: string) {
   return { id, object: 'model', created: MODEL_CREATED, owned_by: catalog.get(id)?.ownedBy ?? 'token-hub' }
 }
+
+/** A key reads its own account and changes nothing through /v1. */
+const keyScope = (auth: AuthenticatedKey): Scope => ({ accountId: auth.key.accountId, canManage: false })
 
 /** Turns a gateway answer into a Response carrying the context's rate-limit headers. */
 function respond(ctx: RequestContext, answer: gateway.GatewayAnswer): Response {
@@ -95,18 +97,7 @@ export function v1Routes(deps: V1Deps) {
     })
     .get('/v1/account/balance', async ({ request }) => {
       const { ctx, auth } = await keyed(request)
-      const account = await deps.store.accounts.get(auth.key.accountId)
-      if (!account) throw new GatewayError('key_expired', "This API key's account has been deleted.")
-      return json(
-        {
-          balance_usd: formatUsd(account.balanceMicros),
-          currency: 'USD',
-          held_usd: formatUsd(account.heldMicros),
-          available_usd: formatUsd(account.balanceMicros - account.heldMicros),
-        },
-        200,
-        ctx.rateLimitHeaders(),
-      )
+      return json(await deps.portal.balance(keyScope(auth)), 200, ctx.rateLimitHeaders())
     })
     .get('/v1/key', async ({ request }) => {
       const { ctx, auth } = await keyed(request)
@@ -138,10 +129,10 @@ export function v1Routes(deps: V1Deps) {
     })
     .get('/v1/dashboard/billing/subscription', async ({ request }) => {
       const { ctx, auth } = await keyed(request)
-      return json(await legacySubscription(deps.store, auth.key.accountId, auth.key.expiresAt, deps.now()), 200, ctx.rateLimitHeaders())
+      return json(await deps.portal.legacySubscription(keyScope(auth), auth.key.expiresAt), 200, ctx.rateLimitHeaders())
     })
     .get('/v1/dashboard/billing/usage', async ({ request, query }) => {
       const { ctx, auth } = await keyed(request)
-      return json(await legacyUsage(deps.store, auth.key.accountId, query, deps.now()), 200, ctx.rateLimitHeaders())
+      return json(await deps.portal.legacyUsage(keyScope(auth), query), 200, ctx.rateLimitHeaders())
     })
 }
