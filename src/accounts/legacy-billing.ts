@@ -28,7 +28,7 @@ export async function legacyBalance(store: Store, accountId: string) {
     balance_usd: formatUsd(account.balanceMicros),
     currency: 'USD',
     held_usd: formatUsd(account.heldMicros),
-    available_usd: formatUsd(account.balanceMicros - account.heldMicros),
+    available_usd: formatUsd(account.availableMicros),
   }
 }
 

@@ -15,7 +15,7 @@ export function accountView(account: Account) {
     plan: account.plan,
     balance_usd: formatUsd(account.balanceMicros),
     held_usd: formatUsd(account.heldMicros),
-    available_usd: formatUsd(account.balanceMicros - account.heldMicros),
+    available_usd: formatUsd(account.availableMicros),
     disabled_models: account.disabledModels,
     created_at: iso(account.createdAt),
     deleted_at: iso(account.deletedAt),

@@ -98,7 +98,7 @@ export function apiRoutes(deps: ApiDeps) {
       return json({
         balance_usd: formatUsd(o.account.balanceMicros),
         held_usd: formatUsd(o.account.heldMicros),
-        available_usd: formatUsd(o.account.balanceMicros - o.account.heldMicros),
+        available_usd: formatUsd(o.account.availableMicros),
         spend_this_month_usd: formatUsd(o.spendMonthMicros),
         spend_by_day: o.spendByDay.map((d) => ({ date: new Date(d.day).toISOString().slice(0, 10), usd: formatUsd(d.micros) })),
       })

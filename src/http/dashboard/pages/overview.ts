@@ -14,7 +14,7 @@ export function overviewBody(o: Overview, recent: ActivityRow[], canManage: bool
 <div class="grid cols-4">
   <div class="stat"><div class="label">Balance</div><div class="value" data-testid="balance">${usd(a.balanceMicros)}</div></div>
   <div class="stat"><div class="label">Held for calls in flight</div><div class="value">${usd(a.heldMicros)}</div></div>
-  <div class="stat"><div class="label">Available</div><div class="value">${usd(a.balanceMicros - a.heldMicros)}</div></div>
+  <div class="stat"><div class="label">Available</div><div class="value">${usd(a.availableMicros)}</div></div>
   <div class="stat"><div class="label">Spent this month</div><div class="value" data-testid="spend-month">${usd(o.spendMonthMicros)}</div></div>
 </div>
 <div class="panel mt">
