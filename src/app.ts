@@ -19,7 +19,16 @@ import { RequestContext } from './gateway/request-context'
 import { createRequestLogWriter, type RequestLogWriter } from './observability/request-log-writer'
 import { SlidingWindowLimiter } from './limits/sliding-window-limiter'
 import { errorResponse, GatewayError, toGatewayError, type ErrorFormat } from './errors'
-import { createPortalStack, type PortalStack } from './http/session-stack'
+import { createPortalService, type PortalService } from './accounts/self-service'
+import { createSessionService, type SessionService } from './accounts/sessions'
+import { createUserService, type UserService } from './accounts/users'
+import { adminApiRoutes } from './http/api/admin'
+import { apiRoutes } from './http/api'
+import { dashboardRoutes } from './http/dashboard'
+import { stripeWebhookRoutes } from './http/webhooks/stripe'
+import { createCreditExpiry, type CreditExpiry } from './jobs/credit-expiry'
+import { stripePaymentsClient, stripeSecrets } from './payments/stripe/client'
+import { createTopupService, type TopupService } from './payments/topups'
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry'
 import { isPagePath, pageErrorResponse } from './http/dashboard'
 import { adminRoutes } from './http/admin'
@@ -28,6 +37,16 @@ import { metricsRoutes } from './http/metrics'
 import { v1Routes } from './http/v1'
 import type { Store } from './store'
 import type { PaymentsClient } from './payments/stripe/types'
+
+/** The services behind the dashboard and the session API. */
+export interface AccountServices {
+  users: UserService
+  sessions: SessionService
+  /** What a signed-in user sees and does in one account. */
+  portal: PortalService
+  topups: TopupService
+  expiry: CreditExpiry
+}
 
 export interface AppDeps<S extends Store = Store> {
   config: Config
@@ -59,7 +78,7 @@ export interface App<S extends Store = Store> {
   metrics: Metrics
   retention: LogRetention
   /** Dashboard users, sessions, top-ups (Stripe), credit expiry. */
-  portal: PortalStack
+  portal: AccountServices
   /** Waits for streams' settlements, flushes the log; the caller closes the store. */
   close(): Promise<void>
 }
@@ -104,18 +123,25 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     return ctx
   }
 
-  const portal = createPortalStack({
-    config,
-    store,
-    clock,
-    catalog,
-    admin,
-    env,
-    payments: deps.payments,
-    onAccessChange: () => auth.invalidate(),
-    clientIp: (request) => contextOf(request).clientIp,
-  })
-  const stopHousekeeping = portal.startHousekeeping()
+  // Dashboard users, sessions, the account's own objects, top-ups (Stripe) and credit expiry.
+  const secrets = stripeSecrets(config, env)
+  const payments = deps.payments !== undefined ? deps.payments : secrets ? stripePaymentsClient(config, secrets.secretKey) : null
+  const onAccessChange = () => auth.invalidate()
+  const clientIp = (request: Request) => contextOf(request).clientIp
+  const portal: AccountServices = {
+    users: createUserService({ store, config, clock, admin }),
+    sessions: createSessionService({ store, config, clock }),
+    portal: createPortalService({ store, config, catalog, clock, admin, onAccessChange }),
+    topups: createTopupService({ store, config, clock, payments, webhookSecret: env[config.stripe.webhook_secret_env] || null }),
+    expiry: createCreditExpiry(store, clock),
+  }
+  const { users, sessions, topups } = portal
+  const stopExpiry = portal.expiry.start(config.billing.expiry_check_minutes * 60_000)
+  // Lots that came due while the server was down are written off now, not one interval later.
+  void portal.expiry.runOnce().catch((error) => console.error('credit expiry run failed:', error))
+  const sessionPurge = setInterval(() => void sessions.purge().catch((error) => console.error('session purge failed:', error)), 3_600_000)
+  sessionPurge.unref?.()
+  const sessionBodyBytes = Math.min(config.server.max_body_bytes, 1024 * 1024)
 
   const app = new Elysia({ serve: { maxRequestBodySize: Math.max(config.server.max_body_bytes * 4, 64 * 1024 * 1024) } })
     .onRequest(({ request, set, server }) => {
@@ -182,7 +208,10 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
         },
       }),
     )
-    .use(portal.routes)
+    .use(stripeWebhookRoutes({ topups }))
+    .use(apiRoutes({ sessions, users, portal: portal.portal, topups, clock, maxBodyBytes: sessionBodyBytes, clientIp }))
+    .use(adminApiRoutes({ sessions, admin, portal: portal.portal, topups, clock, maxBodyBytes: sessionBodyBytes }))
+    .use(dashboardRoutes({ config, catalog, clock, sessions, users, portal: portal.portal, topups, admin, clientIp }))
 
   return {
     app: app as unknown as Elysia,
@@ -200,7 +229,8 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     retention,
     portal,
     close: async () => {
-      stopHousekeeping()
+      stopExpiry()
+      clearInterval(sessionPurge)
       sweeper.stop()
       await retention.stop()
       // Streams that just ended may still be settling: their bills and log rows come first.
