@@ -4,7 +4,7 @@
 import { afterEach, expect, test } from 'bun:test'
 import { DAY_MS, ManualClock } from '../../src/clock'
 import { createLogRetention, type LogRetention } from '../../src/jobs/log-retention'
-import { openStore, type Store } from '../../src/store'
+import { openStore, type SqliteStore } from '../../src/store'
 import type { RequestLogRow, RequestLogStore } from '../../src/store/request-log'
 
 const T0 = Date.UTC(2026, 0, 1)
@@ -20,7 +20,7 @@ function logRow(requestId: string, ts: number): RequestLogRow {
   }
 }
 
-let store: Store | null = null
+let store: SqliteStore | null = null
 let retention: LogRetention | null = null
 afterEach(async () => {
   await retention?.stop()
