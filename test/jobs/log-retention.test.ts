@@ -28,6 +28,12 @@ async function ids(): Promise<string[]> {
   return (await store!.requestLog.list({ limit: 10_000 })).map((r) => r.requestId).sort()
 }
 
+/** Waits (polling, up to a generous 5 s, so a busy machine does not fail it) until the rows left are `expected`. */
+async function settled(expected: string[]): Promise<void> {
+  const deadline = Date.now() + 5_000
+  while (Date.now() < deadline && JSON.stringify(await ids()) !== JSON.stringify(expected)) await Bun.sleep(5)
+}
+
 describe('log retention', () => {
   test('rows older than retention_days are deleted; the boundary row and newer ones stay', async () => {
     store = openStore(':memory:')
@@ -125,10 +131,10 @@ describe('log retention', () => {
     await store.requestLog.insertMany([logRow('req_old', T0), logRow('req_new', clock.now())])
     retention = createLogRetention({ store: store.requestLog, clock, retentionDays: 7, intervalMs: 30 })
     retention.start()
-    await Bun.sleep(10)
+    await settled(['req_new'])
     expect(await ids()).toEqual(['req_new'])
     clock.advance(8 * DAY_MS)
-    await Bun.sleep(80)
+    await settled([])
     expect(await ids()).toEqual([])
   })
 })
