@@ -69,6 +69,13 @@ function recordUsage(ctx: RequestContext, usage: Usage, costMicros: number) {
   ctx.costMicros = costMicros
 }
 
+/** A settled JSON answer: the body with what was charged and the gateway's timings. */
+const billedJson = (body: string, chargedMicros: number, ctx: RequestContext): GatewayAnswer => ({
+  status: 200,
+  body,
+  headers: { ...JSON_HEADERS, 'x-token-hub-cost-usd': formatUsdExact(chargedMicros), 'server-timing': ctx.serverTiming() },
+})
+
 /** Text and tool-call arguments of an answer, for counting when the upstream reported no usage. */
 const answerText = (response: ChatResponse) =>
   response.content.flatMap((p) => (p.type === 'text' ? [p.text] : p.type === 'tool_call' ? [p.name, p.arguments] : []))
@@ -102,11 +109,7 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
     const charged = await deps.billing.settle(hold, bill.costMicros)
     recordUsage(ctx, bill.usage, charged)
     ctx.model = served.id
-    return {
-      status: 200,
-      body,
-      headers: { ...JSON_HEADERS, 'x-token-hub-cost-usd': formatUsdExact(charged), 'server-timing': ctx.serverTiming() },
-    }
+    return billedJson(body, charged, ctx)
   } catch (error) {
     await releaseAfter(deps, ctx, hold)
     throw error
@@ -189,11 +192,7 @@ export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<Ga
     const usage: Usage = { inputTokens: answer.value.usage.inputTokens, outputTokens: 0 }
     const charged = await deps.billing.settle(hold, costOf(answer.model, usage))
     recordUsage(ctx, usage, charged)
-    return {
-      status: 200,
-      body,
-      headers: { ...JSON_HEADERS, 'x-token-hub-cost-usd': formatUsdExact(charged), 'server-timing': ctx.serverTiming() },
-    }
+    return billedJson(body, charged, ctx)
   } catch (error) {
     await releaseAfter(deps, ctx, hold)
     throw error
