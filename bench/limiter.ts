@@ -31,7 +31,12 @@ function bytesPerKey(limit: number, keys: number): number {
 
 function nsPerCheck(keys: number, accounts: number, n: number): number {
   const limiter = new SlidingWindowLimiter(systemClock)
-  const subjects = Array.from({ length: keys }, (_, i) => ({ keyId: `key_${i}`, keyRpm: 60, accountId: `acct_${i % accounts}`, accountRpm: 600 }))
+  const subjects = Array.from({ length: keys }, (_, i) => ({
+    keyId: `key_${i}`,
+    keyRpm: 60,
+    accountId: `acct_${i % accounts}`,
+    accountRpm: 600,
+  }))
   for (let i = 0; i < 100_000; i++) limiter.check(subjects[i % keys]!) // warm up
   const started = Bun.nanoseconds()
   for (let i = 0; i < n; i++) limiter.check(subjects[i % keys]!)
@@ -49,7 +54,9 @@ function nsPerPeek(keys: number, n: number): number {
 
 const perKey60 = bytesPerKey(60, 20_000)
 const perKey10k = bytesPerKey(10_000, 200)
-console.log(`memory per key window, full: 60 RPM ≈ ${Math.round(perKey60)} B (buffer 480 B); 10,000 RPM ≈ ${Math.round(perKey10k)} B (buffer 80,000 B)`)
+console.log(
+  `memory per key window, full: 60 RPM ≈ ${Math.round(perKey60)} B (buffer 480 B); 10,000 RPM ≈ ${Math.round(perKey10k)} B (buffer 80,000 B)`,
+)
 const idle = new RateWindow(10_000)
 console.log(`a 10,000-RPM key that sent fewer than 8 requests this minute holds a ${idle.bufferBytes} B buffer`)
 for (const keys of [1, 1_000, 100_000]) {

@@ -67,7 +67,20 @@ async function runWrk(spec: LoadSpec): Promise<LoadResult> {
       .join('\n')
     const script = join(dir, 'request.lua')
     writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${luaString(spec.body)}\n${headers}\n${WRK_DONE}`)
-    const args = ['wrk', '-t', String(spec.threads ?? 1), '-c', String(spec.connections), '-d', `${spec.durationS}s`, '--timeout', '10s', '-s', script, spec.url]
+    const args = [
+      'wrk',
+      '-t',
+      String(spec.threads ?? 1),
+      '-c',
+      String(spec.connections),
+      '-d',
+      `${spec.durationS}s`,
+      '--timeout',
+      '10s',
+      '-s',
+      script,
+      spec.url,
+    ]
     const proc = Bun.spawn(args, { stdout: 'pipe', stderr: 'pipe' })
     const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
     const line = /WRK_RESULT ([\d ]+)/.exec(out)?.[1]
@@ -101,7 +114,21 @@ interface AutocannonJson {
 async function runAutocannon(spec: LoadSpec): Promise<LoadResult> {
   // autocannon is a Node program: it runs under node when there is one, else under Bun itself.
   const runtime = Bun.which('node') ?? process.execPath
-  const args = [runtime, join(ROOT, 'node_modules/autocannon/autocannon.js'), '-j', '-c', String(spec.connections), '-d', String(spec.durationS), '-t', '10', '-m', 'POST', '-b', spec.body]
+  const args = [
+    runtime,
+    join(ROOT, 'node_modules/autocannon/autocannon.js'),
+    '-j',
+    '-c',
+    String(spec.connections),
+    '-d',
+    String(spec.durationS),
+    '-t',
+    '10',
+    '-m',
+    'POST',
+    '-b',
+    spec.body,
+  ]
   if (spec.rate !== undefined) args.push('-R', String(Math.max(1, Math.round(spec.rate))))
   for (const [k, v] of Object.entries(spec.headers)) args.push('-H', `${k}=${v}`)
   args.push(spec.url)

@@ -76,7 +76,9 @@ const purge = hub.hub.retention.runOnce().finally(() => {
 const during = await requestLoop(() => done)
 const report = await purge
 const blocks = monitor.stop()
-console.log(`purged ${report.deleted} rows in ${(report.totalMs / 1000).toFixed(1)} s, ${report.batches} batches, longest batch ${report.maxBatchMs.toFixed(1)} ms wall, ${report.maxBatchCpuMs.toFixed(1)} ms CPU`)
+console.log(
+  `purged ${report.deleted} rows in ${(report.totalMs / 1000).toFixed(1)} s, ${report.batches} batches, longest batch ${report.maxBatchMs.toFixed(1)} ms wall, ${report.maxBatchCpuMs.toFixed(1)} ms CPU`,
+)
 console.log(`during purge: ${summary(during)}`)
 console.log(
   `event-loop blocks over 50 ms during the purge: ${blocks.length}` +

@@ -75,7 +75,12 @@ export class RawConnection {
 
   /** The bytes of a POST with a JSON body. */
   static post(path: string, body: string, headers: Record<string, string>): Uint8Array {
-    const lines = [`POST ${path} HTTP/1.1`, 'host: 127.0.0.1', 'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`]
+    const lines = [
+      `POST ${path} HTTP/1.1`,
+      'host: 127.0.0.1',
+      'content-type: application/json',
+      `content-length: ${Buffer.byteLength(body)}`,
+    ]
     for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`)
     return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body}`)
   }

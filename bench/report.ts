@@ -22,7 +22,13 @@ export function throughputTable(results: KindResult[]): string[] {
       const mid = medianRun(runs)
       lines.push(
         `${r.kind.padEnd(14)} ${name.padEnd(8)} ${pad(fixed(mid.rps, 0), 8)} ${pad(fixed(mid.p50Ms, 2), 8)} ${pad(fixed(mid.p99Ms, 2), 8)} ` +
-          `${pad(fixed(medianOf(runs, (x) => x.cpuUsPerRequest), 0), 11)} ${pad(fixed(Math.max(...runs.map((x) => x.peakRssMb)), 1), 12)} ` +
+          `${pad(
+            fixed(
+              medianOf(runs, (x) => x.cpuUsPerRequest),
+              0,
+            ),
+            11,
+          )} ${pad(fixed(Math.max(...runs.map((x) => x.peakRssMb)), 1), 12)} ` +
           `${pad(String(runs.reduce((n, x) => n + x.non2xx, 0)), 8)} ${pad(String(runs.reduce((n, x) => n + x.errors, 0)), 7)}`,
       )
     }
@@ -34,11 +40,15 @@ export function throughputTable(results: KindResult[]): string[] {
 export const ratio = (r: KindResult) => medianOf(r.gateway, (x) => x.rps) / medianOf(r.floor, (x) => x.rps)
 
 export function latencyTable(results: LatencyResult[]): string[] {
-  const lines = [`${'kind'.padEnd(14)} ${'path'.padEnd(13)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('TTFB p50', 9)} ${pad('TTFB p99', 9)}`]
+  const lines = [
+    `${'kind'.padEnd(14)} ${'path'.padEnd(13)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('TTFB p50', 9)} ${pad('TTFB p99', 9)}`,
+  ]
   for (const r of results) {
     for (const name of ['direct', 'floor', 'gateway'] as const) {
       const p = r[name]
-      lines.push(`${r.kind.padEnd(14)} ${name.padEnd(13)} ${pad(fixed(p.total.p50, 3), 8)} ${pad(fixed(p.total.p99, 3), 8)} ${pad(fixed(p.ttfb.p50, 3), 9)} ${pad(fixed(p.ttfb.p99, 3), 9)}`)
+      lines.push(
+        `${r.kind.padEnd(14)} ${name.padEnd(13)} ${pad(fixed(p.total.p50, 3), 8)} ${pad(fixed(p.total.p99, 3), 8)} ${pad(fixed(p.ttfb.p50, 3), 9)} ${pad(fixed(p.ttfb.p99, 3), 9)}`,
+      )
     }
     for (const name of ['floor', 'gateway'] as const) {
       const p = r[name]

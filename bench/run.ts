@@ -59,7 +59,11 @@ if (values.help) {
 
 const log = (line = '') => console.log(line)
 const bunVersion = Bun.version
-log(`token-hub bench — bun ${bunVersion}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`)
+log(
+  `token-hub bench — bun ${bunVersion}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ')}`,
+)
 
 const dripMs = Number(values.drip)
 const world = await startWorld({ dripMs: values.streams ? [dripMs] : [], profileDir: values.profile })
@@ -76,8 +80,12 @@ try {
     const count = Number(values.count)
     log(`\n== ${count} concurrent streams, mock dripping one chunk every ${dripMs} ms`)
     const r = await runStreams(world, count, dripMs, log)
-    log(`\nstreams ${r.streams}: completed ${r.completed}, errors ${r.errors}, most connections open at once ${r.maxOpen}, most streams flowing at once ${r.maxFlowing}`)
-    log(`first byte p50 ${r.ttfbP50Ms.toFixed(1)} ms / p99 ${r.ttfbP99Ms.toFixed(1)} ms; stream duration p50 ${(r.durationP50Ms / 1000).toFixed(1)} s; wall ${r.wallS.toFixed(1)} s`)
+    log(
+      `\nstreams ${r.streams}: completed ${r.completed}, errors ${r.errors}, most connections open at once ${r.maxOpen}, most streams flowing at once ${r.maxFlowing}`,
+    )
+    log(
+      `first byte p50 ${r.ttfbP50Ms.toFixed(1)} ms / p99 ${r.ttfbP99Ms.toFixed(1)} ms; stream duration p50 ${(r.durationP50Ms / 1000).toFixed(1)} s; wall ${r.wallS.toFixed(1)} s`,
+    )
     log(`gateway RSS before ${r.rssBeforeMb.toFixed(1)} MB, peak ${r.peakRssMb.toFixed(1)} MB`)
     for (const sample of r.errorSamples) log(`  error: ${sample}`)
     const ok = r.errors === 0 && r.peakRssMb <= 300
@@ -91,18 +99,27 @@ try {
     const first = r.slices[0]!
     const last = r.slices[r.slices.length - 1]!
     const growth = (last.rssMb - first.rssMb) / first.rssMb
-    const drift = Math.max(...r.slices.flatMap((s) => [s.p99Ms['non-streaming'] / first.p99Ms['non-streaming'], s.p99Ms.streaming / first.p99Ms.streaming]))
+    const drift = Math.max(
+      ...r.slices.flatMap((s) => [s.p99Ms['non-streaming'] / first.p99Ms['non-streaming'], s.p99Ms.streaming / first.p99Ms.streaming]),
+    )
     const requests = r.slices.reduce((n, s) => n + s.requests, 0)
     const bytesPerRequest = ((last.dbMb - first.dbMb) * 1024 * 1024) / Math.max(1, requests - first.requests)
     log(`\nRSS after minute 1: ${first.rssMb.toFixed(1)} MB, at the end: ${last.rssMb.toFixed(1)} MB (${(growth * 100).toFixed(1)} %)`)
     log(`worst p99 against minute 1: ×${drift.toFixed(2)}`)
     const maxWal = Math.max(...r.slices.map((s) => s.walMb))
-    log(`database file: ${first.dbMb.toFixed(1)} MB → ${last.dbMb.toFixed(1)} MB for ${requests} requests (${bytesPerRequest.toFixed(0)} bytes per request after minute 1); WAL at most ${maxWal.toFixed(1)} MB`)
-    for (const t of r.tables.slice(0, 6)) log(`  ${t.table.padEnd(14)} ${(t.bytes / 1024 / 1024).toFixed(1).padStart(8)} MB  ${String(t.rows).padStart(9)} rows  ${t.rows ? (t.bytes / t.rows).toFixed(0) : '-'} B/row (indexes included)`)
+    log(
+      `database file: ${first.dbMb.toFixed(1)} MB → ${last.dbMb.toFixed(1)} MB for ${requests} requests (${bytesPerRequest.toFixed(0)} bytes per request after minute 1); WAL at most ${maxWal.toFixed(1)} MB`,
+    )
+    for (const t of r.tables.slice(0, 6))
+      log(
+        `  ${t.table.padEnd(14)} ${(t.bytes / 1024 / 1024).toFixed(1).padStart(8)} MB  ${String(t.rows).padStart(9)} rows  ${t.rows ? (t.bytes / t.rows).toFixed(0) : '-'} B/row (indexes included)`,
+      )
     log(`errors: ${r.slices.reduce((n, s) => n + s.errors + s.non2xx, 0)}`)
     log(`\n${growth < 0.1 ? 'met   ' : 'MISSED'}  RSS growth after warm-up < 10 %`)
     log(`${drift <= 2 ? 'met   ' : 'MISSED'}  p99 within 2 × its first-minute value`)
-    log(`${maxWal <= 80 ? 'met   ' : 'MISSED'}  WAL bounded (at most ${maxWal.toFixed(1)} MB; it starts over after each checkpoint catch-up)`)
+    log(
+      `${maxWal <= 80 ? 'met   ' : 'MISSED'}  WAL bounded (at most ${maxWal.toFixed(1)} MB; it starts over after each checkpoint catch-up)`,
+    )
   } else {
     const tool: LoadTool = pickTool(values.tool as LoadTool | undefined)
     let throughput: KindResult[] = []
@@ -117,7 +134,9 @@ try {
         threads: Number(values.threads),
         kinds: values.kind ? [values.kind as Kind] : (['non-streaming', 'streaming'] as Kind[]),
       }
-      log(`\n== throughput: ${tool}, ${options.connections} connections, ${options.rounds} × ${options.durationS} s per target and kind (after ${options.warmupS} s warm-up)`)
+      log(
+        `\n== throughput: ${tool}, ${options.connections} connections, ${options.rounds} × ${options.durationS} s per target and kind (after ${options.warmupS} s warm-up)`,
+      )
       throughput = await runThroughput(world, options, log)
     }
     if (values.only !== 'throughput') {
@@ -128,7 +147,11 @@ try {
     if (latency.length) log(['', 'concurrency 1 (ms):', ...latencyTable(latency)].join('\n'))
     const targets: Target[] = targetsOf(throughput, latency)
     log(['', 'targets:', ...targetLines(targets)].join('\n'))
-    log(`\nload average at the end: ${loadavg().map((n) => n.toFixed(2)).join(' ')} (other work on the machine makes figures noisy)`)
+    log(
+      `\nload average at the end: ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' ')} (other work on the machine makes figures noisy)`,
+    )
   }
 } finally {
   await stop()

@@ -96,16 +96,25 @@ export async function startWorld(options: WorldOptions = {}): Promise<BenchWorld
   const started: Child[] = []
   try {
     const mockPort = freePort()
-    const mock = await startChild('mock-upstream', ['src/main.ts', 'mock-upstream', '--port', String(mockPort)], mockPort, { readyPath: '/v1/models' })
+    const mock = await startChild('mock-upstream', ['src/main.ts', 'mock-upstream', '--port', String(mockPort)], mockPort, {
+      readyPath: '/v1/models',
+    })
     started.push(mock)
     const floorPort = freePort()
-    const floor = await startChild('floor', ['bench/floor.ts', '--port', String(floorPort), '--upstream', mock.url], floorPort, { readyPath: '/v1/models' })
+    const floor = await startChild('floor', ['bench/floor.ts', '--port', String(floorPort), '--upstream', mock.url], floorPort, {
+      readyPath: '/v1/models',
+    })
     started.push(floor)
     const gatewayPort = freePort()
     const configPath = join(dir, 'config.toml')
     writeFileSync(configPath, gatewayConfig(gatewayPort, mock.url, dbPath, options))
     const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${options.profileDir}`] : []
-    const gateway = await startChild('gateway', [...(options.gatewayFlags ?? []), ...profile, 'src/main.ts', 'serve', '--config', configPath], gatewayPort, { readyPath: '/healthz' })
+    const gateway = await startChild(
+      'gateway',
+      [...(options.gatewayFlags ?? []), ...profile, 'src/main.ts', 'serve', '--config', configPath],
+      gatewayPort,
+      { readyPath: '/healthz' },
+    )
     started.push(gateway)
 
     const account = await admin(gateway, '/admin/accounts', { email: 'bench@example.com' })

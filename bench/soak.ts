@@ -30,10 +30,15 @@ export function tableSizes(dbPath: string): SoakResult['tables'] {
   const db = new Database(dbPath, { readonly: true })
   try {
     const owners = new Map(
-      db.query<{ name: string; tbl_name: string }, []>("SELECT name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index')").all().map((r) => [r.name, r.tbl_name]),
+      db
+        .query<{ name: string; tbl_name: string }, []>("SELECT name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index')")
+        .all()
+        .map((r) => [r.name, r.tbl_name]),
     )
     const bytes = new Map<string, number>()
-    for (const { name, size } of db.query<{ name: string; size: number }, []>('SELECT name, SUM(pgsize) AS size FROM dbstat GROUP BY name').all()) {
+    for (const { name, size } of db
+      .query<{ name: string; size: number }, []>('SELECT name, SUM(pgsize) AS size FROM dbstat GROUP BY name')
+      .all()) {
       const table = owners.get(name) ?? name
       bytes.set(table, (bytes.get(table) ?? 0) + size)
     }
@@ -41,7 +46,10 @@ export function tableSizes(dbPath: string): SoakResult['tables'] {
       .map(([table, size]) => ({
         table,
         bytes: size,
-        rows: /^[a-z_]+$/.test(table) && table !== 'sqlite_schema' ? db.query<{ n: number }, []>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n : 0,
+        rows:
+          /^[a-z_]+$/.test(table) && table !== 'sqlite_schema'
+            ? db.query<{ n: number }, []>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n
+            : 0,
       }))
       .sort((a, b) => b.bytes - a.bytes)
   } finally {

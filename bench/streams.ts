@@ -24,7 +24,12 @@ export interface StreamsResult {
 }
 
 /** Opens `count` streams at once (each on its own connection) and waits for all of them, bounded. */
-export async function runStreams(world: BenchWorld, count: number, dripMs: number, progress: (line: string) => void): Promise<StreamsResult> {
+export async function runStreams(
+  world: BenchWorld,
+  count: number,
+  dripMs: number,
+  progress: (line: string) => void,
+): Promise<StreamsResult> {
   const pid = world.gateway.proc.pid
   const port = Number(new URL(world.gateway.url).port)
   const request = RawConnection.post(CHAT_PATH, chatBody('streaming', dripModel(dripMs)), { authorization: `Bearer ${world.key}` })
@@ -49,7 +54,8 @@ export async function runStreams(world: BenchWorld, count: number, dripMs: numbe
           throw new Error('no end within 180 s')
         }),
       ])
-      if (answer.status !== 200 || !answer.body.includes('data: [DONE]')) throw new Error(`status ${answer.status}: ${answer.body.slice(0, 200)}`)
+      if (answer.status !== 200 || !answer.body.includes('data: [DONE]'))
+        throw new Error(`status ${answer.status}: ${answer.body.slice(0, 200)}`)
       answers.push(answer)
     } catch (error) {
       if (errorSamples.length < 5) errorSamples.push((error as Error).message)
@@ -81,9 +87,18 @@ export async function runStreams(world: BenchWorld, count: number, dripMs: numbe
     errorSamples,
     maxOpen,
     maxFlowing,
-    ttfbP50Ms: quantile(answers.map((a) => a.ttfbMs), 0.5),
-    ttfbP99Ms: quantile(answers.map((a) => a.ttfbMs), 0.99),
-    durationP50Ms: quantile(answers.map((a) => a.totalMs), 0.5),
+    ttfbP50Ms: quantile(
+      answers.map((a) => a.ttfbMs),
+      0.5,
+    ),
+    ttfbP99Ms: quantile(
+      answers.map((a) => a.ttfbMs),
+      0.99,
+    ),
+    durationP50Ms: quantile(
+      answers.map((a) => a.totalMs),
+      0.5,
+    ),
     wallS: (performance.now() - started) / 1000,
     peakRssMb: memoryMb(pid, 'VmHWM'),
     rssBeforeMb,

@@ -57,7 +57,11 @@ async function measured(options: ThroughputOptions, target: Child, key: string, 
   return { ...result, cpuUsPerRequest: cpu / Math.max(1, result.requests), peakRssMb: memoryMb(pid, 'VmHWM') }
 }
 
-export async function runThroughput(world: BenchWorld, options: ThroughputOptions, progress: (line: string) => void): Promise<KindResult[]> {
+export async function runThroughput(
+  world: BenchWorld,
+  options: ThroughputOptions,
+  progress: (line: string) => void,
+): Promise<KindResult[]> {
   const results: KindResult[] = []
   for (const kind of options.kinds) {
     const result: KindResult = { kind, floor: [], gateway: [] }
@@ -66,7 +70,10 @@ export async function runThroughput(world: BenchWorld, options: ThroughputOption
     await measured(options, world.gateway, world.key, kind, options.warmupS)
     for (let round = 1; round <= options.rounds; round++) {
       // Alternating floor and gateway spreads the machine's drift (other load) over both.
-      for (const [name, target] of [['floor', world.floor], ['gateway', world.gateway]] as const) {
+      for (const [name, target] of [
+        ['floor', world.floor],
+        ['gateway', world.gateway],
+      ] as const) {
         const run = await measured(options, target, world.key, kind, options.durationS)
         result[name].push(run)
         progress(

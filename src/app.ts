@@ -183,17 +183,27 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
       if (billed) void billed.then(record)
       else record()
     })
-    .get('/healthz', () =>
-      store.ping() ? json({ status: 'ok' }) : json({ status: 'unavailable', reason: 'database unreachable' }, 503),
+    .get('/healthz', () => (store.ping() ? json({ status: 'ok' }) : json({ status: 'unavailable', reason: 'database unreachable' }, 503)))
+    .use(
+      v1Routes({
+        config,
+        auth,
+        limiter,
+        onLimited: (code) => metrics.limiterRejected(code),
+        gateway,
+        catalog,
+        portal: portal.portal,
+        contextOf,
+      }),
     )
-    .use(v1Routes({ config, auth, limiter, onLimited: (code) => metrics.limiterRejected(code), gateway, catalog, portal: portal.portal, contextOf }))
     .use(
       adminRoutes({
         admin,
         adminToken,
         maxBodyBytes: config.server.max_body_bytes,
         topups: portal.topups,
-        inviteOwner: async (account) => (await portal.users.createInvite(null, { email: account.email, accountId: account.id, role: 'owner' })).url,
+        inviteOwner: async (account) =>
+          (await portal.users.createInvite(null, { email: account.email, accountId: account.id, role: 'owner' })).url,
       }),
     )
     .use(

@@ -9,9 +9,24 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789'
 
 /** A catalog of mock-served models with round prices, for tests that compute costs by hand. */
 export const TEST_MODELS = [
-  { id: 'gpt-4o-mini', provider: 'mock', input_usd_per_mtok: 0.15, output_usd_per_mtok: 0.6, context_window: 128000, max_output_tokens: 16384 },
+  {
+    id: 'gpt-4o-mini',
+    provider: 'mock',
+    input_usd_per_mtok: 0.15,
+    output_usd_per_mtok: 0.6,
+    context_window: 128000,
+    max_output_tokens: 16384,
+  },
   { id: 'gpt-4o', provider: 'mock', input_usd_per_mtok: 2.5, output_usd_per_mtok: 10, context_window: 128000, max_output_tokens: 16384 },
-  { id: 'text-embedding-3-small', provider: 'mock', kind: 'embedding', input_usd_per_mtok: 0.02, output_usd_per_mtok: 0, context_window: 8191, max_output_tokens: 1 },
+  {
+    id: 'text-embedding-3-small',
+    provider: 'mock',
+    kind: 'embedding',
+    input_usd_per_mtok: 0.02,
+    output_usd_per_mtok: 0,
+    context_window: 8191,
+    max_output_tokens: 1,
+  },
   { id: 'broken-500', provider: 'mock', upstream_model: 'mock-fault-500', input_usd_per_mtok: 1, output_usd_per_mtok: 1 },
   { id: 'broken-429', provider: 'mock', upstream_model: 'mock-fault-429', input_usd_per_mtok: 1, output_usd_per_mtok: 1 },
   { id: 'broken-400', provider: 'mock', upstream_model: 'mock-fault-400', input_usd_per_mtok: 1, output_usd_per_mtok: 1 },
@@ -35,7 +50,11 @@ export interface TestHub {
   mock: MockUpstream
   admin(method: string, path: string, body?: unknown): Promise<Response>
   /** An account with `balanceUsd` of credit and a fresh key; returns the full key. */
-  account(options?: { balanceUsd?: string; plan?: string; key?: Record<string, unknown> }): Promise<{ accountId: string; key: string; keyId: string }>
+  account(options?: {
+    balanceUsd?: string
+    plan?: string
+    key?: Record<string, unknown>
+  }): Promise<{ accountId: string; key: string; keyId: string }>
   mintKey(accountId: string, body?: Record<string, unknown>): Promise<{ key: string; id: string }>
   close(): Promise<void>
 }

@@ -59,9 +59,13 @@ export async function admit(deps: AdmissionDeps, headers: Headers, ctx: RequestC
   if (!decision.ok) {
     deps.onLimited?.(decision.code)
     const scope = decision.code === 'key_rpm_exceeded' ? 'this key' : 'this account'
-    throw new GatewayError(decision.code, `Rate limit of ${decision.limit} requests per minute reached for ${scope}; retry in ${decision.retryAfterSeconds} s.`, {
-      headers: { 'retry-after': String(decision.retryAfterSeconds) },
-    })
+    throw new GatewayError(
+      decision.code,
+      `Rate limit of ${decision.limit} requests per minute reached for ${scope}; retry in ${decision.retryAfterSeconds} s.`,
+      {
+        headers: { 'retry-after': String(decision.retryAfterSeconds) },
+      },
+    )
   }
   return auth
 }

@@ -76,7 +76,8 @@ export class KeyAuthenticator {
       if (!key) throw new GatewayError('invalid_api_key', 'Invalid API key.')
       // Models disabled for the account are not callable, so they are not listed as allowed either.
       const allowed = this.catalog.allowedFor(key.accountPlan, key.models)
-      const allowedModels = key.accountDisabledModels.length === 0 ? allowed : new Set([...allowed].filter((id) => !key.accountDisabledModels.includes(id)))
+      const allowedModels =
+        key.accountDisabledModels.length === 0 ? allowed : new Set([...allowed].filter((id) => !key.accountDisabledModels.includes(id)))
       entry = { key, allowedModels }
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear()
       this.cache.set(hash, entry)

@@ -27,7 +27,10 @@ export function keyLimitsPatch(body: KeyLimitsBody, catalog: Catalog, now: numbe
   if (body.ip_allowlist !== undefined) {
     // The same parser the gateway matches with: what is saved is what is enforced.
     body.ip_allowlist?.forEach((entry, i) => {
-      if (!parseCidr(entry)) throw new GatewayError('invalid_body', `ip_allowlist[${i}]: "${entry}" is not an IP address or CIDR range.`, { param: `ip_allowlist[${i}]` })
+      if (!parseCidr(entry))
+        throw new GatewayError('invalid_body', `ip_allowlist[${i}]: "${entry}" is not an IP address or CIDR range.`, {
+          param: `ip_allowlist[${i}]`,
+        })
     })
     // An empty list means no restriction, like an absent one.
     patch.ipAllowlist = body.ip_allowlist?.length ? body.ip_allowlist : null

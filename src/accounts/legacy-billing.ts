@@ -4,7 +4,6 @@ import { GatewayError } from '../errors'
 import { formatUsd } from '../money/usd'
 import type { Store } from '../store'
 
-
 const monthStart = (at: number) => {
   const d = new Date(at)
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)

@@ -12,7 +12,6 @@ import type { ActivityCursor, ActivityFilter } from '../store/activity'
 import type { ApiKey } from '../store/keys'
 import type { KeyPatchBody, MintKeyBody } from './self-service-model'
 
-
 /**
  * The account a request acts on and whether it may change things. Routes build it: a user's own
  * account (owners and admins manage, members only look), or any account for admins' pages.
@@ -73,13 +72,23 @@ export function createPortalService({ store, config, catalog, clock, admin, onAc
     async keys(scope: Scope) {
       const now = clock.now()
       const keys = (await store.keys.listByAccount(scope.accountId)).filter((k) => k.revokedAt === null)
-      return Promise.all(keys.map(async (k) => ({ ...keyView(k), expired: k.expiresAt !== null && k.expiresAt <= now, window_spend_micros: await keySpend(k, now) })))
+      return Promise.all(
+        keys.map(async (k) => ({
+          ...keyView(k),
+          expired: k.expiresAt !== null && k.expiresAt <= now,
+          window_spend_micros: await keySpend(k, now),
+        })),
+      )
     },
 
     async key(scope: Scope, keyId: string) {
       const key = await ownKey(scope, keyId)
       if (key.revokedAt !== null) throw new GatewayError('not_found', `No key '${keyId}'.`)
-      return { ...keyView(key), expired: key.expiresAt !== null && key.expiresAt <= clock.now(), window_spend_micros: await keySpend(key, clock.now()) }
+      return {
+        ...keyView(key),
+        expired: key.expiresAt !== null && key.expiresAt <= clock.now(),
+        window_spend_micros: await keySpend(key, clock.now()),
+      }
     },
 
     /** The full key is in this answer only. Budgets and IP lists go through the admin service's own checks. */
@@ -128,7 +137,11 @@ export function createPortalService({ store, config, catalog, clock, admin, onAc
     /** One logged request, only if it is this account's. */
     async request(scope: Scope, requestId: string) {
       const row = await store.activity.get(scope.accountId, requestId.trim())
-      if (!row) throw new GatewayError('not_found', `No request '${requestId}' in this account's log (rows are kept ${config.logs.retention_days} days).`)
+      if (!row)
+        throw new GatewayError(
+          'not_found',
+          `No request '${requestId}' in this account's log (rows are kept ${config.logs.retention_days} days).`,
+        )
       return row
     },
 

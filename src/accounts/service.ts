@@ -14,7 +14,6 @@ import { keyLimitsPatch } from './key-limits'
 import { encodeCursor, parseRequestListQuery } from '../observability/request-list'
 import { accountView, keyView, ledgerEntryView, requestView, type AccountView, type KeyView } from './views'
 
-
 export interface AdminServiceDeps {
   store: Store
   config: Config

@@ -43,7 +43,14 @@ export function createSessionService({ store, config, clock }: { store: Store; c
       if (previous) await store.sessions.remove(hashKey(previous))
       const id = randomBase62(43)
       const now = clock.now()
-      const session = { idHash: hashKey(id), userId: user.id, csrfToken: randomBase62(32), createdAt: now, lastSeenAt: now, expiresAt: now + ttlMs }
+      const session = {
+        idHash: hashKey(id),
+        userId: user.id,
+        csrfToken: randomBase62(32),
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: now + ttlMs,
+      }
       await store.sessions.insert(session)
       return {
         setCookie: sessionCookie(name, id, { secure, maxAge: Math.floor(ttlMs / 1000) }),

@@ -7,7 +7,10 @@ const Password = Type.String({ minLength: 1, maxLength: 256 })
 export const SignInBody = Type.Object({ email: Email, password: Password }, { additionalProperties: false })
 export type SignInBody = Static<typeof SignInBody>
 
-export const SignUpBody = Type.Object({ email: Email, password: Password, invite: Type.Optional(Type.String()) }, { additionalProperties: false })
+export const SignUpBody = Type.Object(
+  { email: Email, password: Password, invite: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+)
 export type SignUpBody = Static<typeof SignUpBody>
 
 export const InviteBody = Type.Object(

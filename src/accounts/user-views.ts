@@ -5,7 +5,14 @@ import type { User } from '../store/users'
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
 export function userView(user: User) {
-  return { id: user.id, email: user.email, account_id: user.accountId, role: user.role, is_admin: user.isAdmin, created_at: iso(user.createdAt) }
+  return {
+    id: user.id,
+    email: user.email,
+    account_id: user.accountId,
+    role: user.role,
+    is_admin: user.isAdmin,
+    created_at: iso(user.createdAt),
+  }
 }
 export type UserView = ReturnType<typeof userView>
 

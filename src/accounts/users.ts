@@ -58,7 +58,8 @@ export function createUserService({ store, config, clock, admin, notify = (line)
       const email = normalizeEmail(input.email)
       if (!EMAIL.test(email)) throw new GatewayError('invalid_body', 'That is not an email address.', { param: 'email' })
       checkPassword(input.password)
-      if (await store.users.findByEmail(email)) throw new GatewayError('conflict', `A user with email '${email}' already exists.`, { param: 'email' })
+      if (await store.users.findByEmail(email))
+        throw new GatewayError('conflict', `A user with email '${email}' already exists.`, { param: 'email' })
       let accountId = input.accountId ?? null
       let role: UserRole = input.role ?? 'member'
       if (accountId === null) {
@@ -76,7 +77,8 @@ export function createUserService({ store, config, clock, admin, notify = (line)
         isAdmin: input.isAdmin ?? false,
         createdAt: clock.now(),
       }
-      if (!(await store.users.create(user))) throw new GatewayError('conflict', `A user with email '${email}' already exists.`, { param: 'email' })
+      if (!(await store.users.create(user)))
+        throw new GatewayError('conflict', `A user with email '${email}' already exists.`, { param: 'email' })
       return user
     },
 
@@ -105,7 +107,12 @@ export function createUserService({ store, config, clock, admin, notify = (line)
     async signUp(emailInput: string, password: string, inviteToken?: string): Promise<User> {
       if (inviteToken) return service.acceptInvite(inviteToken, password, emailInput)
       if (config.auth.signup !== 'open') {
-        throw new GatewayError('forbidden', config.auth.signup === 'invite' ? 'Sign-up needs an invite link from an admin.' : 'Sign-up is closed on this server; ask an admin for an account.')
+        throw new GatewayError(
+          'forbidden',
+          config.auth.signup === 'invite'
+            ? 'Sign-up needs an invite link from an admin.'
+            : 'Sign-up is closed on this server; ask an admin for an account.',
+        )
       }
       const email = normalizeEmail(emailInput)
       if (await store.accounts.findByEmail(email)) {
@@ -126,7 +133,8 @@ export function createUserService({ store, config, clock, admin, notify = (line)
       if (!byAdmin) {
         if (config.auth.signup === 'closed') throw new GatewayError('forbidden', 'Sign-up is closed: only admins can invite.')
         if (by.role !== 'owner') throw new GatewayError('forbidden', 'Only the account owner can invite people.')
-        if (input.accountId !== by.accountId || input.isAdmin) throw new GatewayError('forbidden', 'Owners can invite people into their own account only.')
+        if (input.accountId !== by.accountId || input.isAdmin)
+          throw new GatewayError('forbidden', 'Owners can invite people into their own account only.')
       }
       if (await store.users.findByEmail(email)) throw new GatewayError('conflict', `'${email}' already has a user.`, { param: 'email' })
       if (input.accountId !== null) await admin.getAccount(input.accountId)
@@ -165,8 +173,10 @@ export function createUserService({ store, config, clock, admin, notify = (line)
         throw new GatewayError('invalid_body', `This invite is for ${invite.email}.`, { param: 'email' })
       }
       checkPassword(password)
-      if (await store.users.findByEmail(invite.email)) throw new GatewayError('conflict', `'${invite.email}' already has a user; sign in instead.`)
-      if (!(await store.invites.markUsed(invite.tokenHash, clock.now()))) throw new GatewayError('not_found', 'This invite link was just used.')
+      if (await store.users.findByEmail(invite.email))
+        throw new GatewayError('conflict', `'${invite.email}' already has a user; sign in instead.`)
+      if (!(await store.invites.markUsed(invite.tokenHash, clock.now())))
+        throw new GatewayError('not_found', 'This invite link was just used.')
       // An admin-created account with this email and no users yet is the invitee's own.
       let accountId = invite.accountId
       if (accountId === null) {
@@ -200,14 +210,16 @@ export function createUserService({ store, config, clock, admin, notify = (line)
     },
 
     async completeSetup(token: string, email: string, password: string): Promise<User> {
-      if (!(await service.setupOpen(token))) throw new GatewayError('not_found', 'This setup link is invalid or has been used; sign in instead.')
+      if (!(await service.setupOpen(token)))
+        throw new GatewayError('not_found', 'This setup link is invalid or has been used; sign in instead.')
       await store.settings.set(SETUP_SETTING, '')
       return service.createUser({ email, password, isAdmin: true })
     },
 
     /** Returns the user with the new password, for the caller's fresh session. */
     async changePassword(user: User, current: string, next: string): Promise<User> {
-      if (!(await verifyPassword(current, user.passwordHash))) throw new GatewayError('invalid_body', 'The current password is wrong.', { param: 'current_password' })
+      if (!(await verifyPassword(current, user.passwordHash)))
+        throw new GatewayError('invalid_body', 'The current password is wrong.', { param: 'current_password' })
       checkPassword(next)
       await store.users.setPassword(user.id, await hashPassword(next))
       // Other sessions of this user end; the caller issues a fresh one for this browser.

@@ -51,13 +51,34 @@ export async function portalCommand(
     case 'create-user': {
       if (!values.email) throw new GatewayError('invalid_body', 'create-user needs --email')
       const password = values.password ?? randomBase62(20)
-      const user = await users.createUser({ email: values.email, password, accountId: values.account ?? null, role: roleOf(values.role), isAdmin: values.admin ?? false })
-      return { ...userView(user), ...(values.password ? {} : { password }), sign_in: `${config.server.public_url.replace(/\/+$/, '')}/login` }
+      const user = await users.createUser({
+        email: values.email,
+        password,
+        accountId: values.account ?? null,
+        role: roleOf(values.role),
+        isAdmin: values.admin ?? false,
+      })
+      return {
+        ...userView(user),
+        ...(values.password ? {} : { password }),
+        sign_in: `${config.server.public_url.replace(/\/+$/, '')}/login`,
+      }
     }
     case 'invite': {
       if (!values.email) throw new GatewayError('invalid_body', 'invite needs --email')
-      const created = await users.createInvite(null, { email: values.email, accountId: values.account ?? null, role: roleOf(values.role), isAdmin: values.admin ?? false })
-      return { email: created.invite.email, account_id: created.invite.accountId, role: created.invite.role, is_admin: created.invite.isAdmin, url: created.url }
+      const created = await users.createInvite(null, {
+        email: values.email,
+        accountId: values.account ?? null,
+        role: roleOf(values.role),
+        isAdmin: values.admin ?? false,
+      })
+      return {
+        email: created.invite.email,
+        account_id: created.invite.accountId,
+        role: created.invite.role,
+        is_admin: created.invite.isAdmin,
+        url: created.url,
+      }
     }
     case 'list-topups': {
       if (!id) throw new GatewayError('invalid_body', 'list-topups needs an account id')

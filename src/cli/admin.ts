@@ -33,7 +33,13 @@ const HELP = `token-hub admin <command> [options] [--config FILE]
 Prints JSON. Works while the server runs: revocations take effect on its next request.
 `
 
-const list = (value: string | undefined) => (value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean))
+const list = (value: string | undefined) =>
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
 
 export async function runAdmin(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -31,7 +31,9 @@ export function applyServeEnv(env: Record<string, string | undefined> = process.
   try {
     process.execve!(process.execPath, sameCommand(), { ...env, ...missing })
   } catch (error) {
-    const wanted = Object.entries(missing).map(([name, value]) => `${name}=${value}`).join(' ')
+    const wanted = Object.entries(missing)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ')
     console.warn(`token-hub: could not restart with ${wanted} (${(error as Error).message}); set them in the environment`)
   }
 }

@@ -29,11 +29,15 @@ export async function runServe(configPath: string | undefined): Promise<number> 
   const setupToken = await hub.portal.users.issueSetupToken()
   if (setupToken) {
     const dashboard = config.server.public_url.replace(/\/+$/, '')
-    console.log(`\nNo dashboard users yet. Create the first admin (link works once):\n  ${dashboard}/setup?token=${setupToken}\n  or: token-hub admin create-user --email you@example.com --admin`)
+    console.log(
+      `\nNo dashboard users yet. Create the first admin (link works once):\n  ${dashboard}/setup?token=${setupToken}\n  or: token-hub admin create-user --email you@example.com --admin`,
+    )
   }
   if (demo) {
     console.log(`\nDemo key (account ${demo.accountId}, $${config.demo.credit_usd} credit; shown once):\n  ${demo.key}`)
-    console.log(`\nTry it:\n  curl ${base}/v1/chat/completions \\\n    -H "Authorization: Bearer ${demo.key}" \\\n    -H "Content-Type: application/json" \\\n    -d '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hello!"}]}'\n`)
+    console.log(
+      `\nTry it:\n  curl ${base}/v1/chat/completions \\\n    -H "Authorization: Bearer ${demo.key}" \\\n    -H "Content-Type: application/json" \\\n    -d '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hello!"}]}'\n`,
+    )
   }
 
   let stopping = false

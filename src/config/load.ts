@@ -8,7 +8,10 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; problems:
 
 /** `/models/3/provider` → `models[3].provider`: the path as a TOML user reads it. */
 export function tomlPath(pointer: string): string {
-  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
   let out = ''
   for (const part of parts) {
     if (/^\d+$/.test(part)) out += `[${part}]`

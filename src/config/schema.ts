@@ -1,8 +1,7 @@
 // The TypeBox schema of config.toml: the single source of truth for its keys, types and defaults.
 import { Type, type Static } from '@sinclair/typebox'
 
-const PositiveInt = (def: number, description: string) =>
-  Type.Integer({ minimum: 1, default: def, description })
+const PositiveInt = (def: number, description: string) => Type.Integer({ minimum: 1, default: def, description })
 
 export const ServerConfig = Type.Object(
   {
@@ -59,12 +58,7 @@ export const UpstreamConfig = Type.Object(
   { default: {}, additionalProperties: false },
 )
 
-export const ProviderType = Type.Union([
-  Type.Literal('openai'),
-  Type.Literal('anthropic'),
-  Type.Literal('gemini'),
-  Type.Literal('mock'),
-])
+export const ProviderType = Type.Union([Type.Literal('openai'), Type.Literal('anthropic'), Type.Literal('gemini'), Type.Literal('mock')])
 export type ProviderType = Static<typeof ProviderType>
 
 export const ProviderConfig = Type.Object(
@@ -103,10 +97,7 @@ export const ModelConfig = Type.Object(
 )
 export type ModelConfig = Static<typeof ModelConfig>
 
-export const PlanConfig = Type.Object(
-  { models: Type.Array(Type.String(), { default: ['*'] }) },
-  { additionalProperties: false },
-)
+export const PlanConfig = Type.Object({ models: Type.Array(Type.String(), { default: ['*'] }) }, { additionalProperties: false })
 
 export const BillingConfig = Type.Object(
   {

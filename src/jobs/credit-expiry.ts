@@ -28,9 +28,7 @@ export function createCreditExpiry(store: Store, clock: Clock): CreditExpiry {
       for (const lot of due) {
         // The unused part is decided inside the write transaction, against the ledger as it is then.
         const expired = await store.topups.expireLot(lot.id, now, (topup, history) =>
-          topup.lotExpiredAt !== null
-            ? { ok: false, reason: 'already expired' }
-            : { ok: true, value: lotRemaining(history, topup.id) },
+          topup.lotExpiredAt !== null ? { ok: false, reason: 'already expired' } : { ok: true, value: lotRemaining(history, topup.id) },
         )
         if (!expired.ok) continue
         progressed = true

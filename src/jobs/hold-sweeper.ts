@@ -35,9 +35,12 @@ export function startHoldSweeper(options: { holds: HoldStore; clock: Clock; ttlM
     if (released > 0) console.warn(`released ${released} hold(s) older than ${Math.round(ttlMs / 1000)} s`)
     return released
   }
-  const timer = setInterval(() => {
-    sweep().catch((error) => console.error('hold sweep failed:', (error as Error).message))
-  }, options.intervalMs ?? Math.min(60_000, Math.ceil(ttlMs / 10)))
+  const timer = setInterval(
+    () => {
+      sweep().catch((error) => console.error('hold sweep failed:', (error as Error).message))
+    },
+    options.intervalMs ?? Math.min(60_000, Math.ceil(ttlMs / 10)),
+  )
   timer.unref?.()
   return { sweep, stop: () => clearInterval(timer) }
 }

@@ -2,7 +2,6 @@
 import type { RequestLogStore } from '../store/request-log'
 import { type Clock, DAY_MS } from '../clock'
 
-
 export interface LogRetentionOptions {
   store: RequestLogStore
   clock: Clock

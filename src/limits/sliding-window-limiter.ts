@@ -70,7 +70,10 @@ export class SlidingWindowLimiter implements Limiter {
 
   peek(subject: LimitSubject): RateLimitState {
     const now = this.now()
-    return tighter(this.peekOne(this.keys, subject.keyId, subject.keyRpm, now), this.peekOne(this.accounts, subject.accountId, subject.accountRpm, now))
+    return tighter(
+      this.peekOne(this.keys, subject.keyId, subject.keyRpm, now),
+      this.peekOne(this.accounts, subject.accountId, subject.accountRpm, now),
+    )
   }
 
   /** Windows currently kept (keys + accounts). */

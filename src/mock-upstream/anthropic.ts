@@ -38,7 +38,8 @@ const contentText = (content: Message['content']) => (typeof content === 'string
 
 function answerFor(body: Record<string, unknown>): MockAnswer {
   const messages = (Array.isArray(body.messages) ? body.messages : []) as Message[]
-  const system = typeof body.system === 'string' ? body.system : Array.isArray(body.system) ? (body.system as Block[]).map(blockText).join('\n') : ''
+  const system =
+    typeof body.system === 'string' ? body.system : Array.isArray(body.system) ? (body.system as Block[]).map(blockText).join('\n') : ''
   const promptText = [system, ...messages.map((m) => contentText(m.content))].filter((t) => t !== '').join('\n')
   const images = messages.reduce((n, m) => n + (Array.isArray(m.content) ? m.content.filter((b) => b.type === 'image').length : 0), 0)
   const last = messages[messages.length - 1]
@@ -93,7 +94,9 @@ export async function anthropicMessages(body: Record<string, unknown>, fault: Fa
     const frames = [event('message_start', { message })]
     if (answer.toolCall) {
       const call = answer.toolCall
-      frames.push(event('content_block_start', { index: 0, content_block: { type: 'tool_use', id: toolUseId(answer), name: call.name, input: {} } }))
+      frames.push(
+        event('content_block_start', { index: 0, content_block: { type: 'tool_use', id: toolUseId(answer), name: call.name, input: {} } }),
+      )
       frames.push(event('ping'))
       for (const piece of call.argumentPieces) {
         frames.push(event('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: piece } }))

@@ -57,7 +57,8 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
   const declarations = ((Array.isArray(body.tools) ? body.tools : []) as Array<{ functionDeclarations?: Array<{ name: string }> }>).flatMap(
     (t) => t.functionDeclarations ?? [],
   )
-  const config = (body.toolConfig as { functionCallingConfig?: { mode?: string; allowedFunctionNames?: string[] } } | undefined)?.functionCallingConfig
+  const config = (body.toolConfig as { functionCallingConfig?: { mode?: string; allowedFunctionNames?: string[] } } | undefined)
+    ?.functionCallingConfig
   const tool =
     declarations.length > 0 && config?.mode !== 'NONE' && last?.role !== 'model' && !answersTools
       ? { name: config?.allowedFunctionNames?.[0] ?? declarations[0]!.name }

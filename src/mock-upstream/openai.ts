@@ -25,10 +25,7 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
   const promptText = messages
     .map((m) => [textOf(m.content), ...(m.tool_calls ?? []).map((c) => c.function.arguments)].join('\n'))
     .join('\n')
-  const images = messages.reduce(
-    (n, m) => n + (Array.isArray(m.content) ? m.content.filter((p) => p.type === 'image_url').length : 0),
-    0,
-  )
+  const images = messages.reduce((n, m) => n + (Array.isArray(m.content) ? m.content.filter((p) => p.type === 'image_url').length : 0), 0)
   const last = messages[messages.length - 1]
   const tools = (Array.isArray(body.tools) ? body.tools : []) as Array<{ function: { name: string } }>
   const choice = body.tool_choice as string | { function?: { name: string } } | undefined
@@ -86,7 +83,13 @@ export async function openAIChat(body: Record<string, unknown>, fault: FaultMode
     return sseResponse(frames, fault, signal, FAULT_FRAMES)
   }
   const toolCalls = answer.toolCall
-    ? [{ id: answer.toolCall.id, type: 'function', function: { name: answer.toolCall.name, arguments: answer.toolCall.argumentPieces.join('') } }]
+    ? [
+        {
+          id: answer.toolCall.id,
+          type: 'function',
+          function: { name: answer.toolCall.name, arguments: answer.toolCall.argumentPieces.join('') },
+        },
+      ]
     : undefined
   const completion = {
     id,
@@ -96,7 +99,12 @@ export async function openAIChat(body: Record<string, unknown>, fault: FaultMode
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: answer.toolCall ? null : answer.pieces.join(''), refusal: null, ...(toolCalls ? { tool_calls: toolCalls } : {}) },
+        message: {
+          role: 'assistant',
+          content: answer.toolCall ? null : answer.pieces.join(''),
+          refusal: null,
+          ...(toolCalls ? { tool_calls: toolCalls } : {}),
+        },
         logprobs: null,
         finish_reason: answer.finish,
       },
@@ -109,7 +117,8 @@ export async function openAIChat(body: Record<string, unknown>, fault: FaultMode
 
 export async function openAIEmbeddings(body: Record<string, unknown>, fault: FaultMode, signal: AbortSignal): Promise<Response> {
   const input = body.input
-  const inputs: string[] = typeof input === 'string' ? [input] : Array.isArray(input) ? input.map((i) => (typeof i === 'string' ? i : JSON.stringify(i))) : []
+  const inputs: string[] =
+    typeof input === 'string' ? [input] : Array.isArray(input) ? input.map((i) => (typeof i === 'string' ? i : JSON.stringify(i))) : []
   const dimensions = typeof body.dimensions === 'number' ? body.dimensions : 8
   const base64 = body.encoding_format === 'base64'
   const data = inputs.map((text, index) => {

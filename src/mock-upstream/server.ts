@@ -61,7 +61,14 @@ const ERROR_RESPONSES: Record<WireFormat, (status: number) => Response> = {
   gemini: geminiErrorResponse,
 }
 
-const emptyStats = (): MockStats => ({ calls: 0, lastAuthorization: null, lastModel: null, lastBody: null, lastHeaders: null, lastPath: null })
+const emptyStats = (): MockStats => ({
+  calls: 0,
+  lastAuthorization: null,
+  lastModel: null,
+  lastBody: null,
+  lastHeaders: null,
+  lastPath: null,
+})
 
 /**
  * A deterministic provider speaking the OpenAI, Anthropic and Gemini wire formats (same request →

@@ -92,7 +92,11 @@ export function createMetrics(): Metrics {
         out.push(`token_hub_requests_total${labels({ route: c.route, model: c.model, status: c.status })} ${c.value}`)
       }
 
-      family('token_hub_upstream_latency_seconds', 'histogram', 'Time from the upstream call to its answer (first frame for streams), by provider.')
+      family(
+        'token_hub_upstream_latency_seconds',
+        'histogram',
+        'Time from the upstream call to its answer (first frame for streams), by provider.',
+      )
       for (const [provider, h] of latency) {
         let cumulative = 0
         LATENCY_BUCKETS.forEach((le, i) => {

@@ -36,7 +36,8 @@ export function parseRequestListQuery(query: RequestListQuery): RequestLogFilter
   let limit = DEFAULT_PAGE
   if (query.limit !== undefined) {
     limit = Number(query.limit)
-    if (!/^\d+$/.test(query.limit) || limit < 1 || limit > MAX_PAGE) throw invalid('limit', `limit must be an integer from 1 to ${MAX_PAGE}.`)
+    if (!/^\d+$/.test(query.limit) || limit < 1 || limit > MAX_PAGE)
+      throw invalid('limit', `limit must be an integer from 1 to ${MAX_PAGE}.`)
   }
   const filter: RequestLogFilter = { limit: limit + 1 }
   if (query.account) filter.accountId = query.account

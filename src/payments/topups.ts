@@ -30,7 +30,9 @@ export interface TopupRequest {
   currency: TopupCurrency
 }
 
-export type WebhookResult = { ok: true; outcome: EventOutcome } | { ok: false; code: 'invalid_signature' | 'storage_unavailable' | 'payments_unavailable'; message: string }
+export type WebhookResult =
+  | { ok: true; outcome: EventOutcome }
+  | { ok: false; code: 'invalid_signature' | 'storage_unavailable' | 'payments_unavailable'; message: string }
 
 /** A top-up with what is left of its lot and whether (and how much) it can still be refunded. */
 export interface TopupWithLot extends Topup {
@@ -45,7 +47,11 @@ export function createTopupService({ store, config, clock, payments, webhookSecr
   const publicUrl = config.server.public_url.replace(/\/+$/, '')
 
   const requirePayments = (): PaymentsClient => {
-    if (!payments) throw new GatewayError('payments_unavailable', 'Card top-ups are not configured on this server (no Stripe keys); an admin adds credits instead.')
+    if (!payments)
+      throw new GatewayError(
+        'payments_unavailable',
+        'Card top-ups are not configured on this server (no Stripe keys); an admin adds credits instead.',
+      )
     return payments
   }
 
@@ -97,7 +103,8 @@ export function createTopupService({ store, config, clock, payments, webhookSecr
   /** Unused credit per top-up id of the account, from its ledger. */
   const unusedByTopup = async (accountId: string): Promise<Map<string, number>> => {
     const remaining = new Map<string, number>()
-    for (const lot of allocateLots(await store.topups.history(accountId)).lots) if (lot.topupId) remaining.set(lot.topupId, lot.remainingMicros)
+    for (const lot of allocateLots(await store.topups.history(accountId)).lots)
+      if (lot.topupId) remaining.set(lot.topupId, lot.remainingMicros)
     return remaining
   }
 
@@ -217,8 +224,10 @@ export function createTopupService({ store, config, clock, payments, webhookSecr
       if (topup.status !== 'refunding') {
         const begun = await store.topups.beginRefund(topupId, now, (t, history, available) => {
           if (t.status === 'refunded') return { ok: false, reason: `Top-up ${t.id} was already refunded.` }
-          if (t.status !== 'paid' || t.paidAt === null) return { ok: false, reason: `Top-up ${t.id} was never paid (status: ${t.status}); there is nothing to refund.` }
-          if (!t.paymentIntentId) return { ok: false, reason: `Top-up ${t.id} has no Stripe payment recorded; refund it in the Stripe dashboard.` }
+          if (t.status !== 'paid' || t.paidAt === null)
+            return { ok: false, reason: `Top-up ${t.id} was never paid (status: ${t.status}); there is nothing to refund.` }
+          if (!t.paymentIntentId)
+            return { ok: false, reason: `Top-up ${t.id} has no Stripe payment recorded; refund it in the Stripe dashboard.` }
           const deadline = t.paidAt + REFUND_WINDOW_MS
           if (now > deadline) {
             return {
@@ -228,7 +237,11 @@ export function createTopupService({ store, config, clock, payments, webhookSecr
           }
           const unused = lotRemaining(history, t.id)
           const share = refundShare(Math.min(unused, available), t.amountMinor, t.creditedMicros)
-          if (share.minor <= 0) return { ok: false, reason: `Nothing to refund: the credit of top-up ${t.id} has been spent (or is held by requests in flight).` }
+          if (share.minor <= 0)
+            return {
+              ok: false,
+              reason: `Nothing to refund: the credit of top-up ${t.id} has been spent (or is held by requests in flight).`,
+            }
           return { ok: true, value: share }
         })
         if (!begun.ok) throw new GatewayError('refund_not_allowed', begun.reason)
@@ -246,9 +259,15 @@ export function createTopupService({ store, config, clock, payments, webhookSecr
       }
       if (result.definitive) {
         await store.topups.revertRefund(topupId, clock.now(), `refund refused by Stripe: ${result.message}`)
-        throw new GatewayError('payment_provider_error', `Stripe refused the refund (${result.message}); nothing was refunded and the credit is back on the account.`)
+        throw new GatewayError(
+          'payment_provider_error',
+          `Stripe refused the refund (${result.message}); nothing was refunded and the credit is back on the account.`,
+        )
       }
-      throw new GatewayError('payment_provider_error', `Stripe did not confirm the refund (${result.message}); it is pending — refund again to finish it.`)
+      throw new GatewayError(
+        'payment_provider_error',
+        `Stripe did not confirm the refund (${result.message}); it is pending — refund again to finish it.`,
+      )
     },
 
     describeAmount: (t: Topup) => `${t.currency === 'usd' ? 'USD' : 'CNY'} ${formatMinor(t.amountMinor)}`,

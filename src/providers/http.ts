@@ -61,7 +61,10 @@ export function statusError(provider: string, status: number, body: string, head
   }
   if (status === 401 || status === 403) {
     // The upstream refused token-hub's own credentials: the operator's problem, not the client's key.
-    return new GatewayError('upstream_error', `Upstream provider '${provider}' refused token-hub's credentials (HTTP ${status}: ${reason.message})`)
+    return new GatewayError(
+      'upstream_error',
+      `Upstream provider '${provider}' refused token-hub's credentials (HTTP ${status}: ${reason.message})`,
+    )
   }
   if (status === 408 || status === 504) {
     return timeoutError(provider, `timed out (HTTP ${status}: ${reason.message})`)

@@ -29,7 +29,10 @@ const FACTORIES: Partial<Record<ProviderType, ProviderFactory>> = {
       case 'anthropic':
         return { ...createAnthropicProvider({ name, baseUrl: 'http://mock.invalid', apiKey: 'mock-upstream-key', fetch }), type: 'mock' }
       case 'gemini':
-        return { ...createGeminiProvider({ name, baseUrl: 'http://mock.invalid/v1beta', apiKey: 'mock-upstream-key', fetch }), type: 'mock' }
+        return {
+          ...createGeminiProvider({ name, baseUrl: 'http://mock.invalid/v1beta', apiKey: 'mock-upstream-key', fetch }),
+          type: 'mock',
+        }
       case 'openai':
         return createOpenAICompatibleProvider({ name, type: 'mock', baseUrl: 'http://mock.invalid/v1', apiKey: 'mock-upstream-key', fetch })
     }

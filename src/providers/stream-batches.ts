@@ -17,7 +17,10 @@ export interface StreamTranslator {
  * failure in the same batch are yielded before the failure is thrown, so the client still gets
  * everything the upstream said before it failed, whatever the network reads were.
  */
-export async function* frameBatches(batches: AsyncIterable<EventSourceMessage[]>, translator: StreamTranslator): AsyncGenerator<FrameBatch> {
+export async function* frameBatches(
+  batches: AsyncIterable<EventSourceMessage[]>,
+  translator: StreamTranslator,
+): AsyncGenerator<FrameBatch> {
   for await (const batch of batches) {
     const frames: FrameBatch = []
     try {

@@ -40,11 +40,7 @@ export interface ToolDefinition {
   parameters: Record<string, unknown>
 }
 
-export type ToolChoice =
-  | { type: 'auto' }
-  | { type: 'none' }
-  | { type: 'required' }
-  | { type: 'tool'; name: string }
+export type ToolChoice = { type: 'auto' } | { type: 'none' } | { type: 'required' } | { type: 'tool'; name: string }
 
 /** The client's body as it arrived, for a provider that speaks the same format. */
 export interface SourceBody {

@@ -60,9 +60,7 @@ const fromRow = (row: Row, book: HoldBook): Account => ({
 })
 
 export function sqliteAccountStore(db: Database, book: HoldBook): AccountStore {
-  const insert = db.query(
-    'INSERT INTO accounts (id, email, name, plan, created_at) VALUES ($id, $email, $name, $plan, $createdAt)',
-  )
+  const insert = db.query('INSERT INTO accounts (id, email, name, plan, created_at) VALUES ($id, $email, $name, $plan, $createdAt)')
   const byId = db.query<Row, [string]>('SELECT * FROM accounts WHERE id = ?')
   const byEmail = db.query<Row, [string]>('SELECT * FROM accounts WHERE email = ? AND deleted_at IS NULL')
   const remove = db.query('UPDATE accounts SET deleted_at = $at WHERE id = $id AND deleted_at IS NULL')

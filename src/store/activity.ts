@@ -26,7 +26,10 @@ export interface ActivityRow extends RequestLogRow {
 
 export interface ActivityStore {
   /** Newest first. */
-  list(filter: ActivityFilter, page?: { limit?: number; after?: ActivityCursor }): Promise<{ rows: ActivityRow[]; next: ActivityCursor | null }>
+  list(
+    filter: ActivityFilter,
+    page?: { limit?: number; after?: ActivityCursor },
+  ): Promise<{ rows: ActivityRow[]; next: ActivityCursor | null }>
   /** The row, only if it belongs to the account. */
   get(accountId: string, requestId: string): Promise<ActivityRow | null>
   /** Models seen in the account's log, for the filter menu. */

@@ -3,7 +3,6 @@ import { DAY_MS } from '../clock'
 import type { Database } from 'bun:sqlite'
 import type { HoldBook } from '../money/hold-book'
 
-
 /** The budget window containing `now`: windows of `days` days anchored at the key's creation. */
 export function budgetWindow(createdAt: number, days: number, now: number): { start: number; end: number } {
   const length = Math.max(1, days) * DAY_MS

@@ -77,9 +77,7 @@ export function sqliteKeyStore(db: Database): KeyStore {
            a.disabled_models AS account_disabled_models
     FROM api_keys k JOIN accounts a ON a.id = k.account_id
     WHERE k.hash = ?`)
-  const byAccount = db.query<Row, [string]>(
-    'SELECT * FROM api_keys WHERE account_id = ? ORDER BY created_at DESC, id',
-  )
+  const byAccount = db.query<Row, [string]>('SELECT * FROM api_keys WHERE account_id = ? ORDER BY created_at DESC, id')
   const revoke = db.query('UPDATE api_keys SET revoked_at = $at WHERE id = $id AND revoked_at IS NULL')
   return {
     async insert(key) {

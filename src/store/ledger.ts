@@ -105,8 +105,15 @@ export function ledgerRecorder(db: Database) {
       createdAt: entry.createdAt,
     }
     const { lastInsertRowid } = insert.run(
-      written.accountId, written.type, written.amountMicros, balanceAfterMicros, written.requestId, written.topupId, written.keyId,
-      written.note, written.createdAt,
+      written.accountId,
+      written.type,
+      written.amountMicros,
+      balanceAfterMicros,
+      written.requestId,
+      written.topupId,
+      written.keyId,
+      written.note,
+      written.createdAt,
     )
     return { id: Number(lastInsertRowid), ...written }
   }
@@ -114,12 +121,8 @@ export function ledgerRecorder(db: Database) {
 
 export function sqliteLedgerStore(db: Database, batch: GroupCommit, book: HoldBook): LedgerStore {
   const append = ledgerAppender(db)
-  const page = db.query<Row, [string, number, number]>(
-    'SELECT * FROM ledger WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
-  )
-  const sum = db.query<{ total: number }, [string]>(
-    'SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE account_id = ?',
-  )
+  const page = db.query<Row, [string, number, number]>('SELECT * FROM ledger WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?')
+  const sum = db.query<{ total: number }, [string]>('SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE account_id = ?')
   return {
     // In the money queue: an entry commits in call order with the settlements around it, and
     // holds placed before it lands already count it (pending in the hold book).

@@ -12,7 +12,15 @@ export type LotHistoryEntry =
   | { kind: 'lot'; entryId: number; topupId: string; amountMicros: number }
   | { kind: 'debit'; amountMicros: number }
 
-type Row = { id: number; type: string; amount_micros: number; topup_id: string | null; created_at: number; lot_expires_at: number | null; is_lot: number }
+type Row = {
+  id: number
+  type: string
+  amount_micros: number
+  topup_id: string | null
+  created_at: number
+  lot_expires_at: number | null
+  is_lot: number
+}
 
 /**
  * Reads an account's lot history with one query for the non-charge entries and one range sum per gap

@@ -96,8 +96,22 @@ export function sqliteRequestLogStore(db: Database, writes: GroupCommit): Reques
   const insertMany = (rows: RequestLogRow[]) => {
     for (const r of rows) {
       insert.run(
-        r.requestId, r.ts, r.accountId, r.keyId, r.route, r.model, r.provider, r.status, r.errorCode,
-        r.promptTokens, r.completionTokens, r.costMicros, r.latencyMs, r.ttfbMs, r.stream ? 1 : 0, r.clientIp,
+        r.requestId,
+        r.ts,
+        r.accountId,
+        r.keyId,
+        r.route,
+        r.model,
+        r.provider,
+        r.status,
+        r.errorCode,
+        r.promptTokens,
+        r.completionTokens,
+        r.costMicros,
+        r.latencyMs,
+        r.ttfbMs,
+        r.stream ? 1 : 0,
+        r.clientIp,
         r.attempts ? JSON.stringify(r.attempts) : null,
       )
     }

@@ -39,7 +39,18 @@ export function sqliteSessionStore(db: Database): SessionStore {
   const insert = db.query(`
     INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)
     VALUES ($idHash, $userId, $csrfToken, $createdAt, $lastSeenAt, $expiresAt)`)
-  const get = db.query<Row & { u_id: string; email: string; password_hash: string; account_id: string; role: 'owner' | 'member'; is_admin: number; u_created_at: number }, [string]>(`
+  const get = db.query<
+    Row & {
+      u_id: string
+      email: string
+      password_hash: string
+      account_id: string
+      role: 'owner' | 'member'
+      is_admin: number
+      u_created_at: number
+    },
+    [string]
+  >(`
     SELECT s.*, u.id AS u_id, u.email, u.password_hash, u.account_id, u.role, u.is_admin, u.created_at AS u_created_at
     FROM sessions s JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = u.account_id
     WHERE s.id_hash = ? AND a.deleted_at IS NULL`)

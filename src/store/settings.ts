@@ -8,9 +8,7 @@ export interface SettingsStore {
 
 export function sqliteSettingsStore(db: Database): SettingsStore {
   const get = db.query<{ value: string }, [string]>('SELECT value FROM settings WHERE key = ?')
-  const set = db.query(
-    'INSERT INTO settings (key, value) VALUES ($key, $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-  )
+  const set = db.query('INSERT INTO settings (key, value) VALUES ($key, $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
   return {
     async get(key) {
       return get.get(key)?.value ?? null

@@ -9,7 +9,6 @@ export interface SpendStore {
   byDay(accountId: string, from: number, to: number): Promise<Array<{ day: number; micros: number }>>
 }
 
-
 export function sqliteSpendStore(db: Database): SpendStore {
   const total = db.query<{ total: number }, [string, number, number]>(`
     SELECT COALESCE(-SUM(amount_micros), 0) AS total FROM ledger

@@ -45,12 +45,19 @@ export interface CreditInput {
 }
 
 /** What one Stripe event does to our records, decided by the service before the store applies it. */
-export type EventAction = { kind: 'credit'; credit: CreditInput } | { kind: 'close'; topupId: string; status: 'expired' | 'failed' } | { kind: 'ignore'; reason: string }
+export type EventAction =
+  | { kind: 'credit'; credit: CreditInput }
+  | { kind: 'close'; topupId: string; status: 'expired' | 'failed' }
+  | { kind: 'ignore'; reason: string }
 
 export type EventOutcome = 'duplicate_event' | 'credited' | 'already_credited' | 'closed' | 'ignored'
 
 /** Decides, inside the write transaction, how much of a lot a write takes; null refuses with a reason. */
-export type LotDecision<T> = (topup: Topup, history: LotHistoryEntry[], available: number) => { ok: true; value: T } | { ok: false; reason: string }
+export type LotDecision<T> = (
+  topup: Topup,
+  history: LotHistoryEntry[],
+  available: number,
+) => { ok: true; value: T } | { ok: false; reason: string }
 
 export interface TopupStore {
   create(topup: NewTopup): Promise<Topup>
@@ -67,9 +74,17 @@ export interface TopupStore {
   /** Paid lots whose 12 months are over and that have not been written off yet. */
   dueLots(now: number, limit?: number): Promise<Topup[]>
   /** Writes off the lot's unused part (an `expiry` entry) and marks it expired, atomically. */
-  expireLot(topupId: string, at: number, decide: LotDecision<number>): Promise<{ ok: true; entry: LedgerEntry | null } | { ok: false; reason: string }>
+  expireLot(
+    topupId: string,
+    at: number,
+    decide: LotDecision<number>,
+  ): Promise<{ ok: true; entry: LedgerEntry | null } | { ok: false; reason: string }>
   /** Takes the refundable part out of the balance (a `refund` entry) and marks the top-up `refunding`. */
-  beginRefund(topupId: string, at: number, decide: LotDecision<{ micros: number; minor: number }>): Promise<{ ok: true; topup: Topup } | { ok: false; reason: string }>
+  beginRefund(
+    topupId: string,
+    at: number,
+    decide: LotDecision<{ micros: number; minor: number }>,
+  ): Promise<{ ok: true; topup: Topup } | { ok: false; reason: string }>
   finishRefund(topupId: string, refundId: string, at: number): Promise<void>
   /** Stripe refused: the money goes back to the lot (an `adjustment` entry) and the top-up is `paid` again. */
   revertRefund(topupId: string, at: number, note: string): Promise<void>
@@ -150,21 +165,30 @@ export function sqliteTopupStore(db: Database, book: HoldBook): TopupStore {
   const due = db.query<Row, [number, number]>(`
     SELECT * FROM topups WHERE lot_expires_at IS NOT NULL AND lot_expires_at <= ? AND lot_expired_at IS NULL
     ORDER BY lot_expires_at LIMIT ?`)
-  const accountFunds = db.query<{ balance_micros: number }, [string]>(
-    'SELECT balance_micros FROM accounts WHERE id = ?',
-  )
+  const accountFunds = db.query<{ balance_micros: number }, [string]>('SELECT balance_micros FROM accounts WHERE id = ?')
   const markExpired = db.query('UPDATE topups SET lot_expired_at = $at, expired_micros = $amount WHERE id = $id')
   const markRefunding = db.query(`
     UPDATE topups SET status = 'refunding', refund_micros = $micros, refund_minor = $minor, refund_attempt = refund_attempt + 1
     WHERE id = $id AND status = 'paid'`)
   const markRefunded = db.query(`
     UPDATE topups SET status = 'refunded', refund_id = $refundId, refunded_at = $at WHERE id = $id AND status = 'refunding'`)
-  const markUnrefunded = db.query(`UPDATE topups SET status = 'paid', refund_micros = 0, refund_minor = 0 WHERE id = $id AND status = 'refunding'`)
+  const markUnrefunded = db.query(
+    `UPDATE topups SET status = 'paid', refund_micros = 0, refund_minor = 0 WHERE id = $id AND status = 'refunding'`,
+  )
 
   const creditTx = (input: CreditInput): 'credited' | 'already_credited' => {
     const topup = byId.get(input.topupId)
     if (!topup) return 'already_credited'
-    if (markPaid.run({ id: input.topupId, credit: input.creditMicros, pi: input.paymentIntentId, sessionId: input.sessionId, at: input.at, lotExpiresAt: input.lotExpiresAt }).changes === 0) {
+    if (
+      markPaid.run({
+        id: input.topupId,
+        credit: input.creditMicros,
+        pi: input.paymentIntentId,
+        sessionId: input.sessionId,
+        at: input.at,
+        lotExpiresAt: input.lotExpiresAt,
+      }).changes === 0
+    ) {
       return 'already_credited'
     }
     append({
@@ -212,7 +236,14 @@ export function sqliteTopupStore(db: Database, book: HoldBook): TopupStore {
     const amount = decided.value
     const entry =
       amount > 0
-        ? append({ accountId: decided.topup.accountId, type: 'expiry', amountMicros: -amount, topupId, note: 'unused top-up credit expired (12 months)', createdAt: at })
+        ? append({
+            accountId: decided.topup.accountId,
+            type: 'expiry',
+            amountMicros: -amount,
+            topupId,
+            note: 'unused top-up credit expired (12 months)',
+            createdAt: at,
+          })
         : null
     markExpired.run({ id: topupId, at, amount })
     return { ok: true as const, entry }
@@ -222,8 +253,16 @@ export function sqliteTopupStore(db: Database, book: HoldBook): TopupStore {
     const decided = decideOn(topupId, decide)
     if (!decided.ok) return decided
     const { micros, minor } = decided.value
-    if (markRefunding.run({ id: topupId, micros, minor }).changes === 0) return { ok: false as const, reason: 'This top-up is already being refunded.' }
-    append({ accountId: decided.topup.accountId, type: 'refund', amountMicros: -micros, topupId, note: 'refund of unused top-up credit', createdAt: at })
+    if (markRefunding.run({ id: topupId, micros, minor }).changes === 0)
+      return { ok: false as const, reason: 'This top-up is already being refunded.' }
+    append({
+      accountId: decided.topup.accountId,
+      type: 'refund',
+      amountMicros: -micros,
+      topupId,
+      note: 'refund of unused top-up credit',
+      createdAt: at,
+    })
     return { ok: true as const, topup: fromRow(byId.get(topupId)!) }
   })
 

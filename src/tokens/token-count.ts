@@ -109,7 +109,7 @@ export function estimateText(text: string): TokenEstimate {
       for (; i < n; i++) {
         const k = text.charCodeAt(i) < 128 ? CLASS[text.charCodeAt(i)]! : 0
         if (k !== LOWER && k !== UPPER && k !== DIGIT) break
-        if (k === DIGIT !== digit) {
+        if ((k === DIGIT) !== digit) {
           switches++
           digit = !digit
         }

@@ -28,7 +28,13 @@ test('absent fields are left out of the patch; null clears each limit', () => {
 })
 
 test('values are converted: USD to micro-USD, days to an expiry time, an empty IP list to none', () => {
-  expect(keyLimitsPatch({ models: ['gpt-4o-mini', '*'], ip_allowlist: [], rpm: 5, budget_usd: '2.50', budget_window_days: 7, expires_in_days: 2 }, catalog, 1000)).toEqual({
+  expect(
+    keyLimitsPatch(
+      { models: ['gpt-4o-mini', '*'], ip_allowlist: [], rpm: 5, budget_usd: '2.50', budget_window_days: 7, expires_in_days: 2 },
+      catalog,
+      1000,
+    ),
+  ).toEqual({
     models: ['gpt-4o-mini', '*'],
     ipAllowlist: null,
     rpm: 5,

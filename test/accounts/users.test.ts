@@ -23,33 +23,51 @@ describe('sign-up modes', () => {
     const client = new SessionClient(hub)
     const response = await client.request('POST', '/api/signup', { email: 'new@test.local', password: PASSWORD })
     expect(response.status).toBe(201)
-    const me = await client.json<{ user: { role: string; is_admin: boolean }; account: { email: string; balance_usd: string } }>('GET', '/api/me')
+    const me = await client.json<{ user: { role: string; is_admin: boolean }; account: { email: string; balance_usd: string } }>(
+      'GET',
+      '/api/me',
+    )
     expect(me.body.user).toMatchObject({ role: 'owner', is_admin: false })
     expect(me.body.account).toMatchObject({ email: 'new@test.local', balance_usd: '0.0000' })
     expect((await new SessionClient(hub).request('POST', '/api/signup', { email: 'NEW@test.local', password: PASSWORD })).status).toBe(409)
     await hub.admin('POST', '/admin/accounts', { email: 'precreated@test.local' })
-    expect((await new SessionClient(hub).request('POST', '/api/signup', { email: 'precreated@test.local', password: PASSWORD })).status).toBe(409)
+    expect(
+      (await new SessionClient(hub).request('POST', '/api/signup', { email: 'precreated@test.local', password: PASSWORD })).status,
+    ).toBe(409)
     expect((await new SessionClient(hub).request('POST', '/api/signup', { email: 'short@test.local', password: 'short' })).status).toBe(400)
   })
 
   test('invite: sign-up needs an invite; an owner invites a member who joins the same account', async () => {
     const hub = await hubWith({ signup: 'invite' })
-    const refused = await new SessionClient(hub).json<{ error: { message: string } }>('POST', '/api/signup', { email: 'x@test.local', password: PASSWORD })
+    const refused = await new SessionClient(hub).json<{ error: { message: string } }>('POST', '/api/signup', {
+      email: 'x@test.local',
+      password: PASSWORD,
+    })
     expect(refused.status).toBe(403)
     expect(refused.body.error.message).toContain('invite')
     const o = await makeUser(hub)
     const owner = await SessionClient.signIn(hub, o.email)
-    const invite = await owner.json<{ url: string; role: string; account_id: string }>('POST', '/api/invites', { email: 'member@test.local' })
+    const invite = await owner.json<{ url: string; role: string; account_id: string }>('POST', '/api/invites', {
+      email: 'member@test.local',
+    })
     expect(invite.status).toBe(201)
     expect(invite.body).toMatchObject({ role: 'member', account_id: o.accountId })
     expect(invite.body.url).toStartWith('http://localhost:8080/invite/')
     const member = new SessionClient(hub)
-    const joined = await member.request('POST', '/api/signup', { email: 'member@test.local', password: PASSWORD, invite: linkToken(invite.body.url) })
+    const joined = await member.request('POST', '/api/signup', {
+      email: 'member@test.local',
+      password: PASSWORD,
+      invite: linkToken(invite.body.url),
+    })
     expect(joined.status).toBe(201)
     const me = await member.json<{ user: { role: string }; account: { id: string } }>('GET', '/api/me')
     expect(me.body).toMatchObject({ user: { role: 'member' }, account: { id: o.accountId } })
     // An invite works once.
-    const reuse = await new SessionClient(hub).request('POST', '/api/signup', { email: 'member@test.local', password: PASSWORD, invite: linkToken(invite.body.url) })
+    const reuse = await new SessionClient(hub).request('POST', '/api/signup', {
+      email: 'member@test.local',
+      password: PASSWORD,
+      invite: linkToken(invite.body.url),
+    })
     expect(reuse.status).toBe(404)
     // Members and owners cannot invite admins or into other accounts.
     const m = await SessionClient.signIn(hub, 'member@test.local')
@@ -67,7 +85,10 @@ describe('sign-up modes', () => {
     expect((await owner.request('POST', '/api/invites', { email: 'm@test.local' })).status).toBe(403)
     const a = await makeUser(hub, { isAdmin: true })
     const admin = await SessionClient.signIn(hub, a.email)
-    const invite = await admin.json<{ url: string; account_id: string | null; role: string }>('POST', '/api/invites', { email: 'fresh@test.local', account_id: null })
+    const invite = await admin.json<{ url: string; account_id: string | null; role: string }>('POST', '/api/invites', {
+      email: 'fresh@test.local',
+      account_id: null,
+    })
     expect(invite.status).toBe(201)
     expect(invite.body).toMatchObject({ account_id: null, role: 'owner' })
     const page = await fetch(invite.body.url.replace('http://localhost:8080', hub.url))
@@ -80,7 +101,11 @@ describe('sign-up modes', () => {
     const hub = await hubWith({ invite_ttl_hours: 1 }, clock)
     const created = await hub.hub.portal.users.createInvite(null, { email: 'late@test.local', accountId: null })
     clock.advance(61 * 60_000)
-    const response = await new SessionClient(hub).request('POST', '/api/signup', { email: 'late@test.local', password: PASSWORD, invite: linkToken(created.url) })
+    const response = await new SessionClient(hub).request('POST', '/api/signup', {
+      email: 'late@test.local',
+      password: PASSWORD,
+      invite: linkToken(created.url),
+    })
     expect(response.status).toBe(404)
   })
 })
@@ -91,7 +116,9 @@ describe('sign-in throttling', () => {
     const hub = await hubWith({ login_max_failures: 5, login_lockout_minutes: 15 }, clock)
     const made = await makeUser(hub)
     for (let i = 0; i < 5; i++) {
-      expect((await new SessionClient(hub).request('POST', '/api/login', { email: made.email, password: `wrong-${i}-password` })).status).toBe(401)
+      expect(
+        (await new SessionClient(hub).request('POST', '/api/login', { email: made.email, password: `wrong-${i}-password` })).status,
+      ).toBe(401)
     }
     const locked = await new SessionClient(hub).request('POST', '/api/login', { email: made.email, password: PASSWORD })
     expect(locked.status).toBe(429)
@@ -145,7 +172,8 @@ describe('passwords', () => {
     hubs.push(hub)
     const made = await makeUser(hub)
     const response = await new SessionClient(hub).request('POST', '/api/login', { email: made.email, password: PASSWORD })
-    expect(response.headers.get('set-cookie')).toMatch(/^__Host-th_session=[0-9A-Za-z]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/)
+    expect(response.headers.get('set-cookie')).toMatch(
+      /^__Host-th_session=[0-9A-Za-z]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/,
+    )
   })
 })
-

@@ -24,7 +24,13 @@ test('build, start on a free port, one chat call, stop', async () => {
   const config = `[server]\nport = ${port}\n[storage]\nsqlite_path = "./data/th.db"\n[demo]\nseed = true\n[providers.mock]\ntype = "mock"\n[[models]]\nid = "gpt-4o-mini"\nprovider = "mock"\ninput_usd_per_mtok = 0.15\noutput_usd_per_mtok = 0.6\n`
   await Bun.write(join(dir, 'run', 'config.toml'), config)
   expect(Bun.spawnSync([bin, 'check-config', 'config.toml'], { cwd: join(dir, 'run') }).exitCode).toBe(0)
-  server = Bun.spawn([bin, 'serve'], { cwd: join(dir, 'run'), stdin: 'ignore', stdout: 'pipe', stderr: 'inherit', env: { PATH: '/usr/bin:/bin' } })
+  server = Bun.spawn([bin, 'serve'], {
+    cwd: join(dir, 'run'),
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'inherit',
+    env: { PATH: '/usr/bin:/bin' },
+  })
   const reader = server.stdout.getReader()
   let out = ''
   const deadline = Date.now() + 15_000
@@ -42,7 +48,9 @@ test('build, start on a free port, one chat call, stop', async () => {
     body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello binary' }] }),
   })
   expect(response.status).toBe(200)
-  expect(((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content.length).toBeGreaterThan(0)
+  expect(
+    ((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content.length,
+  ).toBeGreaterThan(0)
   server.kill('SIGTERM')
   expect(await server.exited).toBe(0)
 }, 90_000)

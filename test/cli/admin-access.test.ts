@@ -24,7 +24,10 @@ afterAll(async () => {
 })
 
 async function cli(...args: string[]) {
-  const child = Bun.spawn([process.execPath, 'run', 'src/main.ts', 'admin', ...args, '--config', configPath], { stdout: 'pipe', stderr: 'pipe' })
+  const child = Bun.spawn([process.execPath, 'run', 'src/main.ts', 'admin', ...args, '--config', configPath], {
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited])
   return { stdout, stderr, code }
 }

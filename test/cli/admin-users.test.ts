@@ -22,7 +22,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 async function admin(...args: string[]) {
-  const proc = Bun.spawn([process.execPath, 'run', 'src/main.ts', 'admin', ...args, '--config', configPath], { stdout: 'pipe', stderr: 'pipe', env: { ...process.env, STRIPE_SECRET_KEY: '', STRIPE_WEBHOOK_SECRET: '' } })
+  const proc = Bun.spawn([process.execPath, 'run', 'src/main.ts', 'admin', ...args, '--config', configPath], {
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: { ...process.env, STRIPE_SECRET_KEY: '', STRIPE_WEBHOOK_SECRET: '' },
+  })
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   return { code, out, err, json: code === 0 ? (JSON.parse(out) as Record<string, unknown>) : null }
 }
@@ -38,7 +42,15 @@ test('create-user --admin makes the first admin (printing a generated password) 
   expect(again.code).toBe(1)
   expect(again.err).toContain('already exists')
 
-  const member = await admin('create-user', '--email', 'dev@example.com', '--password', 'dev-password-123', '--account', created.json!.account_id as string)
+  const member = await admin(
+    'create-user',
+    '--email',
+    'dev@example.com',
+    '--password',
+    'dev-password-123',
+    '--account',
+    created.json!.account_id as string,
+  )
   expect(member.json).toMatchObject({ role: 'member', account_id: created.json!.account_id })
   expect(member.json!.password).toBeUndefined()
 

@@ -8,8 +8,12 @@ import { chatBody, post, startHub, type TestHub } from '../helpers'
 let hub: TestHub
 let configFile: string
 
-function cli(...args: string[]): { code: number; json: any; stderr: string } { // eslint-disable-line @typescript-eslint/no-explicit-any -- CLI JSON
-  const result = Bun.spawnSync([process.execPath, 'run', 'src/main.ts', 'admin', ...args, '--config', configFile], { stdout: 'pipe', stderr: 'pipe' })
+function cli(...args: string[]): { code: number; json: any; stderr: string } {
+  // eslint-disable-line @typescript-eslint/no-explicit-any -- CLI JSON
+  const result = Bun.spawnSync([process.execPath, 'run', 'src/main.ts', 'admin', ...args, '--config', configFile], {
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
   const stdout = result.stdout.toString()
   return { code: result.exitCode ?? -1, json: stdout ? JSON.parse(stdout) : null, stderr: result.stderr.toString() }
 }

@@ -19,7 +19,13 @@ const freePort = () => {
 function rawPost(port: number, path: string, headers: Record<string, string>, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
     let text = ''
-    const head = [`POST ${path} HTTP/1.1`, 'host: 127.0.0.1', 'connection: close', 'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`]
+    const head = [
+      `POST ${path} HTTP/1.1`,
+      'host: 127.0.0.1',
+      'connection: close',
+      'content-type: application/json',
+      `content-length: ${Buffer.byteLength(body)}`,
+    ]
     for (const [k, v] of Object.entries(headers)) head.push(`${k}: ${v}`)
     Bun.connect({
       hostname: '127.0.0.1',
@@ -38,7 +44,12 @@ function rawPost(port: number, path: string, headers: Record<string, string>, bo
 
 test('the argument vector that restarts the same command, run from source or compiled', () => {
   expect(sameCommand(['/usr/bin/bun', '/app/src/main.ts', 'serve', '--config', 'c.toml'], ['--smol'], '/usr/bin/bun')).toEqual([
-    '/usr/bin/bun', '--smol', '/app/src/main.ts', 'serve', '--config', 'c.toml',
+    '/usr/bin/bun',
+    '--smol',
+    '/app/src/main.ts',
+    'serve',
+    '--config',
+    'c.toml',
   ])
   expect(sameCommand(['bun', '/$bunfs/root/token-hub', 'serve'], [], '/opt/token-hub')).toEqual(['/opt/token-hub', 'serve'])
   expect(sameCommand(['bun', 'B:/~BUN/root/token-hub.exe', 'serve'], [], 'C:\\th.exe')).toEqual(['C:\\th.exe', 'serve'])
@@ -71,7 +82,10 @@ test('300 concurrent requests are 300 concurrent upstream calls (Bun alone would
       await released
       inFlight--
       return Response.json({
-        id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'up',
+        id: 'chatcmpl-1',
+        object: 'chat.completion',
+        created: 1,
+        model: 'up',
         choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
         usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
       })

@@ -90,8 +90,15 @@ function inspect(accountId: string) {
   try {
     const integrity = (db.query('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check
     const account = db.query<{ balance_micros: number }, [string]>('SELECT balance_micros FROM accounts WHERE id = ?').get(accountId)!
-    const sum = db.query<{ s: number }, [string]>('SELECT COALESCE(SUM(amount_micros), 0) AS s FROM ledger WHERE account_id = ?').get(accountId)!.s
-    const charged = new Set(db.query<{ request_id: string }, []>("SELECT request_id FROM ledger WHERE type = 'charge'").all().map((r) => r.request_id))
+    const sum = db
+      .query<{ s: number }, [string]>('SELECT COALESCE(SUM(amount_micros), 0) AS s FROM ledger WHERE account_id = ?')
+      .get(accountId)!.s
+    const charged = new Set(
+      db
+        .query<{ request_id: string }, []>("SELECT request_id FROM ledger WHERE type = 'charge'")
+        .all()
+        .map((r) => r.request_id),
+    )
     return { integrity, balance: account.balance_micros, sum, charged }
   } finally {
     db.close()
@@ -99,14 +106,20 @@ function inspect(accountId: string) {
 }
 
 const admin = (base: string, method: string, path: string, body?: unknown) =>
-  fetch(base + path, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+  fetch(base + path, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
 
 test(`kill -9 during a burst of settlements, ${CYCLES} cycles: integrity ok, no open holds after restart, balance = Σ entries, no committed charge lost`, async () => {
   const started = performance.now()
   let base = await start()
   const account = (await (await admin(base, 'POST', '/admin/accounts', { email: 'crash@test.local' })).json()) as { id: string }
   await admin(base, 'POST', `/admin/accounts/${account.id}/credits`, { amount_usd: '100.00' })
-  const { key } = (await (await admin(base, 'POST', `/admin/accounts/${account.id}/keys`, { expires_in_days: null })).json()) as { key: string }
+  const { key } = (await (await admin(base, 'POST', `/admin/accounts/${account.id}/keys`, { expires_in_days: null })).json()) as {
+    key: string
+  }
 
   const committed = new Set<string>()
   // Requests the kill cut: their holds were open when the process died.
@@ -147,7 +160,11 @@ test(`kill -9 during a burst of settlements, ${CYCLES} cycles: integrity ok, no 
     expect(restarted.integrity).toBe('ok')
     expect(restarted.balance).toBe(restarted.sum)
     // Holds lived in the killed process: the new one holds nothing, and all of the balance is available.
-    const seen = (await (await admin(base, 'GET', `/admin/accounts/${account.id}`)).json()) as { held_usd: string; balance_usd: string; available_usd: string }
+    const seen = (await (await admin(base, 'GET', `/admin/accounts/${account.id}`)).json()) as {
+      held_usd: string
+      balance_usd: string
+      available_usd: string
+    }
     expect(seen.held_usd).toBe('0.0000')
     expect(seen.available_usd).toBe(seen.balance_usd)
     charges = restarted.charged.size

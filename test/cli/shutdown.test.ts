@@ -42,12 +42,21 @@ test('a stream in flight at SIGTERM completes, is settled and logged, then the p
   expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true)
   expect(await server.exited).toBe(0)
   // new connections are refused once it has stopped
-  expect(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'answered', () => 'refused')).toBe('refused')
+  expect(
+    await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      () => 'answered',
+      () => 'refused',
+    ),
+  ).toBe('refused')
 
   const after = new Database(db, { readonly: true })
-  const charge = after.query<{ amount_micros: number }, [string]>("SELECT amount_micros FROM ledger WHERE request_id = ? AND type = 'charge'").get(requestId)
+  const charge = after
+    .query<{ amount_micros: number }, [string]>("SELECT amount_micros FROM ledger WHERE request_id = ? AND type = 'charge'")
+    .get(requestId)
   expect(charge!.amount_micros).toBeLessThan(0)
-  const row = after.query<{ status: number; cost_micros: number }, [string]>('SELECT status, cost_micros FROM request_log WHERE request_id = ?').get(requestId)
+  const row = after
+    .query<{ status: number; cost_micros: number }, [string]>('SELECT status, cost_micros FROM request_log WHERE request_id = ?')
+    .get(requestId)
   expect(row).toEqual({ status: 200, cost_micros: -charge!.amount_micros })
   // Holds are never written down (they live in memory): no table for them is left to hold any.
   expect(after.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'holds'").get()!.n).toBe(0)

@@ -21,7 +21,19 @@ describe('config', () => {
     const result = parseConfigText(await Bun.file('config.example.toml').text(), 'config.example.toml')
     if (!result.ok) throw new Error(result.problems.join('\n'))
     const ids = result.config.models.map((m) => m.id)
-    for (const id of ['claude-3-5-sonnet', 'claude-3-5-haiku', 'gpt-4o', 'gpt-4o-mini', 'text-embedding-3-small', 'gemini-2.0-flash', 'deepseek-v3', 'deepseek-r1', 'kimi-128k', 'qwen-2.5-72b', 'glm-4.5']) {
+    for (const id of [
+      'claude-3-5-sonnet',
+      'claude-3-5-haiku',
+      'gpt-4o',
+      'gpt-4o-mini',
+      'text-embedding-3-small',
+      'gemini-2.0-flash',
+      'deepseek-v3',
+      'deepseek-r1',
+      'kimi-128k',
+      'qwen-2.5-72b',
+      'glm-4.5',
+    ]) {
       expect(ids).toContain(id)
     }
     for (const provider of Object.values(result.config.providers)) {

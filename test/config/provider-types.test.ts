@@ -29,9 +29,14 @@ describe('provider types in config', () => {
   })
 
   test('an embedding model on an anthropic provider is a config problem naming its path', () => {
-    const result = validateConfig({ ...base, models: [...base.models, { id: 'emb', provider: 'a', kind: 'embedding', input_usd_per_mtok: 1 }] })
+    const result = validateConfig({
+      ...base,
+      models: [...base.models, { id: 'emb', provider: 'a', kind: 'embedding', input_usd_per_mtok: 1 }],
+    })
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.problems).toEqual(['models[3].kind: provider "a" (type anthropic) serves no embeddings'])
-    expect(validateConfig({ ...base, models: [...base.models, { id: 'emb', provider: 'g', kind: 'embedding', input_usd_per_mtok: 1 }] }).ok).toBe(true)
+    expect(
+      validateConfig({ ...base, models: [...base.models, { id: 'emb', provider: 'g', kind: 'embedding', input_usd_per_mtok: 1 }] }).ok,
+    ).toBe(true)
   })
 })

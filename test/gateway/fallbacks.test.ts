@@ -33,7 +33,9 @@ async function logRow(requestId: string) {
 }
 
 async function charges(requestId: string) {
-  const ledger = (await (await hub.admin('GET', `/admin/accounts/${accountId}/ledger`)).json()) as { data: Array<{ type: string; request_id: string; amount_micros: number }> }
+  const ledger = (await (await hub.admin('GET', `/admin/accounts/${accountId}/ledger`)).json()) as {
+    data: Array<{ type: string; request_id: string; amount_micros: number }>
+  }
   return ledger.data.filter((e) => e.request_id === requestId)
 }
 
@@ -56,7 +58,12 @@ describe('fallbacks', () => {
     const row = await logRow(requestId)
     expect(row).toMatchObject({ status: 200, model: 'gemini-chat', provider: 'gemini' })
     expect(row.attempts).toEqual([
-      { model: 'anthropic-fault-500', provider: 'anthropic', status: 502, error: expect.stringContaining("Upstream provider 'anthropic' failed with HTTP 500") },
+      {
+        model: 'anthropic-fault-500',
+        provider: 'anthropic',
+        status: 502,
+        error: expect.stringContaining("Upstream provider 'anthropic' failed with HTTP 500"),
+      },
       { model: 'gemini-chat', provider: 'gemini', status: 200, error: null },
     ])
     const entries = await charges(requestId)
@@ -67,7 +74,11 @@ describe('fallbacks', () => {
 
   test('a chain of failures is tried in order, streamed, through the Anthropic protocol', async () => {
     const client = new Anthropic({ apiKey: key, baseURL: hub.url, maxRetries: 0 })
-    const stream = client.messages.stream({ model: 'openai-fault-503', max_tokens: 100, messages: [{ role: 'user', content: 'keep trying' }] })
+    const stream = client.messages.stream({
+      model: 'openai-fault-503',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'keep trying' }],
+    })
     const final = await stream.finalMessage()
     expect(final.stop_reason).toBe('end_turn')
     const requestId = (await stream.withResponse()).response.headers.get('x-request-id')!
@@ -83,7 +94,10 @@ describe('fallbacks', () => {
   })
 
   test('a timeout (504) falls back too', async () => {
-    const response = await post(hub, '/v1/chat/completions', key, { model: 'gemini-fault-timeout', messages: [{ role: 'user', content: 'slow' }] })
+    const response = await post(hub, '/v1/chat/completions', key, {
+      model: 'gemini-fault-timeout',
+      messages: [{ role: 'user', content: 'slow' }],
+    })
     expect(response.status).toBe(200)
     const row = await logRow(response.headers.get('x-request-id')!)
     expect(row.attempts.map((a: { status: number }) => a.status)).toEqual([504, 200])
@@ -108,7 +122,12 @@ describe('fallbacks', () => {
 
   test('once a byte reached the client there is no fallback: the stream ends with an error event', async () => {
     const calls = upstream.mock.stats.calls
-    const response = await post(hub, '/v1/messages', key, { model: 'gemini-fault-cut', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'cut me' }] })
+    const response = await post(hub, '/v1/messages', key, {
+      model: 'gemini-fault-cut',
+      max_tokens: 50,
+      stream: true,
+      messages: [{ role: 'user', content: 'cut me' }],
+    })
     expect(response.status).toBe(200)
     const text = await response.text()
     expect(text).toContain('event: error')

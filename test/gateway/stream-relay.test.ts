@@ -53,7 +53,14 @@ test('a stream that finishes before the deadline ends normally, once', async () 
   }
   const frames = short()
   const ended: StreamOutcome[] = []
-  const body = relayStream({ frames, first: await frames.next(), encoder, deadlineMs: 50, onFirstByte: () => {}, onEnd: async (o) => void ended.push(o) })
+  const body = relayStream({
+    frames,
+    first: await frames.next(),
+    encoder,
+    deadlineMs: 50,
+    onFirstByte: () => {},
+    onEnd: async (o) => void ended.push(o),
+  })
   const text = await new Response(body).text()
   await Bun.sleep(80)
   expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true)
@@ -69,7 +76,13 @@ async function relayed(frames: AsyncGenerator<FrameBatch>, requestId: string) {
     request: parseOpenAIChat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }),
     requestId,
   })
-  const body = relayStream({ frames, first: await frames.next(), encoder: fresh, onFirstByte: () => {}, onEnd: async (o) => void ended.push(o) })
+  const body = relayStream({
+    frames,
+    first: await frames.next(),
+    encoder: fresh,
+    onFirstByte: () => {},
+    onEnd: async (o) => void ended.push(o),
+  })
   return { reader: body.getReader(), ended }
 }
 
@@ -78,7 +91,12 @@ test('a batch of frames reaches the client as one write, in order', async () => 
     yield [
       { chunks: [{ type: 'text', text: 'a' }] },
       { chunks: [{ type: 'text', text: 'b' }] },
-      { chunks: [{ type: 'finish', reason: 'stop' }, { type: 'usage', usage: { inputTokens: 3, outputTokens: 2 } }] },
+      {
+        chunks: [
+          { type: 'finish', reason: 'stop' },
+          { type: 'usage', usage: { inputTokens: 3, outputTokens: 2 } },
+        ],
+      },
     ]
   }
   const { reader, ended } = await relayed(oneRead(), 'req_batch')

@@ -38,25 +38,45 @@ describe('contract error rows', () => {
       'invalid_body',
     )
     expect(error.param).toBe('messages[0].role')
-    const missing = await expectError(await post(hub, '/v1/chat/completions', key, { model: 'gpt-4o-mini' }), 400, 'invalid_request_error', 'invalid_body')
+    const missing = await expectError(
+      await post(hub, '/v1/chat/completions', key, { model: 'gpt-4o-mini' }),
+      400,
+      'invalid_request_error',
+      'invalid_body',
+    )
     expect(missing.param).toBe('messages')
     expect(missing.message).toContain("'messages'")
   })
 
   test('413 body_too_large above server.max_body_bytes', async () => {
     const calls = hub.mock.stats.calls
-    await expectError(await post(hub, '/v1/chat/completions', key, chatBody('x'.repeat(5000))), 413, 'invalid_request_error', 'body_too_large')
+    await expectError(
+      await post(hub, '/v1/chat/completions', key, chatBody('x'.repeat(5000))),
+      413,
+      'invalid_request_error',
+      'body_too_large',
+    )
     expect(hub.mock.stats.calls).toBe(calls)
   })
 
   test('404 model_not_found lists only the models this key may call', async () => {
-    const error = await expectError(await post(hub, '/v1/chat/completions', key, chatBody('hi', { model: 'gpt-x' })), 404, 'not_found_error', 'model_not_found')
+    const error = await expectError(
+      await post(hub, '/v1/chat/completions', key, chatBody('hi', { model: 'gpt-x' })),
+      404,
+      'not_found_error',
+      'model_not_found',
+    )
     expect(error.message).toBe("No provider for model 'gpt-x'. Available: gpt-4o-mini")
   })
 
   test('403 model_not_allowed outside the plan', async () => {
     const calls = hub.mock.stats.calls
-    await expectError(await post(hub, '/v1/chat/completions', key, chatBody('hi', { model: 'gpt-4o' })), 403, 'permission_denied', 'model_not_allowed')
+    await expectError(
+      await post(hub, '/v1/chat/completions', key, chatBody('hi', { model: 'gpt-4o' })),
+      403,
+      'permission_denied',
+      'model_not_allowed',
+    )
     expect(hub.mock.stats.calls).toBe(calls)
   })
 
@@ -76,13 +96,24 @@ describe('contract error rows', () => {
 
   test('401 missing_api_key and invalid_api_key', async () => {
     await expectError(await post(hub, '/v1/chat/completions', null, chatBody()), 401, 'authentication_error', 'missing_api_key')
-    await expectError(await post(hub, '/v1/chat/completions', null, chatBody(), { authorization: 'Basic abc' }), 401, 'authentication_error', 'missing_api_key')
-    await expectError(await post(hub, '/v1/chat/completions', `sk-th_${'x'.repeat(40)}`, chatBody()), 401, 'authentication_error', 'invalid_api_key')
+    await expectError(
+      await post(hub, '/v1/chat/completions', null, chatBody(), { authorization: 'Basic abc' }),
+      401,
+      'authentication_error',
+      'missing_api_key',
+    )
+    await expectError(
+      await post(hub, '/v1/chat/completions', `sk-th_${'x'.repeat(40)}`, chatBody()),
+      401,
+      'authentication_error',
+      'invalid_api_key',
+    )
   })
 
   test('upstream faults map to their rows and are never billed', async () => {
     const { key: richKey, accountId } = await hub.account({ balanceUsd: '5.00' })
-    const balance = async () => ((await (await hub.admin('GET', `/admin/accounts/${accountId}`)).json()) as { balance_usd: string }).balance_usd
+    const balance = async () =>
+      ((await (await hub.admin('GET', `/admin/accounts/${accountId}`)).json()) as { balance_usd: string }).balance_usd
     const before = await balance()
     const cases: Array<[string, number, string]> = [
       ['broken-500', 502, 'upstream_error'],

@@ -6,7 +6,10 @@ let hub: TestHub
 let open: TestHub
 
 beforeAll(async () => {
-  const models = [...TEST_MODELS, { id: 'slow-model', provider: 'mock', upstream_model: 'mock-fault-slow-600', input_usd_per_mtok: 1, output_usd_per_mtok: 1 }]
+  const models = [
+    ...TEST_MODELS,
+    { id: 'slow-model', provider: 'mock', upstream_model: 'mock-fault-slow-600', input_usd_per_mtok: 1, output_usd_per_mtok: 1 },
+  ]
   hub = await startHub({ config: { models } })
   open = await startHub({ config: { server: { metrics_public: true } } })
 })
@@ -39,7 +42,8 @@ function parseExposition(text: string): Sample[] {
       types.set(type[1]!, type[2]!)
       continue
     }
-    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*",?)*)\})? (-?[0-9.e+-]+|\+Inf|NaN)$/.exec(line)
+    const sample =
+      /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*",?)*)\})? (-?[0-9.e+-]+|\+Inf|NaN)$/.exec(line)
     expect(sample, `not an exposition line: ${line}`).not.toBeNull()
     const name = sample![1]!
     const family = types.has(name) ? name : name.replace(/_(bucket|sum|count)$/, '')

@@ -31,7 +31,14 @@ test('sweep releases holds past the TTL and keeps younger ones', async () => {
   await store.ledger.append({ accountId: 'acct_1', type: 'topup', amountMicros: 1_000, createdAt: t0 })
   await store.holds.place({ id: 'hold_old', accountId: 'acct_1', keyId: null, requestId: 'req_1', amountMicros: 300, createdAt: t0 })
   clock.advance(50_000)
-  await store.holds.place({ id: 'hold_new', accountId: 'acct_1', keyId: null, requestId: 'req_2', amountMicros: 200, createdAt: clock.now() })
+  await store.holds.place({
+    id: 'hold_new',
+    accountId: 'acct_1',
+    keyId: null,
+    requestId: 'req_2',
+    amountMicros: 200,
+    createdAt: clock.now(),
+  })
   const sweeper = startHoldSweeper({ holds: store.holds, clock, ttlMs: 60_000, intervalMs: 3_600_000 })
   try {
     expect(await sweeper.sweep()).toBe(0)

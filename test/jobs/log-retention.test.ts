@@ -10,9 +10,24 @@ const T0 = Date.UTC(2026, 0, 1)
 
 function logRow(requestId: string, ts: number, over: Partial<RequestLogRow> = {}): RequestLogRow {
   return {
-    requestId, ts, accountId: 'acct_a', keyId: 'key_a', route: '/v1/chat/completions', model: 'gpt-4o-mini', provider: 'mock',
-    status: 200, errorCode: null, promptTokens: 10, completionTokens: 20, costMicros: 15, latencyMs: 12.5, ttfbMs: null,
-    stream: false, clientIp: '127.0.0.1', attempts: null, ...over,
+    requestId,
+    ts,
+    accountId: 'acct_a',
+    keyId: 'key_a',
+    route: '/v1/chat/completions',
+    model: 'gpt-4o-mini',
+    provider: 'mock',
+    status: 200,
+    errorCode: null,
+    promptTokens: 10,
+    completionTokens: 20,
+    costMicros: 15,
+    latencyMs: 12.5,
+    ttfbMs: null,
+    stream: false,
+    clientIp: '127.0.0.1',
+    attempts: null,
+    ...over,
   }
 }
 
@@ -97,14 +112,26 @@ describe('log retention', () => {
       } as unknown as RequestLogStore // the purge uses only purgeBefore
     }
     const slow: number[] = []
-    retention = createLogRetention({ store: timedStore(10_000, 0.01, slow), clock: new ManualClock(), retentionDays: 7, batchSize: 1_000, targetBatchMs: 7 })
+    retention = createLogRetention({
+      store: timedStore(10_000, 0.01, slow),
+      clock: new ManualClock(),
+      retentionDays: 7,
+      batchSize: 1_000,
+      targetBatchMs: 7,
+    })
     expect((await retention.runOnce()).deleted).toBe(10_000)
     // 1,000 rows take 10 ms (> 7): halved to 500 (5 ms), which it keeps.
     expect(slow.slice(0, 2)).toEqual([1_000, 500])
     expect(slow.slice(2).every((n) => n <= 500)).toBe(true)
 
     const fast: number[] = []
-    retention = createLogRetention({ store: timedStore(100_000, 0, fast), clock: new ManualClock(), retentionDays: 7, batchSize: 100, targetBatchMs: 50 })
+    retention = createLogRetention({
+      store: timedStore(100_000, 0, fast),
+      clock: new ManualClock(),
+      retentionDays: 7,
+      batchSize: 100,
+      targetBatchMs: 50,
+    })
     expect((await retention.runOnce()).deleted).toBe(100_000)
     expect(fast.slice(0, 5)).toEqual([100, 200, 400, 800, 1_600])
 

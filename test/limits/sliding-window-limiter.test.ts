@@ -6,7 +6,12 @@ import type { LimitSubject } from '../../src/limits/limiter'
 import { SlidingWindowLimiter } from '../../src/limits/sliding-window-limiter'
 
 const T0 = Date.UTC(2026, 0, 1)
-const subject = (keyRpm: number, accountRpm = 1_000_000, keyId = 'key_a', accountId = 'acct_a'): LimitSubject => ({ keyId, keyRpm, accountId, accountRpm })
+const subject = (keyRpm: number, accountRpm = 1_000_000, keyId = 'key_a', accountId = 'acct_a'): LimitSubject => ({
+  keyId,
+  keyRpm,
+  accountId,
+  accountRpm,
+})
 
 function setup() {
   const clock = new ManualClock(T0)
@@ -59,7 +64,10 @@ describe('sliding window: exact at every offset', () => {
     let refusals = 0
     fc.assert(
       fc.property(
-        fc.array(fc.record({ gap: fc.integer({ min: 0, max: 3_000 }), key: fc.integer({ min: 0, max: 3 }) }), { minLength: 50, maxLength: 400 }),
+        fc.array(fc.record({ gap: fc.integer({ min: 0, max: 3_000 }), key: fc.integer({ min: 0, max: 3 }) }), {
+          minLength: 50,
+          maxLength: 400,
+        }),
         fc.integer({ min: 1, max: 12 }),
         fc.integer({ min: 1, max: 30 }),
         (arrivals, keyRpm, accountRpm) => {
@@ -139,7 +147,12 @@ describe('both scopes', () => {
     expect(limiter.check(subject(1, 2, 'A'))).toMatchObject({ ok: false, code: 'key_rpm_exceeded', retryAfterSeconds: 20 })
     expect(limiter.check(subject(5, 2, 'C'))).toMatchObject({ ok: false, code: 'account_rpm_exceeded', retryAfterSeconds: 20, limit: 2 })
     // B (full until 90 s) and the account (frees at 60 s): B's window is the later one.
-    expect(limiter.check(subject(1, 2, 'B'))).toMatchObject({ ok: false, code: 'key_rpm_exceeded', retryAfterSeconds: 50, resetSeconds: 50 })
+    expect(limiter.check(subject(1, 2, 'B'))).toMatchObject({
+      ok: false,
+      code: 'key_rpm_exceeded',
+      retryAfterSeconds: 50,
+      resetSeconds: 50,
+    })
   })
 })
 

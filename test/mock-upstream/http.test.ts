@@ -18,10 +18,19 @@ async function freePort(): Promise<number> {
 
 beforeAll(async () => {
   const port = await freePort()
-  upstream = Bun.spawn([process.execPath, 'run', 'src/main.ts', 'mock-upstream', '--port', String(port)], { stdout: 'ignore', stderr: 'ignore' })
+  upstream = Bun.spawn([process.execPath, 'run', 'src/main.ts', 'mock-upstream', '--port', String(port)], {
+    stdout: 'ignore',
+    stderr: 'ignore',
+  })
   upstreamUrl = `http://127.0.0.1:${port}`
   for (let i = 0; i < 100; i++) {
-    if (await fetch(`${upstreamUrl}/v1/models`).then((r) => r.ok, () => false)) break
+    if (
+      await fetch(`${upstreamUrl}/v1/models`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break
     await Bun.sleep(50)
   }
   const models = (id: string, upstreamModel: string, extra: Record<string, unknown> = {}) => ({
@@ -57,11 +66,21 @@ afterAll(async () => {
   await hub?.close()
 })
 
-const stats = async () => (await (await fetch(`${upstreamUrl}/__mock/stats`)).json()) as { calls: number; lastModel: string; lastAuthorization: string; lastBody: Record<string, unknown> }
+const stats = async () =>
+  (await (await fetch(`${upstreamUrl}/__mock/stats`)).json()) as {
+    calls: number
+    lastModel: string
+    lastAuthorization: string
+    lastBody: Record<string, unknown>
+  }
 
 describe('openai provider against mock-upstream over HTTP', () => {
   test('non-streaming: upstream model id and key go up, the client id comes back', async () => {
-    const completion = await client.chat.completions.create({ model: 'remote-chat', messages: [{ role: 'user', content: 'over http' }], seed: 7 })
+    const completion = await client.chat.completions.create({
+      model: 'remote-chat',
+      messages: [{ role: 'user', content: 'over http' }],
+      seed: 7,
+    })
     expect(completion.model).toBe('remote-chat')
     expect(completion.choices[0]!.message.content!.length).toBeGreaterThan(0)
     const seen = await stats()
@@ -72,7 +91,11 @@ describe('openai provider against mock-upstream over HTTP', () => {
   })
 
   test('streaming: chunks arrive as the upstream sends them, usage is requested upstream', async () => {
-    const stream = await client.chat.completions.create({ model: 'remote-chat', messages: [{ role: 'user', content: 'stream over http' }], stream: true })
+    const stream = await client.chat.completions.create({
+      model: 'remote-chat',
+      messages: [{ role: 'user', content: 'stream over http' }],
+      stream: true,
+    })
     let text = ''
     for await (const chunk of stream) {
       expect(chunk.model).toBe('remote-chat')

@@ -4,7 +4,13 @@ import { createMockUpstream } from '../../src/mock-upstream/server'
 
 const mock = createMockUpstream()
 const call = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  mock.fetch(new Request(`http://mock.invalid${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }))
+  mock.fetch(
+    new Request(`http://mock.invalid${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    }),
+  )
 
 const REQUESTS = {
   openai: ['/v1/chat/completions', { model: 'm', messages: [{ role: 'user', content: 'Hello mock' }] }],
@@ -21,7 +27,7 @@ describe('mock upstream wire formats', () => {
     }
   })
 
-  test('status faults answer in each format\'s own error shape', async () => {
+  test("status faults answer in each format's own error shape", async () => {
     const openai = await call(...REQUESTS.openai, { 'x-mock-fault': '429' })
     expect(openai.status).toBe(429)
     expect(openai.headers.get('retry-after')).toBe('7')
@@ -33,7 +39,9 @@ describe('mock upstream wire formats', () => {
 
     const gemini = await call('/v1beta/models/mock-fault-400:generateContent', REQUESTS.gemini[1])
     expect(gemini.status).toBe(400)
-    expect(await gemini.json()).toEqual({ error: { code: 400, message: 'mock: the request was rejected by the content policy', status: 'INVALID_ARGUMENT' } })
+    expect(await gemini.json()).toEqual({
+      error: { code: 400, message: 'mock: the request was rejected by the content policy', status: 'INVALID_ARGUMENT' },
+    })
     const limited = await (await call('/v1beta/models/mock-fault-429:generateContent', REQUESTS.gemini[1])).json()
     expect(limited.error.details).toEqual([{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '7s' }])
   })
@@ -52,7 +60,10 @@ describe('mock upstream wire formats', () => {
     expect(names.slice(-3)).toEqual(['content_block_stop', 'message_delta', 'message_stop'])
 
     const gemini = await call('/v1beta/models/m:streamGenerateContent?alt=sse', REQUESTS.gemini[1])
-    const events = (await gemini.text()).trim().split('\n\n').map((e) => JSON.parse(e.replace(/^data: /, '')))
+    const events = (await gemini.text())
+      .trim()
+      .split('\n\n')
+      .map((e) => JSON.parse(e.replace(/^data: /, '')))
     expect(events.at(-1).candidates[0].finishReason).toBe('STOP')
     expect(events.at(-1).usageMetadata.candidatesTokenCount).toBe(events.length - 1)
   })
@@ -61,7 +72,12 @@ describe('mock upstream wire formats', () => {
     const one = await (await call('/v1beta/models/e:embedContent', { content: { parts: [{ text: 'x' }] }, outputDimensionality: 3 })).json()
     expect(one.embedding.values).toHaveLength(3)
     const batch = await (
-      await call('/v1beta/models/e:batchEmbedContents', { requests: [{ model: 'models/e', content: { parts: [{ text: 'x' }] }, outputDimensionality: 3 }, { model: 'models/e', content: { parts: [{ text: 'y' }] } }] })
+      await call('/v1beta/models/e:batchEmbedContents', {
+        requests: [
+          { model: 'models/e', content: { parts: [{ text: 'x' }] }, outputDimensionality: 3 },
+          { model: 'models/e', content: { parts: [{ text: 'y' }] } },
+        ],
+      })
     ).json()
     expect(batch.embeddings[0].values).toEqual(one.embedding.values)
     expect(batch.embeddings[1].values).toHaveLength(8)

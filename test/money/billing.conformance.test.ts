@@ -29,8 +29,19 @@ const sqlite: Implementation = {
       },
       async key(id, accountId, budgetMicros) {
         await store.keys.insert({
-          id, accountId, name: null, hash: `h_${id}`, prefix: 'sk-th_x', models: null, ipAllowlist: null, rpm: null,
-          budgetMicros, budgetWindowDays: 30, createdAt: clock.now(), expiresAt: null, revokedAt: null,
+          id,
+          accountId,
+          name: null,
+          hash: `h_${id}`,
+          prefix: 'sk-th_x',
+          models: null,
+          ipAllowlist: null,
+          rpm: null,
+          budgetMicros,
+          budgetWindowDays: 30,
+          createdAt: clock.now(),
+          expiresAt: null,
+          revokedAt: null,
         })
       },
       ledgerSum: (accountId) => store.ledger.sum(accountId),

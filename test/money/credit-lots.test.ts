@@ -19,11 +19,41 @@ const remaining = (history: LotHistoryEntry[]) => Object.fromEntries(allocateLot
 describe('allocateLots', () => {
   const table: Array<[string, LotHistoryEntry[], Record<string, number>, number]> = [
     ['spending takes the oldest top-up first', [credit(1, 'a', 100, 1000), credit(2, 'b', 100, 2000), debit(150)], { a: 0, b: 50 }, 0],
-    ['credit that never expires is spent after expiring lots', [credit(1, 'manual', 100, null), credit(2, 'a', 100, 1000), debit(120)], { manual: 80, a: 0 }, 0],
-    ['spending before a lot existed stays with the older lot', [credit(1, 'a', 100, 1000), debit(60), credit(2, 'b', 100, 2000), debit(20)], { a: 20, b: 100 }, 0],
-    ['spending beyond every lot is debt, paid by the next credit', [credit(1, 'a', 50, 1000), debit(80), credit(2, 'b', 100, 2000)], { a: 0, b: 70 }, 0],
-    ['an expiry entry empties only its lot', [credit(1, 'a', 100, 1000), credit(2, 'b', 100, 2000), debit(30), { kind: 'lot', entryId: 3, topupId: 'a', amountMicros: -70 }], { a: 0, b: 100 }, 0],
-    ['a refund then its reversal leaves the lot as it was', [credit(1, 'a', 100, 1000), { kind: 'lot', entryId: 2, topupId: 'a', amountMicros: -100 }, { kind: 'lot', entryId: 3, topupId: 'a', amountMicros: 100 }, debit(10)], { a: 90 }, 0],
+    [
+      'credit that never expires is spent after expiring lots',
+      [credit(1, 'manual', 100, null), credit(2, 'a', 100, 1000), debit(120)],
+      { manual: 80, a: 0 },
+      0,
+    ],
+    [
+      'spending before a lot existed stays with the older lot',
+      [credit(1, 'a', 100, 1000), debit(60), credit(2, 'b', 100, 2000), debit(20)],
+      { a: 20, b: 100 },
+      0,
+    ],
+    [
+      'spending beyond every lot is debt, paid by the next credit',
+      [credit(1, 'a', 50, 1000), debit(80), credit(2, 'b', 100, 2000)],
+      { a: 0, b: 70 },
+      0,
+    ],
+    [
+      'an expiry entry empties only its lot',
+      [credit(1, 'a', 100, 1000), credit(2, 'b', 100, 2000), debit(30), { kind: 'lot', entryId: 3, topupId: 'a', amountMicros: -70 }],
+      { a: 0, b: 100 },
+      0,
+    ],
+    [
+      'a refund then its reversal leaves the lot as it was',
+      [
+        credit(1, 'a', 100, 1000),
+        { kind: 'lot', entryId: 2, topupId: 'a', amountMicros: -100 },
+        { kind: 'lot', entryId: 3, topupId: 'a', amountMicros: 100 },
+        debit(10),
+      ],
+      { a: 90 },
+      0,
+    ],
     ['debt with no credit at all', [debit(25)], {}, 25],
   ]
   for (const [name, history, expected, debt] of table) {
@@ -35,7 +65,11 @@ describe('allocateLots', () => {
 
   test('invariant: Σ remaining − debt = Σ history, and no lot goes negative (property)', () => {
     const step = fc.oneof(
-      fc.record({ kind: fc.constant('credit' as const), amount: fc.integer({ min: 1, max: 1_000_000 }), expires: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }) }),
+      fc.record({
+        kind: fc.constant('credit' as const),
+        amount: fc.integer({ min: 1, max: 1_000_000 }),
+        expires: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }),
+      }),
       fc.record({ kind: fc.constant('debit' as const), amount: fc.integer({ min: 1, max: 1_000_000 }) }),
       fc.record({ kind: fc.constant('lot' as const), lot: fc.nat(20), amount: fc.integer({ min: -500_000, max: 500_000 }) }),
     )
@@ -53,7 +87,12 @@ describe('allocateLots', () => {
             sum -= s.amount
           } else {
             // Mostly existing lots; sometimes one this history never credited.
-            history.push({ kind: 'lot', entryId: i, topupId: `t${credits > 0 && s.lot < 18 ? s.lot % credits : 'unknown'}`, amountMicros: s.amount })
+            history.push({
+              kind: 'lot',
+              entryId: i,
+              topupId: `t${credits > 0 && s.lot < 18 ? s.lot % credits : 'unknown'}`,
+              amountMicros: s.amount,
+            })
             sum += s.amount
           }
         })
@@ -97,15 +136,20 @@ describe('dates and money', () => {
     expect(refundShare(4_000_000, 1000, 10_000_000)).toEqual({ minor: 400, micros: 4_000_000 })
     expect(refundShare(50, 1000, 10_000_000)).toEqual({ minor: 0, micros: 0 })
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 100, max: 1_000_000 }), fc.double({ min: 1, max: 10, noNaN: true }), (paid, unusedMinor, rate) => {
-        const credited = Math.floor((paid * 10_000) / rate)
-        const unused = Math.min(credited, Math.floor((unusedMinor * 10_000) / rate))
-        const share = refundShare(unused, paid, credited)
-        expect(share.micros).toBeLessThanOrEqual(unused)
-        expect(share.minor).toBeLessThanOrEqual(paid)
-        // The money returned is worth no more than the credit taken back.
-        expect(share.minor * credited).toBeLessThanOrEqual(share.micros * paid)
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.integer({ min: 100, max: 1_000_000 }),
+        fc.double({ min: 1, max: 10, noNaN: true }),
+        (paid, unusedMinor, rate) => {
+          const credited = Math.floor((paid * 10_000) / rate)
+          const unused = Math.min(credited, Math.floor((unusedMinor * 10_000) / rate))
+          const share = refundShare(unused, paid, credited)
+          expect(share.micros).toBeLessThanOrEqual(unused)
+          expect(share.minor).toBeLessThanOrEqual(paid)
+          // The money returned is worth no more than the credit taken back.
+          expect(share.minor * credited).toBeLessThanOrEqual(share.micros * paid)
+        },
+      ),
       { numRuns: 300 },
     )
   })

@@ -11,8 +11,17 @@ import { parseOpenAIChat } from '../../src/formats/openai/request'
 import type { Provider } from '../../src/providers/types'
 
 const model = (over: Partial<CatalogModel> = {}): CatalogModel => ({
-  id: 'm', provider: {} as Provider, upstreamModel: 'm', kind: 'chat', inputPrice: 1, outputPrice: 2,
-  contextWindow: 128_000, maxOutputTokens: 1_000, fallbacks: [], ownedBy: 't', ...over,
+  id: 'm',
+  provider: {} as Provider,
+  upstreamModel: 'm',
+  kind: 'chat',
+  inputPrice: 1,
+  outputPrice: 2,
+  contextWindow: 128_000,
+  maxOutputTokens: 1_000,
+  fallbacks: [],
+  ownedBy: 't',
+  ...over,
 })
 const request = (content: string, extra: Record<string, unknown> = {}) =>
   parseOpenAIChat({ model: 'm', messages: [{ role: 'user', content }], ...extra })

@@ -19,14 +19,30 @@ async function account(balance: number): Promise<string> {
 async function key(accountId: string, budgetMicros: number | null, windowDays = 30): Promise<string> {
   const id = `key_${++n}`
   await store.keys.insert({
-    id, accountId, name: null, hash: `hash_${id}`, prefix: 'sk-th_x', models: null, ipAllowlist: null, rpm: null,
-    budgetMicros, budgetWindowDays: windowDays, createdAt: T0, expiresAt: null, revokedAt: null,
+    id,
+    accountId,
+    name: null,
+    hash: `hash_${id}`,
+    prefix: 'sk-th_x',
+    models: null,
+    ipAllowlist: null,
+    rpm: null,
+    budgetMicros,
+    budgetWindowDays: windowDays,
+    createdAt: T0,
+    expiresAt: null,
+    revokedAt: null,
   })
   return id
 }
 
 const hold = (accountId: string, keyId: string | null, amountMicros: number, createdAt = T0): Hold => ({
-  id: `hold_${++n}`, accountId, keyId, requestId: `req_${n}`, amountMicros, createdAt,
+  id: `hold_${++n}`,
+  accountId,
+  keyId,
+  requestId: `req_${n}`,
+  amountMicros,
+  createdAt,
 })
 
 async function state(accountId: string) {
@@ -133,7 +149,11 @@ describe('key budgets', () => {
     const h = [0, 1, 2, 3, 4].map(() => hold(a, k, 10_000))
     for (const x of h) expect((await store.holds.place(x)).ok).toBe(true)
     const refused = await store.holds.place(hold(a, k, 1))
-    expect(refused).toMatchObject({ ok: false, reason: 'key_budget_exceeded', spend: { budgetMicros: 50_000, spentMicros: 0, heldMicros: 50_000 } })
+    expect(refused).toMatchObject({
+      ok: false,
+      reason: 'key_budget_exceeded',
+      spend: { budgetMicros: 50_000, spentMicros: 0, heldMicros: 50_000 },
+    })
     expect((await store.accounts.get(a))!.heldMicros).toBe(50_000)
     await store.holds.settle(h[0]!.id, 4_000, T0)
     await store.holds.release(h[1]!.id)
@@ -153,7 +173,12 @@ describe('key budgets', () => {
     expect((await store.holds.place(hold(a, k, 1, T0 + 6 * DAY_MS))).ok).toBe(false)
     // Day 8: a new window. The late hold still counts until it settles.
     const day8 = T0 + 8 * DAY_MS
-    expect(await store.keySpend.get(k, day8)).toMatchObject({ spentMicros: 0, heldMicros: 4_000, windowStart: T0 + 7 * DAY_MS, windowEnd: T0 + 14 * DAY_MS })
+    expect(await store.keySpend.get(k, day8)).toMatchObject({
+      spentMicros: 0,
+      heldMicros: 4_000,
+      windowStart: T0 + 7 * DAY_MS,
+      windowEnd: T0 + 14 * DAY_MS,
+    })
     expect((await store.holds.place(hold(a, k, 6_001, day8))).ok).toBe(false)
     await store.holds.settle(late.id, 3_000, day8)
     expect(await store.keySpend.get(k, day8)).toMatchObject({ spentMicros: 3_000, heldMicros: 0 })

@@ -34,8 +34,19 @@ async function seed(store: Store) {
   }
   for (const k of KEYS) {
     await store.keys.insert({
-      id: k.id, accountId: k.account, name: null, hash: `h_${k.id}`, prefix: 'sk-th_x', models: null, ipAllowlist: null,
-      rpm: null, budgetMicros: k.budget, budgetWindowDays: 30, createdAt: T0, expiresAt: null, revokedAt: null,
+      id: k.id,
+      accountId: k.account,
+      name: null,
+      hash: `h_${k.id}`,
+      prefix: 'sk-th_x',
+      models: null,
+      ipAllowlist: null,
+      rpm: null,
+      budgetMicros: k.budget,
+      budgetWindowDays: 30,
+      createdAt: T0,
+      expiresAt: null,
+      revokedAt: null,
     })
   }
 }
@@ -44,7 +55,10 @@ const Request = fc.record({
   key: fc.integer({ min: 0, max: 2 }),
   amount: fc.integer({ min: 1, max: 4_000 }),
   // settle at a cost up to 150% of the hold (overruns included), or release
-  outcome: fc.oneof(fc.record({ kind: fc.constant('settle' as const), costShare: fc.integer({ min: 0, max: 150 }) }), fc.record({ kind: fc.constant('release' as const) })),
+  outcome: fc.oneof(
+    fc.record({ kind: fc.constant('settle' as const), costShare: fc.integer({ min: 0, max: 150 }) }),
+    fc.record({ kind: fc.constant('release' as const) }),
+  ),
 })
 const TopUp = fc.record({ account: fc.integer({ min: 0, max: 1 }), amount: fc.integer({ min: 1, max: 5_000 }) })
 
@@ -88,7 +102,9 @@ test('random interleavings of hold, settle, release, top-up and restart keep eve
           checks++
           for (const account of ACCOUNTS) {
             const row = db.query<{ balance_micros: number }, [string]>('SELECT balance_micros FROM accounts WHERE id = ?').get(account)!
-            const sum = db.query<{ s: number }, [string]>('SELECT COALESCE(SUM(amount_micros), 0) AS s FROM ledger WHERE account_id = ?').get(account)!.s
+            const sum = db
+              .query<{ s: number }, [string]>('SELECT COALESCE(SUM(amount_micros), 0) AS s FROM ledger WHERE account_id = ?')
+              .get(account)!.s
             const held = [...open.values()].filter((h) => h.account === account).reduce((n, h) => n + h.amount, 0)
             expect(row.balance_micros).toBe(sum) // balance = Σ entries
             expect(row.balance_micros + book.accountPending(account)).toBe(balance[account]!)
@@ -113,8 +129,12 @@ test('random interleavings of hold, settle, release, top-up and restart keep eve
           const k = KEYS[r.key]!
           const hold = { id: `hold_${i}`, accountId: k.account, keyId: k.id, requestId: `req_${i}`, amountMicros: r.amount, createdAt: T0 }
           await s.schedule(Promise.resolve(), `hold ${i}`)
-          const availableBefore = balance[k.account]! - [...open.values()].filter((h) => h.account === k.account).reduce((n, h) => n + h.amount, 0)
-          const keyRoom = k.budget === null ? Infinity : k.budget - spent[k.id]! - [...open.values()].filter((h) => h.key === k.id).reduce((n, h) => n + h.amount, 0)
+          const availableBefore =
+            balance[k.account]! - [...open.values()].filter((h) => h.account === k.account).reduce((n, h) => n + h.amount, 0)
+          const keyRoom =
+            k.budget === null
+              ? Infinity
+              : k.budget - spent[k.id]! - [...open.values()].filter((h) => h.key === k.id).reduce((n, h) => n + h.amount, 0)
           // Admitted exactly when both the account and the key have room.
           const admitted = availableBefore >= r.amount && keyRoom >= r.amount
           if (admitted) open.set(hold.id, { account: k.account, key: k.id, amount: r.amount })
@@ -171,11 +191,7 @@ test('random interleavings of hold, settle, release, top-up and restart keep eve
         }
 
         try {
-          const tasks = [
-            ...requests.map(lifecycle),
-            ...topups.map(topUp),
-            ...Array.from({ length: restarts }, restart),
-          ]
+          const tasks = [...requests.map(lifecycle), ...topups.map(topUp), ...Array.from({ length: restarts }, restart)]
           // Releases scheduled steps one at a time, in the order fast-check picks, until every task ends.
           await s.waitFor(Promise.all(tasks))
           check()

@@ -5,15 +5,32 @@ import type { RequestLogRow } from '../../src/store/request-log'
 
 const gauges = { openHolds: async () => 0, limiterWindows: () => 0, logRowsPending: () => 0 }
 const row = (over: Partial<RequestLogRow>): RequestLogRow => ({
-  requestId: 'req_x', ts: 0, accountId: null, keyId: null, route: '/v1/chat/completions', model: null, provider: null, status: 200,
-  errorCode: null, promptTokens: null, completionTokens: null, costMicros: 0, latencyMs: 1, ttfbMs: null, stream: false, clientIp: null,
-  attempts: null, ...over,
+  requestId: 'req_x',
+  ts: 0,
+  accountId: null,
+  keyId: null,
+  route: '/v1/chat/completions',
+  model: null,
+  provider: null,
+  status: 200,
+  errorCode: null,
+  promptTokens: null,
+  completionTokens: null,
+  costMicros: 0,
+  latencyMs: 1,
+  ttfbMs: null,
+  stream: false,
+  clientIp: null,
+  attempts: null,
+  ...over,
 })
 
 test('label values are escaped', async () => {
   const metrics = createMetrics()
   metrics.observeRequest(row({ model: 'a"b\\c\nd' }), null)
-  expect(await metrics.render(gauges)).toContain('token_hub_requests_total{route="/v1/chat/completions",model="a\\"b\\\\c\\nd",status="200"} 1\n')
+  expect(await metrics.render(gauges)).toContain(
+    'token_hub_requests_total{route="/v1/chat/completions",model="a\\"b\\\\c\\nd",status="200"} 1\n',
+  )
 })
 
 test('route labels are capped so a path scan cannot grow memory', async () => {

@@ -17,7 +17,10 @@ beforeAll(async () => {
   const options = stripeHubOptions(stripe)
   // Sessions outlive the months this file moves the clock through.
   const auth = { session_idle_hours: 24 * 500, session_ttl_hours: 24 * 500 }
-  hub = await startHub({ config: { ...options.config, auth, server: { public_url: 'https://hub.example.com' } }, deps: { env: options.env, clock } })
+  hub = await startHub({
+    config: { ...options.config, auth, server: { public_url: 'https://hub.example.com' } },
+    deps: { env: options.env, clock },
+  })
   stripe.hubUrl = hub.url
 })
 afterAll(async () => {
@@ -49,7 +52,10 @@ async function owner(balanceUsd?: string) {
 describe('Checkout', () => {
   test('USD: a Checkout Session with our amount, URLs and an idempotency key; the URL comes back', async () => {
     const { client, accountId } = await owner()
-    const started = await client.json<{ id: string; url: string; credit_usd: string; currency: string }>('POST', '/api/topup', { amount: '20', currency: 'usd' })
+    const started = await client.json<{ id: string; url: string; credit_usd: string; currency: string }>('POST', '/api/topup', {
+      amount: '20',
+      currency: 'usd',
+    })
     expect(started.status).toBe(201)
     expect(started.body).toMatchObject({ currency: 'usd', credit_usd: '20.0000' })
     expect(started.body.url).toStartWith(`${stripe.url}/pay/cs_test_`)
@@ -72,13 +78,28 @@ describe('Checkout', () => {
     expect(call.params.get('line_items[0][price_data][currency]')).toBe('cny')
     expect(call.params.get('line_items[0][price_data][unit_amount]')).toBe('10000')
     expect(await balance(accountId)).toBe(13_888_888)
-    const listed = await client.json<{ data: Array<{ id: string; status: string; amount: string; currency: string; remaining_usd: string; credit_expires_at: string }> }>('GET', '/api/topups')
-    expect(listed.body.data[0]).toMatchObject({ id: started.id, status: 'paid', amount: '100.00', currency: 'cny', remaining_usd: '13.8889', credit_expires_at: '2027-03-01T12:00:00.000Z' })
+    const listed = await client.json<{
+      data: Array<{ id: string; status: string; amount: string; currency: string; remaining_usd: string; credit_expires_at: string }>
+    }>('GET', '/api/topups')
+    expect(listed.body.data[0]).toMatchObject({
+      id: started.id,
+      status: 'paid',
+      amount: '100.00',
+      currency: 'cny',
+      remaining_usd: '13.8889',
+      credit_expires_at: '2027-03-01T12:00:00.000Z',
+    })
   })
 
   test('amounts outside the configured bounds or malformed are refused with 400 naming amount', async () => {
     const { client } = await owner()
-    for (const body of [{ amount: '1.00', currency: 'usd' }, { amount: '20000', currency: 'usd' }, { amount: '10.001', currency: 'usd' }, { amount: '-5', currency: 'usd' }, { amount: '20', currency: 'eur' }]) {
+    for (const body of [
+      { amount: '1.00', currency: 'usd' },
+      { amount: '20000', currency: 'usd' },
+      { amount: '10.001', currency: 'usd' },
+      { amount: '-5', currency: 'usd' },
+      { amount: '20', currency: 'eur' },
+    ]) {
       const response = await client.json<{ error: { param: string } }>('POST', '/api/topup', body)
       expect(response.status).toBe(400)
       expect(['amount', 'currency']).toContain(response.body.error.param)
@@ -125,7 +146,12 @@ describe('refunds', () => {
 
     const refunded = await hub.admin('POST', `/admin/topups/${second.id}/refund`)
     expect(refunded.status).toBe(200)
-    expect(await refunded.json()).toMatchObject({ status: 'refunded', refunded_usd: '5.0000', refunded_amount: '5.00', remaining_usd: '0.0000' })
+    expect(await refunded.json()).toMatchObject({
+      status: 'refunded',
+      refunded_usd: '5.0000',
+      refunded_amount: '5.00',
+      remaining_usd: '0.0000',
+    })
     const call = stripe.refunds.at(-1)!
     expect(call).toMatchObject({ amount: 500, idempotencyKey: `refund_${second.id}_1` })
     expect(call.payment_intent).toStartWith('pi_test_')
@@ -168,7 +194,14 @@ describe('refunds', () => {
   test('money held by calls in flight is not refundable', async () => {
     const { client, accountId } = await owner()
     const topup = await topUp(client, '10')
-    const hold = await hub.hub.store.holds.place({ id: 'hold_test_refund', accountId, keyId: null, requestId: 'req_inflight', amountMicros: 4_000_000, createdAt: clock.now() })
+    const hold = await hub.hub.store.holds.place({
+      id: 'hold_test_refund',
+      accountId,
+      keyId: null,
+      requestId: 'req_inflight',
+      amountMicros: 4_000_000,
+      createdAt: clock.now(),
+    })
     expect(hold.ok).toBe(true)
     const refunded = await hub.admin('POST', `/admin/topups/${topup.id}/refund`)
     expect(((await refunded.json()) as { refunded_usd: string }).refunded_usd).toBe('6.0000')
@@ -203,7 +236,9 @@ describe('credit expiry', () => {
     await hub.hub.portal.expiry.runOnce()
     expect(await balance(accountId)).toBe(5_000_000)
     expect(await balance(accountId)).toBe(await hub.hub.store.ledger.sum(accountId))
-    const listed = await client.json<{ data: Array<{ id: string; remaining_usd: string; credit_expired_at: string | null; expired_usd: string }> }>('GET', '/api/topups')
+    const listed = await client.json<{
+      data: Array<{ id: string; remaining_usd: string; credit_expired_at: string | null; expired_usd: string }>
+    }>('GET', '/api/topups')
     expect(listed.body.data.find((t) => t.id === b.id)).toMatchObject({ remaining_usd: '0.0000', expired_usd: '8.0000' })
   })
 })
@@ -214,7 +249,10 @@ describe('without Stripe', () => {
     try {
       const made = await makeUser(plain)
       const client = await SessionClient.signIn(plain, made.email)
-      const response = await client.json<{ error: { code: string; message: string } }>('POST', '/api/topup', { amount: '10', currency: 'usd' })
+      const response = await client.json<{ error: { code: string; message: string } }>('POST', '/api/topup', {
+        amount: '10',
+        currency: 'usd',
+      })
       expect(response.status).toBe(503)
       expect(response.body.error.code).toBe('payments_unavailable')
       const page = await (await client.request('GET', '/dashboard/topup')).text()

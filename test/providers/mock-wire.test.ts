@@ -11,7 +11,13 @@ beforeAll(async () => {
       providers: { 'mock-anthropic': { type: 'mock', wire: 'anthropic' }, 'mock-gemini': { type: 'mock', wire: 'gemini' } },
       models: [
         { id: 'gpt-4o-mini', provider: 'mock', input_usd_per_mtok: 1, output_usd_per_mtok: 1 },
-        { id: 'claude-in-process', provider: 'mock-anthropic', upstream_model: 'mock-claude', input_usd_per_mtok: 1, output_usd_per_mtok: 1 },
+        {
+          id: 'claude-in-process',
+          provider: 'mock-anthropic',
+          upstream_model: 'mock-claude',
+          input_usd_per_mtok: 1,
+          output_usd_per_mtok: 1,
+        },
         { id: 'gemini-in-process', provider: 'mock-gemini', upstream_model: 'mock-gemini', input_usd_per_mtok: 1, output_usd_per_mtok: 1 },
       ],
     },
@@ -36,7 +42,7 @@ test('each wire is spoken in-process, streamed and not, through both client form
 })
 
 test('wire is only for mock providers', async () => {
-  await expect(startHub({ config: { providers: { x: { type: 'openai', base_url: 'http://127.0.0.1:1/v1', wire: 'gemini' } } } })).rejects.toThrow(
-    'providers.x.wire: only for type "mock"',
-  )
+  await expect(
+    startHub({ config: { providers: { x: { type: 'openai', base_url: 'http://127.0.0.1:1/v1', wire: 'gemini' } } } }),
+  ).rejects.toThrow('providers.x.wire: only for type "mock"')
 })

@@ -152,7 +152,10 @@ describe('recorded upstream streams', () => {
         const split = await replay(provider, [bytes.subarray(0, cut), bytes.subarray(cut)])
         if (JSON.stringify(split) !== expected) throw new Error(`${fixture.path}: a split at byte ${cut} changed the frames`)
       }
-      const bytewise = await replay(provider, Array.from(bytes, (_, i) => bytes.subarray(i, i + 1)))
+      const bytewise = await replay(
+        provider,
+        Array.from(bytes, (_, i) => bytes.subarray(i, i + 1)),
+      )
       expect(JSON.stringify(bytewise)).toBe(expected)
     })
   }

@@ -28,7 +28,12 @@ beforeAll(async () => {
       providers: { ...config.providers, ...Object.fromEntries(Object.entries(dead.providers).map(([name, p]) => [`dead-${name}`, p])) },
       models: [
         ...config.models,
-        ...PROVIDER_TYPES.map((type) => ({ id: `${type}-refused`, provider: `dead-${type}`, input_usd_per_mtok: 1, output_usd_per_mtok: 1 })),
+        ...PROVIDER_TYPES.map((type) => ({
+          id: `${type}-refused`,
+          provider: `dead-${type}`,
+          input_usd_per_mtok: 1,
+          output_usd_per_mtok: 1,
+        })),
       ],
     },
   })
@@ -91,8 +96,21 @@ interface Row {
 const BEFORE_FIRST_BYTE: Row[] = [
   { fault: '500', status: 502, code: 'upstream_error', type: 'upstream_error', says: 'HTTP 500: mock: internal server error' },
   { fault: '503', status: 502, code: 'upstream_error', type: 'upstream_error', says: 'HTTP 503: mock: overloaded' },
-  { fault: '429', status: 429, code: 'upstream_rate_limited', type: 'rate_limit_exceeded', says: 'mock: rate limit reached', retryAfter: '7' },
-  { fault: '400', status: 400, code: 'upstream_passthrough', type: 'invalid_request_error', says: 'mock: the request was rejected by the content policy' },
+  {
+    fault: '429',
+    status: 429,
+    code: 'upstream_rate_limited',
+    type: 'rate_limit_exceeded',
+    says: 'mock: rate limit reached',
+    retryAfter: '7',
+  },
+  {
+    fault: '400',
+    status: 400,
+    code: 'upstream_passthrough',
+    type: 'invalid_request_error',
+    says: 'mock: the request was rejected by the content policy',
+  },
   { fault: '401', status: 502, code: 'upstream_error', type: 'upstream_error', says: "refused token-hub's credentials (HTTP 401" },
   { fault: 'timeout', status: 504, code: 'upstream_timeout', type: 'upstream_timeout', says: 'did not answer within the timeout' },
 ]
@@ -101,7 +119,13 @@ const BEFORE_FIRST_BYTE: Row[] = [
 const BROKEN_ANSWERS: Row[] = [
   { fault: 'malformed', status: 502, code: 'upstream_error', type: 'upstream_error', says: 'sent malformed JSON' },
   { fault: 'cut', status: 502, code: 'upstream_error', type: 'upstream_error', says: 'sent malformed JSON' },
-  { fault: 'error200', status: 502, code: 'upstream_error', type: 'upstream_error', says: 'answered 200 with an error: mock: internal server error' },
+  {
+    fault: 'error200',
+    status: 502,
+    code: 'upstream_error',
+    type: 'upstream_error',
+    says: 'answered 200 with an error: mock: internal server error',
+  },
   { fault: 'reset', status: 502, code: 'upstream_error', type: 'upstream_error', says: 'is unreachable' },
 ]
 
@@ -117,7 +141,13 @@ async function expectRow(type: ProviderKind, format: ClientFormat, row: Row, str
   const response = await call(format, `${type}-fault-${row.fault}`, stream)
   const text = await response.text()
   noStackTrace(text)
-  expect({ fault: row.fault, type, format, stream, status: response.status }).toEqual({ fault: row.fault, type, format, stream, status: row.status })
+  expect({ fault: row.fault, type, format, stream, status: response.status }).toEqual({
+    fault: row.fault,
+    type,
+    format,
+    stream,
+    status: row.status,
+  })
   expect(response.headers.get('content-type')).toContain('application/json')
   const error = errorOf(format, JSON.parse(text))
   expect(error.code).toBe(row.code)
@@ -136,14 +166,21 @@ describe('upstream failures → contract rows', () => {
   })
 
   test('broken whole answers: malformed or cut JSON, an error in a 200, a reset connection → 502', async () => {
-    await Promise.all(PROVIDER_TYPES.flatMap((type) => FORMATS.flatMap((format) => BROKEN_ANSWERS.map((row) => expectRow(type, format, row, false)))))
+    await Promise.all(
+      PROVIDER_TYPES.flatMap((type) => FORMATS.flatMap((format) => BROKEN_ANSWERS.map((row) => expectRow(type, format, row, false)))),
+    )
   })
 
   test('a 200 stream that opens with an error event is a plain 502', async () => {
     await Promise.all(
       PROVIDER_TYPES.flatMap((type) =>
         FORMATS.map((format) =>
-          expectRow(type, format, { fault: 'error200', status: 502, code: 'upstream_error', type: 'upstream_error', says: 'failed mid-stream' }, true),
+          expectRow(
+            type,
+            format,
+            { fault: 'error200', status: 502, code: 'upstream_error', type: 'upstream_error', says: 'failed mid-stream' },
+            true,
+          ),
         ),
       ),
     )

@@ -23,7 +23,9 @@ test('WAL, synchronous NORMAL, busy_timeout, foreign keys; migrations applied on
   const again = openDatabase(path)
   expect(pragma(again, 'user_version')).toBe(MIGRATIONS.length)
   expect(again.query("SELECT value FROM settings WHERE key = 'k'").get()).toEqual({ value: 'v' })
-  expect(() => again.query("INSERT INTO api_keys (id, account_id, hash, prefix, created_at) VALUES ('k', 'nobody', 'h', 'p', 0)").run()).toThrow()
+  expect(() =>
+    again.query("INSERT INTO api_keys (id, account_id, hash, prefix, created_at) VALUES ('k', 'nobody', 'h', 'p', 0)").run(),
+  ).toThrow()
   again.close()
 })
 

@@ -21,7 +21,11 @@ afterEach(() => {
 })
 
 const insert = (n: number) => () => db.query('INSERT INTO t (n) VALUES (?)').run(n).changes
-const rows = () => db.query<{ n: number }, []>('SELECT n FROM t ORDER BY rowid').all().map((r) => r.n)
+const rows = () =>
+  db
+    .query<{ n: number }, []>('SELECT n FROM t ORDER BY rowid')
+    .all()
+    .map((r) => r.n)
 
 test('calls of one turn commit in one transaction, in call order, and answer after the commit', async () => {
   const writes = createGroupCommit(db)

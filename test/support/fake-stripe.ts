@@ -45,7 +45,11 @@ export interface FakeStripe {
   /** Marks a session paid as the Checkout page would (without delivering anything). */
   markPaid(sessionId: string, options?: { async?: boolean }): FakeSession
   /** A signed event delivery to the hub's /webhooks/stripe. */
-  deliver(type: string, object: object, options?: { id?: string; timestamp?: number; secret?: string; tamper?: (body: string) => string }): Promise<Response>
+  deliver(
+    type: string,
+    object: object,
+    options?: { id?: string; timestamp?: number; secret?: string; tamper?: (body: string) => string },
+  ): Promise<Response>
   event(type: string, object: object, id?: string): string
   sign(payload: string, options?: { timestamp?: number; secret?: string }): Promise<string>
   close(): void
@@ -78,10 +82,22 @@ export function startFakeStripe(): FakeStripe {
       return session
     },
     event(type, object, id = rid('evt')) {
-      return JSON.stringify({ id, object: 'event', type, api_version: '2026-10-28', created: Math.floor(Date.now() / 1000), livemode: false, data: { object } })
+      return JSON.stringify({
+        id,
+        object: 'event',
+        type,
+        api_version: '2026-10-28',
+        created: Math.floor(Date.now() / 1000),
+        livemode: false,
+        data: { object },
+      })
     },
     sign(payload, options = {}) {
-      return Stripe.webhooks.generateTestHeaderStringAsync({ payload, secret: options.secret ?? FAKE_WEBHOOK_SECRET, ...(options.timestamp !== undefined ? { timestamp: options.timestamp } : {}) })
+      return Stripe.webhooks.generateTestHeaderStringAsync({
+        payload,
+        secret: options.secret ?? FAKE_WEBHOOK_SECRET,
+        ...(options.timestamp !== undefined ? { timestamp: options.timestamp } : {}),
+      })
     },
     async deliver(type, object, options = {}) {
       if (!fake.hubUrl) throw new Error('fake stripe: hubUrl not set')
@@ -100,7 +116,8 @@ export function startFakeStripe(): FakeStripe {
     const params = new URLSearchParams(request.method === 'GET' ? url.search : await request.text())
     const idempotencyKey = request.headers.get('idempotency-key')
     calls.push({ method: request.method, path: url.pathname, params, idempotencyKey, authorization: request.headers.get('authorization') })
-    if (request.headers.get('authorization') !== `Bearer ${FAKE_SECRET_KEY}`) return error(401, 'Invalid API Key provided', 'authentication_error')
+    if (request.headers.get('authorization') !== `Bearer ${FAKE_SECRET_KEY}`)
+      return error(401, 'Invalid API Key provided', 'authentication_error')
     if (request.method === 'POST' && idempotencyKey) {
       const seen = replay.get(`${url.pathname}:${idempotencyKey}`)
       if (seen) return Response.json(seen.body, { status: seen.status, headers: { 'idempotent-replayed': 'true' } })
@@ -146,7 +163,14 @@ export function startFakeStripe(): FakeStripe {
         fake.failNextRefund = null
         return error(failure.status, failure.message)
       }
-      const refund = { id: rid('re'), object: 'refund', payment_intent: params.get('payment_intent')!, amount: Number(params.get('amount')), status: 'succeeded', currency: 'usd' }
+      const refund = {
+        id: rid('re'),
+        object: 'refund',
+        payment_intent: params.get('payment_intent')!,
+        amount: Number(params.get('amount')),
+        status: 'succeeded',
+        currency: 'usd',
+      }
       refunds.push({ id: refund.id, payment_intent: refund.payment_intent, amount: refund.amount, idempotencyKey })
       body = refund
     } else {

@@ -55,7 +55,14 @@ export function mockModels(faults: string[] = [], extra: Record<string, Record<s
       models.push({ id, provider: type, upstream_model: `mock-fault-${fault}`, ...price, ...extra[id] })
     }
   }
-  models.push({ id: 'gemini-embed', provider: 'gemini', upstream_model: 'mock-embedding', kind: 'embedding', ...price, output_usd_per_mtok: 0 })
+  models.push({
+    id: 'gemini-embed',
+    provider: 'gemini',
+    upstream_model: 'mock-embedding',
+    kind: 'embedding',
+    ...price,
+    output_usd_per_mtok: 0,
+  })
   return models
 }
 

@@ -12,7 +12,13 @@ export async function makeUser(
   options: { email?: string; accountId?: string; role?: UserRole; isAdmin?: boolean; balanceUsd?: string } = {},
 ): Promise<{ user: User; email: string; password: string; accountId: string }> {
   const email = options.email ?? `person${++users}-${crypto.randomUUID().slice(0, 8)}@test.local`
-  const user = await hub.hub.portal.users.createUser({ email, password: PASSWORD, accountId: options.accountId ?? null, role: options.role, isAdmin: options.isAdmin })
+  const user = await hub.hub.portal.users.createUser({
+    email,
+    password: PASSWORD,
+    accountId: options.accountId ?? null,
+    role: options.role,
+    isAdmin: options.isAdmin,
+  })
   if (options.balanceUsd) {
     const credited = await hub.admin('POST', `/admin/accounts/${user.accountId}/credits`, { amount_usd: options.balanceUsd })
     if (credited.status !== 201) throw new Error(`credit: ${credited.status} ${await credited.text()}`)
@@ -35,12 +41,22 @@ export class SessionClient {
   }
 
   /** Sends the request; a Set-Cookie answer updates the jar, a `csrf_token` in the body is kept. */
-  async request(method: string, path: string, body?: unknown, options: { csrf?: boolean; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { csrf?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = { ...options.headers }
     if (body !== undefined) headers['content-type'] = 'application/json'
     if (this.cookie) headers.cookie = this.cookie
     if (this.csrf && options.csrf !== false && method !== 'GET') headers['x-csrf-token'] = this.csrf
-    const response = await fetch(this.hub.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' })
+    const response = await fetch(this.hub.url + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+    })
     const setCookie = response.headers.get('set-cookie')
     if (setCookie) {
       const [pair] = setCookie.split(';')

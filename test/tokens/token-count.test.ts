@@ -30,7 +30,11 @@ const CORPUS: Record<string, string[]> = {
   code: sourceFiles(join(import.meta.dir, '../../src')).map((f) => readFileSync(f, 'utf8')),
   json: [
     JSON.stringify({ users: Array.from({ length: 40 }, (_, i) => ({ id: i, name: `user${i}`, score: Math.round(random() * 1e6) / 1e6 })) }),
-    JSON.stringify(Array.from({ length: 30 }, (_, i) => ({ ts: 1_700_000_000_000 + i * 7919, lat: random() * 180 - 90 })), null, 2),
+    JSON.stringify(
+      Array.from({ length: 30 }, (_, i) => ({ ts: 1_700_000_000_000 + i * 7919, lat: random() * 180 - 90 })),
+      null,
+      2,
+    ),
   ],
   'ids and blobs': [
     pick(3000, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'),
@@ -76,7 +80,11 @@ describe('token estimate against real tokenizers', () => {
       for (const row of results[name]!.samples) {
         // Compared as objects so a failure names the sample.
         const text = row.text.slice(0, 40)
-        expect({ text, highCovers: row.high >= Math.max(row.o200k, row.cl100k), lowBelow: row.low <= Math.min(row.o200k, row.cl100k) }).toEqual({
+        expect({
+          text,
+          highCovers: row.high >= Math.max(row.o200k, row.cl100k),
+          lowBelow: row.low <= Math.min(row.o200k, row.cl100k),
+        }).toEqual({
           text,
           highCovers: true,
           lowBelow: true,

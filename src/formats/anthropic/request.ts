@@ -70,7 +70,12 @@ function contentParts(content: AnthropicMessage['content'], path: string, untran
           : typeof result === 'string'
             ? result
             : result.flatMap((b, k) => mediaPart(b, `${at}.content[${k}]`, untranslatable) ?? [])
-      parts.push({ type: 'tool_result', toolCallId: block.tool_use_id as string, content: inner, ...(block.is_error ? { isError: true } : {}) })
+      parts.push({
+        type: 'tool_result',
+        toolCallId: block.tool_use_id as string,
+        content: inner,
+        ...(block.is_error ? { isError: true } : {}),
+      })
     } else {
       const part = mediaPart(block, at, untranslatable)
       if (part) parts.push(part)
@@ -104,7 +109,13 @@ export function parseAnthropicMessages(raw: Record<string, unknown>): ChatReques
   const body = validate(raw)
   const untranslatable = untranslatableFields(raw)
   const system =
-    body.system === undefined ? [] : typeof body.system === 'string' ? (body.system === '' ? [] : [body.system]) : body.system.map((b) => b.text)
+    body.system === undefined
+      ? []
+      : typeof body.system === 'string'
+        ? body.system === ''
+          ? []
+          : [body.system]
+        : body.system.map((b) => b.text)
   const messages: Message[] = body.messages.map((message, i) => ({
     role: message.role,
     content: contentParts(message.content, `messages[${i}].content`, untranslatable),

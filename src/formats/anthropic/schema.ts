@@ -52,7 +52,11 @@ const ToolChoice = Type.Union([
   Type.Object({ type: Type.Literal('auto'), disable_parallel_tool_use: Type.Optional(Type.Boolean()) }),
   Type.Object({ type: Type.Literal('any'), disable_parallel_tool_use: Type.Optional(Type.Boolean()) }),
   Type.Object({ type: Type.Literal('none') }),
-  Type.Object({ type: Type.Literal('tool'), name: Type.String({ minLength: 1 }), disable_parallel_tool_use: Type.Optional(Type.Boolean()) }),
+  Type.Object({
+    type: Type.Literal('tool'),
+    name: Type.String({ minLength: 1 }),
+    disable_parallel_tool_use: Type.Optional(Type.Boolean()),
+  }),
 ])
 
 /**

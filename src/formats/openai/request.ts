@@ -19,7 +19,8 @@ function contentParts(content: OpenAIChatMessage['content'], path: string, untra
   const parts: ContentPart[] = []
   content.forEach((part, i) => {
     if (part.type === 'text') parts.push({ type: 'text', text: (part as { text: string }).text })
-    else if (part.type === 'image_url') parts.push({ type: 'image', source: imageSourceFromUrl((part as { image_url: { url: string } }).image_url.url) })
+    else if (part.type === 'image_url')
+      parts.push({ type: 'image', source: imageSourceFromUrl((part as { image_url: { url: string } }).image_url.url) })
     else untranslatable.push(`${path}[${i}].type=${part.type}`)
   })
   return parts
@@ -138,11 +139,7 @@ export function parseOpenAIEmbedding(raw: Record<string, unknown>): EmbedRequest
   const body = validateEmbedding(raw)
   const input = body.input
   const normalized: string[] | number[][] =
-    typeof input === 'string'
-      ? [input]
-      : typeof input[0] === 'number'
-        ? [input as number[]]
-        : (input as string[] | number[][])
+    typeof input === 'string' ? [input] : typeof input[0] === 'number' ? [input as number[]] : (input as string[] | number[][])
   return {
     model: body.model,
     input: normalized,

@@ -40,7 +40,9 @@ export function openAIStreamEncoder(options: StreamEncoderOptions): StreamEncode
         return chunk({}, c.reason)
       case 'usage':
         if (!request.includeUsage) return ''
-        return sseData(JSON.stringify({ id, object: 'chat.completion.chunk', created, model: clientModel, choices: [], usage: openAIUsage(c.usage) }))
+        return sseData(
+          JSON.stringify({ id, object: 'chat.completion.chunk', created, model: clientModel, choices: [], usage: openAIUsage(c.usage) }),
+        )
     }
   }
 

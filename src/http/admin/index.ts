@@ -48,9 +48,13 @@ export function adminRoutes({ admin, adminToken, maxBodyBytes, topups, inviteOwn
       { parse: 'none' },
     )
     .get('/admin/accounts/:id', async ({ params }) => json(await admin.getAccount(params.id)))
-    .patch('/admin/accounts/:id', async ({ request, params }) => json(await admin.patchAccount(params.id, validatePatchAccount(await body(request)))), {
-      parse: 'none',
-    })
+    .patch(
+      '/admin/accounts/:id',
+      async ({ request, params }) => json(await admin.patchAccount(params.id, validatePatchAccount(await body(request)))),
+      {
+        parse: 'none',
+      },
+    )
     .delete('/admin/accounts/:id', async ({ params }) => {
       await admin.deleteAccount(params.id)
       return json({ id: params.id, deleted: true })

@@ -41,29 +41,44 @@ export function adminApiRoutes(deps: AdminApiDeps) {
     .get('/api/admin/accounts', async ({ request, query }) => {
       await asAdmin(request)
       const page = await admin.directory({ query: query.q, limit: integer(query, 'limit'), offset: integer(query, 'offset') })
-      return json({ total: page.total, data: page.rows.map((a) => ({ id: a.id, email: a.email, name: a.name, plan: a.plan, users: a.users })) })
+      return json({
+        total: page.total,
+        data: page.rows.map((a) => ({ id: a.id, email: a.email, name: a.name, plan: a.plan, users: a.users })),
+      })
     })
-    .post('/api/admin/accounts', async ({ request }) => {
-      await asAdmin(request)
-      return json(await admin.createAccount(validateAccount(await body(request))), 201)
-    }, { parse: 'none' })
+    .post(
+      '/api/admin/accounts',
+      async ({ request }) => {
+        await asAdmin(request)
+        return json(await admin.createAccount(validateAccount(await body(request))), 201)
+      },
+      { parse: 'none' },
+    )
     .get('/api/admin/accounts/:id', async ({ request, params }) => {
       await asAdmin(request)
       const overview = await portal.overview(await scopeOf(params.id))
       return json(accountView(overview.account))
     })
-    .post('/api/admin/accounts/:id/credits', async ({ request, params }) => {
-      await asAdmin(request)
-      return json(await admin.addCredits(params.id, validateCredits(await body(request))), 201)
-    }, { parse: 'none' })
+    .post(
+      '/api/admin/accounts/:id/credits',
+      async ({ request, params }) => {
+        await asAdmin(request)
+        return json(await admin.addCredits(params.id, validateCredits(await body(request))), 201)
+      },
+      { parse: 'none' },
+    )
     .get('/api/admin/accounts/:id/keys', async ({ request, params }) => {
       await asAdmin(request)
       return json({ data: await portal.keys(await scopeOf(params.id)) })
     })
-    .post('/api/admin/accounts/:id/keys', async ({ request, params }) => {
-      await asAdmin(request)
-      return json(await portal.mintKey(await scopeOf(params.id), validateMint(await body(request))), 201, { 'cache-control': 'no-store' })
-    }, { parse: 'none' })
+    .post(
+      '/api/admin/accounts/:id/keys',
+      async ({ request, params }) => {
+        await asAdmin(request)
+        return json(await portal.mintKey(await scopeOf(params.id), validateMint(await body(request))), 201, { 'cache-control': 'no-store' })
+      },
+      { parse: 'none' },
+    )
     .delete('/api/admin/keys/:id', async ({ request, params }) => {
       await asAdmin(request)
       return json(await admin.revokeKey(params.id))

@@ -81,7 +81,9 @@ export function apiRoutes(deps: ApiDeps) {
     .get('/api/me', async ({ request }) => {
       const session = await signedIn(request)
       const overview = await portal.overview(ownScope(session))
-      return json({ user: userView(session.user), account: accountView(overview.account), csrf_token: session.csrfToken }, 200, { 'cache-control': 'no-store' })
+      return json({ user: userView(session.user), account: accountView(overview.account), csrf_token: session.csrfToken }, 200, {
+        'cache-control': 'no-store',
+      })
     })
     .post(
       '/api/password',
@@ -105,13 +107,25 @@ export function apiRoutes(deps: ApiDeps) {
     })
     .get('/api/ledger', async ({ request, query }) => json(await portal.ledger(ownScope(await signedIn(request)), pageQuery(query))))
     .get('/api/keys', async ({ request }) => json({ data: await portal.keys(ownScope(await signedIn(request))) }))
-    .post('/api/keys', async ({ request }) => json(await portal.mintKey(ownScope(await signedIn(request)), validate.mint(await body(request))), 201, { 'cache-control': 'no-store' }), {
-      parse: 'none',
-    })
+    .post(
+      '/api/keys',
+      async ({ request }) =>
+        json(await portal.mintKey(ownScope(await signedIn(request)), validate.mint(await body(request))), 201, {
+          'cache-control': 'no-store',
+        }),
+      {
+        parse: 'none',
+      },
+    )
     .get('/api/keys/:id', async ({ request, params }) => json(await portal.key(ownScope(await signedIn(request)), params.id)))
-    .patch('/api/keys/:id', async ({ request, params }) => json(await portal.updateKey(ownScope(await signedIn(request)), params.id, validate.patch(await body(request)))), {
-      parse: 'none',
-    })
+    .patch(
+      '/api/keys/:id',
+      async ({ request, params }) =>
+        json(await portal.updateKey(ownScope(await signedIn(request)), params.id, validate.patch(await body(request)))),
+      {
+        parse: 'none',
+      },
+    )
     .delete('/api/keys/:id', async ({ request, params }) => json(await portal.revokeKey(ownScope(await signedIn(request)), params.id)))
     .get('/api/activity', async ({ request, query }) => {
       const scope = ownScope(await signedIn(request))
@@ -119,7 +133,9 @@ export function apiRoutes(deps: ApiDeps) {
       const result = await portal.activity(scope, filter, page)
       return json({ data: result.rows.map(activityView), next: result.next ? formatCursor(result.next) : null })
     })
-    .get('/api/requests/:id', async ({ request, params }) => json(activityView(await portal.request(ownScope(await signedIn(request)), params.id))))
+    .get('/api/requests/:id', async ({ request, params }) =>
+      json(activityView(await portal.request(ownScope(await signedIn(request)), params.id))),
+    )
     .post(
       '/api/topup',
       async ({ request }) => {
@@ -131,7 +147,16 @@ export function apiRoutes(deps: ApiDeps) {
           { accountId: scope.accountId, userId: session.user.id, email: session.user.email },
           { amount: String(input.amount), currency: input.currency.toLowerCase() as 'usd' | 'cny' },
         )
-        return json({ id: started.topup.id, url: started.url, currency: started.topup.currency, amount: String(input.amount), credit_usd: formatUsd(started.topup.quotedMicros) }, 201)
+        return json(
+          {
+            id: started.topup.id,
+            url: started.url,
+            currency: started.topup.currency,
+            amount: String(input.amount),
+            credit_usd: formatUsd(started.topup.quotedMicros),
+          },
+          201,
+        )
       },
       { parse: 'none' },
     )
@@ -165,7 +190,9 @@ export function apiRoutes(deps: ApiDeps) {
       await users.removeUser(session.user, params.id)
       return json({ id: params.id, removed: true })
     })
-    .get('/api/ledger/:id', async ({ request, params }) => json(ledgerEntryView(await portal.ledgerEntry(ownScope(await signedIn(request)), params.id))))
+    .get('/api/ledger/:id', async ({ request, params }) =>
+      json(ledgerEntryView(await portal.ledgerEntry(ownScope(await signedIn(request)), params.id))),
+    )
     .get('/api/keys/:id/usage', async ({ request, params }) => {
       const key = await portal.key(ownScope(await signedIn(request)), params.id)
       return json({

@@ -37,7 +37,10 @@ export function parseCursor(value: string | undefined): ActivityCursor | undefin
 export const formatCursor = (cursor: ActivityCursor) => `${cursor.ts}.${cursor.requestId}`
 
 /** key, model, status (ok | error | a number), from, to, limit, after. */
-export function activityQuery(query: Query): { filter: Omit<ActivityFilter, 'accountId'>; page: { limit?: number; after?: ActivityCursor } } {
+export function activityQuery(query: Query): {
+  filter: Omit<ActivityFilter, 'accountId'>
+  page: { limit?: number; after?: ActivityCursor }
+} {
   const status = query.status
   let parsedStatus: ActivityFilter['status']
   if (status === 'ok' || status === 'error') parsedStatus = status

@@ -14,10 +14,18 @@ import { topupBody, topupResultBody } from './pages/topup'
 export function accountRoutes(deps: DashboardDeps) {
   const { portal, topups, users, sessions, config } = deps
   const notice = (text: string) => flashCookie({ kind: 'notice', text }, sessions.secure)
-  const keysPage = async (session: Parameters<typeof ownScope>[0], revealed: Parameters<typeof keysBody>[4], render: Awaited<ReturnType<typeof view>>['render']) => {
+  const keysPage = async (
+    session: Parameters<typeof ownScope>[0],
+    revealed: Parameters<typeof keysBody>[4],
+    render: Awaited<ReturnType<typeof view>>['render'],
+  ) => {
     const scope = ownScope(session)
     const overview = await portal.overview(scope)
-    return render({ title: 'API keys', active: 'keys', body: keysBody(session, await portal.keys(scope), planModels(deps, overview.account.plan), scope.canManage, revealed) })
+    return render({
+      title: 'API keys',
+      active: 'keys',
+      body: keysBody(session, await portal.keys(scope), planModels(deps, overview.account.plan), scope.canManage, revealed),
+    })
   }
 
   return new Elysia({ name: 'dashboard-account' })
@@ -25,7 +33,11 @@ export function accountRoutes(deps: DashboardDeps) {
       const { session, render } = await view(deps, request)
       const scope = ownScope(session)
       const recent = await portal.activity(scope, {}, { limit: 6 })
-      return render({ title: 'Overview', active: 'overview', body: overviewBody(await portal.overview(scope), recent.rows, scope.canManage) })
+      return render({
+        title: 'Overview',
+        active: 'overview',
+        body: overviewBody(await portal.overview(scope), recent.rows, scope.canManage),
+      })
     })
     .get('/dashboard/keys', async ({ request }) => {
       const { session, render } = await view(deps, request)
@@ -47,7 +59,11 @@ export function accountRoutes(deps: DashboardDeps) {
       if (!scope.canManage) throw new GatewayError('forbidden', 'Only the account owner can change key limits.')
       const key = await portal.key(scope, params.id)
       const plan = (await portal.overview(scope)).account.plan
-      return render({ title: 'Edit key', active: 'keys', body: editKeyBody(session, key, planModels(deps, plan), `/dashboard/keys/${key.id}`, '/dashboard/keys') })
+      return render({
+        title: 'Edit key',
+        active: 'keys',
+        body: editKeyBody(session, key, planModels(deps, plan), `/dashboard/keys/${key.id}`, '/dashboard/keys'),
+      })
     })
     .post(
       '/dashboard/keys/:id',
@@ -89,7 +105,10 @@ export function accountRoutes(deps: DashboardDeps) {
         const scope = ownScope(session)
         if (!scope.canManage) throw new GatewayError('forbidden', 'Only the account owner can top up.')
         const currency = form.get('currency') === 'cny' ? 'cny' : 'usd'
-        const started = await topups.startCheckout({ accountId: scope.accountId, userId: session.user.id, email: session.user.email }, { amount: form.get('amount'), currency })
+        const started = await topups.startCheckout(
+          { accountId: scope.accountId, userId: session.user.id, email: session.user.email },
+          { amount: form.get('amount'), currency },
+        )
         return redirect(started.url)
       },
       { parse: 'none' },
@@ -110,8 +129,18 @@ export function accountRoutes(deps: DashboardDeps) {
       const { filter, page } = activityQuery(query)
       const result = await portal.activity(scope, filter, { ...page, limit: page.limit ?? 50 })
       const keys = (await portal.keys(scope)).map((k) => ({ id: k.id, label: k.name ? `${k.name} (${k.prefix})` : k.prefix }))
-      const filters = { key: query.key ?? '', model: query.model ?? '', status: query.status ?? '', from: query.from ?? '', to: query.to ?? '' }
-      return render({ title: 'Activity', active: 'activity', body: activityBody(result.rows, result.next, filters, keys, await portal.activityModels(scope), page.after !== undefined) })
+      const filters = {
+        key: query.key ?? '',
+        model: query.model ?? '',
+        status: query.status ?? '',
+        from: query.from ?? '',
+        to: query.to ?? '',
+      }
+      return render({
+        title: 'Activity',
+        active: 'activity',
+        body: activityBody(result.rows, result.next, filters, keys, await portal.activityModels(scope), page.after !== undefined),
+      })
     })
     .get('/dashboard/requests', async ({ request, query }) => {
       const { session, render } = await view(deps, request)
@@ -122,7 +151,11 @@ export function accountRoutes(deps: DashboardDeps) {
     .get('/dashboard/team', async ({ request }) => {
       const { session, render } = await view(deps, request)
       const canInvite = users.canInvite(session.user)
-      return render({ title: 'Team', active: 'team', body: teamBody(session, await users.team(session.user.accountId), canInvite, null, config.auth.min_password_length) })
+      return render({
+        title: 'Team',
+        active: 'team',
+        body: teamBody(session, await users.team(session.user.accountId), canInvite, null, config.auth.min_password_length),
+      })
     })
     .post(
       '/dashboard/team/invite',
@@ -131,7 +164,11 @@ export function accountRoutes(deps: DashboardDeps) {
         const role = form.get('role') === 'owner' ? 'owner' : 'member'
         const created = await users.createInvite(session.user, { email: form.get('email'), accountId: session.user.accountId, role })
         const team = await users.team(session.user.accountId)
-        return render({ title: 'Team', active: 'team', body: teamBody(session, team, true, inviteReveal(created.url, created.invite.email), config.auth.min_password_length) })
+        return render({
+          title: 'Team',
+          active: 'team',
+          body: teamBody(session, team, true, inviteReveal(created.url, created.invite.email), config.auth.min_password_length),
+        })
       },
       { parse: 'none' },
     )

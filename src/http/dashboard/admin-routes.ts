@@ -32,7 +32,15 @@ export function adminPageRoutes(deps: DashboardDeps) {
       active: 'admin' as const,
       body: accountBody(
         session,
-        { account, keys: await portal.keys(scope), topups: await topups.list(accountId), users: team.users, invites: team.invites, models: planModels(deps, account.plan), now: clock.now() },
+        {
+          account,
+          keys: await portal.keys(scope),
+          topups: await topups.list(accountId),
+          users: team.users,
+          invites: team.invites,
+          models: planModels(deps, account.plan),
+          now: clock.now(),
+        },
         revealed,
       ),
     }
@@ -44,15 +52,28 @@ export function adminPageRoutes(deps: DashboardDeps) {
     .get('/dashboard/admin/accounts', async ({ request, query }) => {
       const { session, render } = await adminView(request)
       const q = query.q ?? ''
-      return render({ title: 'Accounts', active: 'admin', body: accountsBody(session, await admin.directory({ query: q, limit: 100 }), q, plans, null) })
+      return render({
+        title: 'Accounts',
+        active: 'admin',
+        body: accountsBody(session, await admin.directory({ query: q, limit: 100 }), q, plans, null),
+      })
     })
     .post(
       '/dashboard/admin/accounts',
       async ({ request }) => {
         const { session, form, render } = await adminPost(request)
         const plan = form.get('plan') || undefined
-        const account = await admin.createAccount({ email: form.get('email'), plan, ...(form.get('name') ? { name: form.get('name') } : {}) })
-        const invite = await users.createInvite(null, { email: account.email, accountId: account.id, role: 'owner', isAdmin: form.get('is_admin') === '1' })
+        const account = await admin.createAccount({
+          email: form.get('email'),
+          plan,
+          ...(form.get('name') ? { name: form.get('name') } : {}),
+        })
+        const invite = await users.createInvite(null, {
+          email: account.email,
+          accountId: account.id,
+          role: 'owner',
+          isAdmin: form.get('is_admin') === '1',
+        })
         return render({ ...(await accountPage(session, account.id, inviteReveal(invite.url, account.email))) })
       },
       { parse: 'none' },
@@ -65,8 +86,15 @@ export function adminPageRoutes(deps: DashboardDeps) {
       '/dashboard/admin/accounts/:id/credits',
       async ({ request, params }) => {
         const { form } = await adminPost(request)
-        const result = await admin.addCredits(params.id, { amount_usd: form.get('amount_usd'), ...(form.get('note') ? { note: form.get('note') } : {}) })
-        return redirect(`/dashboard/admin/accounts/${params.id}`, [notice(`${result.entry.type === 'topup' ? 'Credited' : 'Adjusted'} $${result.entry.amount_usd}; balance now $${result.account.balance_usd}.`)])
+        const result = await admin.addCredits(params.id, {
+          amount_usd: form.get('amount_usd'),
+          ...(form.get('note') ? { note: form.get('note') } : {}),
+        })
+        return redirect(`/dashboard/admin/accounts/${params.id}`, [
+          notice(
+            `${result.entry.type === 'topup' ? 'Credited' : 'Adjusted'} $${result.entry.amount_usd}; balance now $${result.account.balance_usd}.`,
+          ),
+        ])
       },
       { parse: 'none' },
     )
@@ -85,7 +113,11 @@ export function adminPageRoutes(deps: DashboardDeps) {
       const key = await portal.key(scope, params.keyId)
       const plan = (await portal.overview(scope)).account.plan
       const base = `/dashboard/admin/accounts/${params.id}`
-      return render({ title: 'Edit key', active: 'admin', body: editKeyBody(session, key, planModels(deps, plan), `${base}/keys/${key.id}`, base) })
+      return render({
+        title: 'Edit key',
+        active: 'admin',
+        body: editKeyBody(session, key, planModels(deps, plan), `${base}/keys/${key.id}`, base),
+      })
     })
     .post(
       '/dashboard/admin/accounts/:id/keys/:keyId',
@@ -120,7 +152,9 @@ export function adminPageRoutes(deps: DashboardDeps) {
       async ({ request, params, query }) => {
         const { session } = await adminPost(request)
         await users.removeUser(session.user, params.id)
-        return redirect(safeNext(query.account ? `/dashboard/admin/accounts/${query.account}` : null, '/dashboard/admin/accounts'), [notice('User removed.')])
+        return redirect(safeNext(query.account ? `/dashboard/admin/accounts/${query.account}` : null, '/dashboard/admin/accounts'), [
+          notice('User removed.'),
+        ])
       },
       { parse: 'none' },
     )
@@ -131,7 +165,11 @@ export function adminPageRoutes(deps: DashboardDeps) {
         const refunded = await topups.refund(params.id)
         const back = request.headers.get('referer')
         const path = back ? new URL(back).pathname : `/dashboard/admin/accounts/${refunded.accountId}`
-        return redirect(safeNext(path), [notice(`Refunded ${refunded.currency.toUpperCase()} ${(refunded.refundMinor / 100).toFixed(2)} ($${(refunded.refundMicros / 1e6).toFixed(4)} of credit) through Stripe.`)])
+        return redirect(safeNext(path), [
+          notice(
+            `Refunded ${refunded.currency.toUpperCase()} ${(refunded.refundMinor / 100).toFixed(2)} ($${(refunded.refundMicros / 1e6).toFixed(4)} of credit) through Stripe.`,
+          ),
+        ])
       },
       { parse: 'none' },
     )

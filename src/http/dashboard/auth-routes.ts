@@ -58,8 +58,13 @@ export function authRoutes(deps: DashboardDeps) {
     .get('/signup', ({ request }) => {
       const { flash, clear } = takeFlash(request)
       if (config.auth.signup !== 'open') {
-        const why = config.auth.signup === 'invite' ? 'Accounts are created by invitation: ask an admin for an invite link.' : 'Sign-up is closed on this server; an admin creates accounts.'
-        return htmlResponse(authPage('Sign up', flash, html`<h1>Sign up</h1><p>${why}</p><p><a href="/login">Sign in</a></p>`), 403, [clear])
+        const why =
+          config.auth.signup === 'invite'
+            ? 'Accounts are created by invitation: ask an admin for an invite link.'
+            : 'Sign-up is closed on this server; an admin creates accounts.'
+        return htmlResponse(authPage('Sign up', flash, html`<h1>Sign up</h1><p>${why}</p><p><a href="/login">Sign in</a></p>`), 403, [
+          clear,
+        ])
       }
       return htmlResponse(signUpPage(flash, minLength), 200, [clear])
     })
@@ -89,7 +94,8 @@ export function authRoutes(deps: DashboardDeps) {
     )
     .get('/setup', async ({ request, query }) => {
       const token = query.token ?? ''
-      if (!(await users.setupOpen(token))) throw new GatewayError('not_found', 'This setup link is invalid or has been used; sign in instead.')
+      if (!(await users.setupOpen(token)))
+        throw new GatewayError('not_found', 'This setup link is invalid or has been used; sign in instead.')
       const { flash, clear } = takeFlash(request)
       return htmlResponse(setupPage(flash, token, minLength), 200, [clear])
     })

@@ -35,7 +35,10 @@ export function spendChart(days: Array<{ day: number; micros: number }>): Html {
     .map((d, i) => ({ d, i }))
     // Every 7th day counted back from today, so the last label is today and none collide.
     .filter(({ i }) => (days.length - 1 - i) % 7 === 0)
-    .map(({ d, i }) => html`<text x="${(PAD_LEFT + i * slot + slot / 2).toFixed(1)}" y="${HEIGHT - 6}" text-anchor="middle">${new Date(d.day).toISOString().slice(5, 10)}</text>`)
+    .map(
+      ({ d, i }) =>
+        html`<text x="${(PAD_LEFT + i * slot + slot / 2).toFixed(1)}" y="${HEIGHT - 6}" text-anchor="middle">${new Date(d.day).toISOString().slice(5, 10)}</text>`,
+    )
   const gridY = [0, 0.5, 1].map((f) => {
     const y = PAD_TOP + plotH - f * plotH
     return html`<line class="axis" x1="${PAD_LEFT}" x2="${WIDTH - 8}" y1="${y}" y2="${y}"/><text x="${PAD_LEFT - 6}" y="${y + 3}" text-anchor="end">$${axisLabel(max * f)}</text>`

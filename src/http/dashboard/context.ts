@@ -37,17 +37,26 @@ export async function view(deps: DashboardDeps, request: Request) {
 }
 
 /** A signed-in form post: session, CSRF (field or header + origin), then the parsed form. */
-export async function post(deps: DashboardDeps, request: Request): Promise<{ session: ActiveSession; form: Form; render: Awaited<ReturnType<typeof view>>['render'] }> {
+export async function post(
+  deps: DashboardDeps,
+  request: Request,
+): Promise<{ session: ActiveSession; form: Form; render: Awaited<ReturnType<typeof view>>['render'] }> {
   const session = await requireSession(deps.sessions, request)
   const form = await readForm(request)
   requireCsrf(deps.sessions, request, session, form.csrf)
-  const render: Awaited<ReturnType<typeof view>>['render'] = (input, status = 200, cookies = []) => htmlResponse(page({ ...input, session, flash: input.flash ?? null }), status, cookies)
+  const render: Awaited<ReturnType<typeof view>>['render'] = (input, status = 200, cookies = []) =>
+    htmlResponse(page({ ...input, session, flash: input.flash ?? null }), status, cookies)
   return { session, form, render }
 }
 
-const list = (text: string) => text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean)
+const list = (text: string) =>
+  text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean)
 /** A form number: empty → fallback, digits → the number, anything else is passed on for the validator to name. */
-const num = <T>(text: string, fallback: T): number | T | string => (text === '' ? fallback : /^\d+(\.\d+)?$/.test(text) ? Number(text) : text)
+const num = <T>(text: string, fallback: T): number | T | string =>
+  text === '' ? fallback : /^\d+(\.\d+)?$/.test(text) ? Number(text) : text
 const validateMint = bodyValidator(MintKeyBody)
 const validatePatch = bodyValidator(KeyPatchBody)
 

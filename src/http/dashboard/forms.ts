@@ -21,7 +21,11 @@ export async function readForm(request: Request): Promise<Form> {
   const params = new URLSearchParams(await readBodyText(request, MAX_FORM_BYTES))
   return {
     get: (name) => (params.get(name) ?? '').trim(),
-    all: (name) => params.getAll(name).map((v) => v.trim()).filter(Boolean),
+    all: (name) =>
+      params
+        .getAll(name)
+        .map((v) => v.trim())
+        .filter(Boolean),
     csrf: params.get(CSRF_FIELD),
   }
 }

@@ -10,7 +10,8 @@ export type NavItem = 'overview' | 'keys' | 'topup' | 'activity' | 'lookup' | 't
 /** Security headers for every page: no framing, no inline script, no sniffing, no caching of secrets. */
 export const PAGE_HEADERS: Record<string, string> = {
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
@@ -39,7 +40,8 @@ export interface PageInput {
 }
 
 export function page({ title, session, active, flash = null, body, refreshSeconds = 0 }: PageInput): Html {
-  const link = (item: NavItem, href: string, label: string) => html`<a href="${href}" class="${item === active ? 'active' : ''}">${label}</a>`
+  const link = (item: NavItem, href: string, label: string) =>
+    html`<a href="${href}" class="${item === active ? 'active' : ''}">${label}</a>`
   const { user } = session
   return html`${head(title, refreshSeconds)}<body>
 <header class="topbar"><div class="inner">

@@ -4,7 +4,10 @@ import type { Config } from '../../config/schema'
 import { checkoutSessionInfo, type PaymentsClient } from './types'
 
 /** The secrets Stripe needs, from the environment variables the config names; null when unset. */
-export function stripeSecrets(config: Config, env: Record<string, string | undefined>): { secretKey: string; webhookSecret: string } | null {
+export function stripeSecrets(
+  config: Config,
+  env: Record<string, string | undefined>,
+): { secretKey: string; webhookSecret: string } | null {
   const secretKey = env[config.stripe.secret_key_env]
   const webhookSecret = env[config.stripe.webhook_secret_env]
   return secretKey && webhookSecret ? { secretKey, webhookSecret } : null

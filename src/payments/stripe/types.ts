@@ -70,6 +70,7 @@ export function checkoutSessionInfo(object: Record<string, unknown>): CheckoutSe
     amountTax: int(details?.amount_tax) ?? 0,
     currency: str(object.currency),
     clientReferenceId: str(object.client_reference_id),
-    paymentIntentId: typeof intent === 'string' ? intent : intent && typeof intent === 'object' ? str((intent as Record<string, unknown>).id) : null,
+    paymentIntentId:
+      typeof intent === 'string' ? intent : intent && typeof intent === 'object' ? str((intent as Record<string, unknown>).id) : null,
   }
 }

@@ -34,7 +34,14 @@ export async function verifyStripeEvent(payload: string, header: string | null, 
   }
   let event: { id: string; type: string; created: number; data: { object: unknown } }
   try {
-    event = (await Stripe.webhooks.constructEventAsync(payload, header, secret, WEBHOOK_TOLERANCE_S, undefined, nowMs)) as unknown as typeof event
+    event = (await Stripe.webhooks.constructEventAsync(
+      payload,
+      header,
+      secret,
+      WEBHOOK_TOLERANCE_S,
+      undefined,
+      nowMs,
+    )) as unknown as typeof event
   } catch (error) {
     return { ok: false, reason: `Stripe signature verification failed: ${(error as Error).message}` }
   }

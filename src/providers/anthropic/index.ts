@@ -58,7 +58,9 @@ export function createAnthropicProvider(options: AnthropicOptions): Provider {
       return anthropicFrames(name, readSse(name, response.body!, context.signal, context.idleTimeoutMs))
     },
     async embed() {
-      throw new GatewayError('invalid_body', `Provider '${name}' speaks Anthropic's Messages API, which has no embeddings.`, { param: 'model' })
+      throw new GatewayError('invalid_body', `Provider '${name}' speaks Anthropic's Messages API, which has no embeddings.`, {
+        param: 'model',
+      })
     },
   }
 }

@@ -97,8 +97,9 @@ function toBlock(part: ContentPart, at: string): AnthropicContentBlock {
       const content: string | Array<AnthropicTextBlock | AnthropicImageBlock> =
         typeof part.content === 'string'
           ? part.content
-          : part.content.flatMap((p): Array<AnthropicTextBlock | AnthropicImageBlock> =>
-              p.type === 'text' ? [{ type: 'text', text: p.text }] : p.type === 'image' ? [imageBlock(p.source)] : [],
+          : part.content.flatMap(
+              (p): Array<AnthropicTextBlock | AnthropicImageBlock> =>
+                p.type === 'text' ? [{ type: 'text', text: p.text }] : p.type === 'image' ? [imageBlock(p.source)] : [],
             )
       return { type: 'tool_result', tool_use_id: anthropicToolId(part.toolCallId), content, ...(part.isError ? { is_error: true } : {}) }
     }
@@ -109,9 +110,7 @@ function toBlock(part: ContentPart, at: string): AnthropicContentBlock {
 function toAnthropicMessages(request: ChatRequest): AnthropicMessage[] {
   const out: AnthropicMessage[] = []
   request.messages.forEach((message, i) => {
-    const blocks = message.content
-      .filter((part) => part.type !== 'text' || part.text !== '')
-      .map((part) => toBlock(part, `messages[${i}]`))
+    const blocks = message.content.filter((part) => part.type !== 'text' || part.text !== '').map((part) => toBlock(part, `messages[${i}]`))
     if (blocks.length === 0) return
     const previous = out[out.length - 1]
     if (previous?.role === message.role) previous.content.push(...blocks)

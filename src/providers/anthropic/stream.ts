@@ -39,7 +39,10 @@ export function anthropicTranslator(provider: string): StreamTranslator {
       const name = message.event ?? event.type
       if (name === 'error' || event.type === 'error') {
         const reason = (event as { error?: { type?: string; message?: string } }).error
-        throw new GatewayError('upstream_error', `Upstream provider '${provider}' failed mid-stream: ${reason?.message ?? reason?.type ?? 'error event'}`)
+        throw new GatewayError(
+          'upstream_error',
+          `Upstream provider '${provider}' failed mid-stream: ${reason?.message ?? reason?.type ?? 'error event'}`,
+        )
       }
       const chunks: ChatChunk[] = []
       switch (event.type) {
@@ -82,7 +85,8 @@ export function anthropicTranslator(provider: string): StreamTranslator {
       return { chunks, raw: { format: 'anthropic', event: name, data: message.data } }
     },
     end() {
-      if (!finished) throw new GatewayError('upstream_error', `Upstream provider '${provider}' ended the stream before the message finished.`)
+      if (!finished)
+        throw new GatewayError('upstream_error', `Upstream provider '${provider}' ended the stream before the message finished.`)
       return []
     },
   }

@@ -1,8 +1,6 @@
 // Anthropic Messages API wire types: the parts token-hub reads or writes.
 
-export type AnthropicImageSource =
-  | { type: 'base64'; media_type: string; data: string }
-  | { type: 'url'; url: string }
+export type AnthropicImageSource = { type: 'base64'; media_type: string; data: string } | { type: 'url'; url: string }
 
 export type AnthropicTextBlock = { type: 'text'; text: string }
 export type AnthropicImageBlock = { type: 'image'; source: AnthropicImageSource }

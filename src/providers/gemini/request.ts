@@ -76,9 +76,13 @@ function toGeminiContents(request: ChatRequest, upstreamModel: string): GeminiCo
         case 'tool_result': {
           const name = names.get(part.toolCallId)
           if (!name) {
-            throw new GatewayError('invalid_body', `${at}: the tool result for '${part.toolCallId}' answers no earlier tool call; Gemini needs the function's name.`, {
-              param: at,
-            })
+            throw new GatewayError(
+              'invalid_body',
+              `${at}: the tool result for '${part.toolCallId}' answers no earlier tool call; Gemini needs the function's name.`,
+              {
+                param: at,
+              },
+            )
           }
           const text = resultText(part.content, at)
           parts.push({ functionResponse: { name, response: part.isError ? { error: text } : { output: text } } })
@@ -140,7 +144,9 @@ export function toGeminiBody(request: ChatRequest, upstreamModel: string): Recor
 /** The texts to embed; token-id inputs are an OpenAI feature Gemini cannot take. */
 export function geminiEmbedInputs(request: EmbedRequest): string[] {
   if (request.input.some((item) => typeof item !== 'string')) {
-    throw new GatewayError('invalid_body', 'This model is served in the gemini format, which cannot embed token arrays; send text.', { param: 'input' })
+    throw new GatewayError('invalid_body', 'This model is served in the gemini format, which cannot embed token arrays; send text.', {
+      param: 'input',
+    })
   }
   return request.input as string[]
 }

@@ -30,7 +30,8 @@ export function geminiTranslator(provider: string): StreamTranslator {
       if (typeof body !== 'object' || body === null) {
         throw new GatewayError('upstream_error', `Upstream provider '${provider}' sent a malformed stream event.`)
       }
-      if (body.error) throw new GatewayError('upstream_error', `Upstream provider '${provider}' failed mid-stream: ${upstreamReason(event.data).message}`)
+      if (body.error)
+        throw new GatewayError('upstream_error', `Upstream provider '${provider}' failed mid-stream: ${upstreamReason(event.data).message}`)
       const chunks: ChatChunk[] = []
       if (!toolId) {
         toolId = toolIdFactory(body.responseId)

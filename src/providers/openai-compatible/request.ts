@@ -73,7 +73,11 @@ function toOpenAIMessages(role: 'user' | 'assistant', parts: ContentPart[], at: 
         break
       case 'tool_result':
         // OpenAI tool messages have no error flag: the failure is said in the content, as a model reads it.
-        out.push({ role: 'tool', tool_call_id: part.toolCallId, content: `${part.isError ? 'Error: ' : ''}${toolResultText(part.content, at)}` })
+        out.push({
+          role: 'tool',
+          tool_call_id: part.toolCallId,
+          content: `${part.isError ? 'Error: ' : ''}${toolResultText(part.content, at)}`,
+        })
         break
     }
   }

@@ -57,7 +57,8 @@ export function openAITranslator(provider: string): StreamTranslator {
       return frame
     },
     end() {
-      if (!finished) throw new GatewayError('upstream_error', `Upstream provider '${provider}' ended the stream before the answer finished.`)
+      if (!finished)
+        throw new GatewayError('upstream_error', `Upstream provider '${provider}' ended the stream before the answer finished.`)
       return []
     },
   }

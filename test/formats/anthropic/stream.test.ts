@@ -37,7 +37,10 @@ describe('anthropic stream encoder', () => {
       [{ type: 'tool_call_start', index: 0, id: 'call_1', name: 'get_weather' }],
       [{ type: 'tool_call_delta', index: 0, arguments: '{"city":' }],
       [{ type: 'tool_call_delta', index: 0, arguments: '"Oslo"}' }],
-      [{ type: 'finish', reason: 'tool_calls' }, { type: 'usage', usage: { inputTokens: 1100, outputTokens: 12, cacheReadTokens: 1024 } }],
+      [
+        { type: 'finish', reason: 'tool_calls' },
+        { type: 'usage', usage: { inputTokens: 1100, outputTokens: 12, cacheReadTokens: 1024 } },
+      ],
     ])
     expect(out.map((e) => e.event)).toEqual([
       'message_start',
@@ -56,7 +59,11 @@ describe('anthropic stream encoder', () => {
     expect(out[0]!.data.message).toMatchObject({ id: 'msg_req_1', type: 'message', role: 'assistant', model: 'claude-client', content: [] })
     expect(out[1]!.data).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } })
     expect(out[3]!.data).toEqual({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Let me ' } })
-    expect(out[6]!.data).toEqual({ type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'call_1', name: 'get_weather', input: {} } })
+    expect(out[6]!.data).toEqual({
+      type: 'content_block_start',
+      index: 1,
+      content_block: { type: 'tool_use', id: 'call_1', name: 'get_weather', input: {} },
+    })
     expect(out[7]!.data).toEqual({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"city":' } })
     expect(out[9]!.data).toEqual({ type: 'content_block_stop', index: 1 })
     expect(out[10]!.data).toEqual({
@@ -76,7 +83,9 @@ describe('anthropic stream encoder', () => {
     ])
     const blocks = out.filter((e) => e.event === 'content_block_start').map((e) => e.data.index)
     expect(blocks).toEqual([0, 1])
-    const deltas = out.filter((e) => e.event === 'content_block_delta').map((e) => [e.data.index, (e.data.delta as { partial_json: string }).partial_json])
+    const deltas = out
+      .filter((e) => e.event === 'content_block_delta')
+      .map((e) => [e.data.index, (e.data.delta as { partial_json: string }).partial_json])
     expect(deltas).toEqual([
       [0, '{}'],
       [1, '{"x":1}'],
@@ -100,12 +109,20 @@ describe('anthropic stream encoder', () => {
     const upstream: StreamFrame[] = [
       {
         chunks: [{ type: 'start', id: 'msg_up', model: 'claude-up' }],
-        raw: { format: 'anthropic', event: 'message_start', data: '{"type":"message_start","message":{"id":"msg_up","model":"claude-up","content":[]}}' },
+        raw: {
+          format: 'anthropic',
+          event: 'message_start',
+          data: '{"type":"message_start","message":{"id":"msg_up","model":"claude-up","content":[]}}',
+        },
       },
       { chunks: [], raw: { format: 'anthropic', event: 'ping', data: '{"type": "ping"}' } },
       {
         chunks: [{ type: 'text', text: 'model' }],
-        raw: { format: 'anthropic', event: 'content_block_delta', data: '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"model"}}' },
+        raw: {
+          format: 'anthropic',
+          event: 'content_block_delta',
+          data: '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"model"}}',
+        },
       },
       { chunks: [], raw: { format: 'anthropic', event: 'message_stop', data: '{"type":"message_stop"}' } },
     ]
@@ -118,14 +135,17 @@ describe('anthropic stream encoder', () => {
     )
   })
 
-  test('a failure after the start is an `error` event in Anthropic\'s shape', () => {
+  test("a failure after the start is an `error` event in Anthropic's shape", () => {
     const e = encoder()
     e.frame({ chunks: [{ type: 'text', text: 'x' }] })
     const out = events(e.error(new GatewayError('upstream_timeout', "Upstream provider 'p' sent nothing for 1 s mid-stream")))
     expect(out).toEqual([
       {
         event: 'error',
-        data: { type: 'error', error: { type: 'upstream_timeout', code: 'upstream_timeout', message: "Upstream provider 'p' sent nothing for 1 s mid-stream" } },
+        data: {
+          type: 'error',
+          error: { type: 'upstream_timeout', code: 'upstream_timeout', message: "Upstream provider 'p' sent nothing for 1 s mid-stream" },
+        },
       },
     ])
   })

@@ -37,8 +37,11 @@ describe('admin API', () => {
     expect((await hub.admin('GET', `/admin/accounts/${account.id}`)).status).toBe(404)
   })
 
-  test("a new account comes with its owner user, pending an invite link to set the password", async () => {
-    const created = (await (await hub.admin('POST', '/admin/accounts', { email: 'founder@example.com' })).json()) as { id: string; owner_invite_url: string }
+  test('a new account comes with its owner user, pending an invite link to set the password', async () => {
+    const created = (await (await hub.admin('POST', '/admin/accounts', { email: 'founder@example.com' })).json()) as {
+      id: string
+      owner_invite_url: string
+    }
     expect(created.owner_invite_url).toMatch(/\/invite\/[0-9A-Za-z]+$/)
     const page = await fetch(hub.url + new URL(created.owner_invite_url).pathname)
     expect(page.status).toBe(200)
@@ -55,7 +58,9 @@ describe('admin API', () => {
     expect(adjust.status).toBe(201)
     expect((await hub.admin('POST', `/admin/accounts/${id}/credits`, { amount_usd: '1.0000001' })).status).toBe(400)
     expect((await hub.admin('POST', `/admin/accounts/${id}/credits`, { amount_usd: 5 })).status).toBe(400)
-    const ledger = (await (await hub.admin('GET', `/admin/accounts/${id}/ledger`)).json()) as { data: Array<{ type: string; amount_usd: string; balance_after_usd: string }> }
+    const ledger = (await (await hub.admin('GET', `/admin/accounts/${id}/ledger`)).json()) as {
+      data: Array<{ type: string; amount_usd: string; balance_after_usd: string }>
+    }
     expect(ledger.data.map((e) => [e.type, e.amount_usd, e.balance_after_usd])).toEqual([
       ['adjustment', '-0.2500', '10.2500'],
       ['topup', '10.5000', '10.5000'],
@@ -68,9 +73,14 @@ describe('admin API', () => {
   test('ledger pages newest first', async () => {
     const { id } = (await (await hub.admin('POST', '/admin/accounts', { email: 'pages@example.com' })).json()) as { id: string }
     for (let i = 1; i <= 5; i++) await hub.admin('POST', `/admin/accounts/${id}/credits`, { amount_usd: `${i}.00` })
-    const first = (await (await hub.admin('GET', `/admin/accounts/${id}/ledger?limit=2`)).json()) as { data: Array<{ amount_usd: string }>; next_before: number }
+    const first = (await (await hub.admin('GET', `/admin/accounts/${id}/ledger?limit=2`)).json()) as {
+      data: Array<{ amount_usd: string }>
+      next_before: number
+    }
     expect(first.data.map((e) => e.amount_usd)).toEqual(['5.0000', '4.0000'])
-    const second = (await (await hub.admin('GET', `/admin/accounts/${id}/ledger?limit=2&before=${first.next_before}`)).json()) as { data: Array<{ amount_usd: string }> }
+    const second = (await (await hub.admin('GET', `/admin/accounts/${id}/ledger?limit=2&before=${first.next_before}`)).json()) as {
+      data: Array<{ amount_usd: string }>
+    }
     expect(second.data.map((e) => e.amount_usd)).toEqual(['3.0000', '2.0000'])
   })
 
@@ -89,13 +99,18 @@ describe('admin API', () => {
     expect(JSON.stringify(listed)).not.toContain(minted.key)
     const row = hub.hub.store.db.query<{ hash: string }, [string]>('SELECT hash FROM api_keys WHERE id = ?').get(minted.id)!
     expect(row.hash).toBe(new Bun.CryptoHasher('sha256').update(minted.key).digest('hex'))
-    const dump = hub.hub.store.db.query<{ t: string }, []>("SELECT group_concat(hash || prefix || COALESCE(name, '')) AS t FROM api_keys").get()!
+    const dump = hub.hub.store.db
+      .query<{ t: string }, []>("SELECT group_concat(hash || prefix || COALESCE(name, '')) AS t FROM api_keys")
+      .get()!
     expect(dump.t).not.toContain(minted.key)
   })
 
   test('default expiry is 90 days', async () => {
     const { accountId } = await hub.account()
-    const minted = (await (await hub.admin('POST', `/admin/accounts/${accountId}/keys`, {})).json()) as { created_at: string; expires_at: string }
+    const minted = (await (await hub.admin('POST', `/admin/accounts/${accountId}/keys`, {})).json()) as {
+      created_at: string
+      expires_at: string
+    }
     const days = (Date.parse(minted.expires_at) - Date.parse(minted.created_at)) / 86_400_000
     expect(days).toBe(90)
   })
@@ -121,7 +136,20 @@ describe('admin API', () => {
     const id = response.headers.get('x-request-id')!
     const row = await logRow(hub, id)
     expect(row).toMatchObject({ request_id: id, account_id: accountId, key_id: keyId, route: '/v1/chat/completions', status: 200 })
-    expect(Object.keys(row)).toEqual(expect.arrayContaining(['time', 'prompt_tokens', 'completion_tokens', 'cost_usd', 'latency_ms', 'ttfb_ms', 'stream', 'client_ip', 'error_code', 'provider']))
+    expect(Object.keys(row)).toEqual(
+      expect.arrayContaining([
+        'time',
+        'prompt_tokens',
+        'completion_tokens',
+        'cost_usd',
+        'latency_ms',
+        'ttfb_ms',
+        'stream',
+        'client_ip',
+        'error_code',
+        'provider',
+      ]),
+    )
     expect(row.client_ip).toBe('127.0.0.1')
     expect((await hub.admin('GET', '/admin/requests/req_missing')).status).toBe(404)
   })

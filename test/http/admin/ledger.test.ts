@@ -8,14 +8,26 @@ beforeAll(async () => {
 })
 afterAll(() => hub.close())
 
-type Entry = { id: number; type: string; amount_usd: string; amount_micros: number; balance_after_usd: string; request_id: string | null; topup_id: string | null; key_id: string | null }
+type Entry = {
+  id: number
+  type: string
+  amount_usd: string
+  amount_micros: number
+  balance_after_usd: string
+  request_id: string | null
+  topup_id: string | null
+  key_id: string | null
+}
 type Page = { data: Entry[]; next_before: number | null }
 
-const page = async (accountId: string, query = '') => (await (await hub.admin('GET', `/admin/accounts/${accountId}/ledger${query}`)).json()) as Page
+const page = async (accountId: string, query = '') =>
+  (await (await hub.admin('GET', `/admin/accounts/${accountId}/ledger${query}`)).json()) as Page
 
 test('entries are typed, newest first, and page through with next_before; the balance is their sum', async () => {
   const { accountId, key, keyId } = await hub.account({ balanceUsd: '3.00' })
-  expect((await hub.admin('POST', `/admin/accounts/${accountId}/credits`, { amount_usd: '-0.50', note: 'goodwill reversal' })).status).toBe(201)
+  expect((await hub.admin('POST', `/admin/accounts/${accountId}/credits`, { amount_usd: '-0.50', note: 'goodwill reversal' })).status).toBe(
+    201,
+  )
   const requestIds: string[] = []
   for (let i = 0; i < 3; i++) {
     const response = await post(hub, '/v1/chat/completions', key, chatBody(`ledger ${i}`))

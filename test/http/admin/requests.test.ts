@@ -14,9 +14,24 @@ interface ListPage {
 }
 
 const row = (i: number, over: Partial<RequestLogRow>): RequestLogRow => ({
-  requestId: `req_list${String(i).padStart(4, '0')}`, ts: T - i * 1_000, accountId: 'acct_one', keyId: 'key_one',
-  route: '/v1/chat/completions', model: 'gpt-4o-mini', provider: 'mock', status: 200, errorCode: null, promptTokens: 1,
-  completionTokens: 1, costMicros: 1, latencyMs: 1, ttfbMs: null, stream: false, clientIp: '127.0.0.1', attempts: null, ...over,
+  requestId: `req_list${String(i).padStart(4, '0')}`,
+  ts: T - i * 1_000,
+  accountId: 'acct_one',
+  keyId: 'key_one',
+  route: '/v1/chat/completions',
+  model: 'gpt-4o-mini',
+  provider: 'mock',
+  status: 200,
+  errorCode: null,
+  promptTokens: 1,
+  completionTokens: 1,
+  costMicros: 1,
+  latencyMs: 1,
+  ttfbMs: null,
+  stream: false,
+  clientIp: '127.0.0.1',
+  attempts: null,
+  ...over,
 })
 
 beforeAll(async () => {
@@ -58,9 +73,20 @@ describe('GET /admin/requests', () => {
     expect((await list('?status=429')).data.map((r) => r.status)).toEqual(Array(6).fill(429))
     const errors = await list('?status=5xx')
     expect(errors.data.map((r) => r.request_id)).toEqual(['req_list0007', 'req_list0014', 'req_list0021', 'req_list0028'])
-    expect((await list('?status=4xx&account=acct_one')).data.map((r) => r.request_id)).toEqual(['req_list0005', 'req_list0010', 'req_list0020', 'req_list0025'])
+    expect((await list('?status=4xx&account=acct_one')).data.map((r) => r.request_id)).toEqual([
+      'req_list0005',
+      'req_list0010',
+      'req_list0020',
+      'req_list0025',
+    ])
     const since = new Date(T - 4_000).toISOString()
-    expect((await list(`?since=${since}`)).data.map((r) => r.request_id)).toEqual(['req_list0000', 'req_list0001', 'req_list0002', 'req_list0003', 'req_list0004'])
+    expect((await list(`?since=${since}`)).data.map((r) => r.request_id)).toEqual([
+      'req_list0000',
+      'req_list0001',
+      'req_list0002',
+      'req_list0003',
+      'req_list0004',
+    ])
     expect((await list(`?since=${T - 1_000}&key=key_one`)).data.map((r) => r.request_id)).toEqual([])
     expect((await list(`?since=${T - 2_000}&key=key_one`)).data.map((r) => r.request_id)).toEqual(['req_list0002'])
   })

@@ -29,7 +29,16 @@ beforeAll(async () => {
   await settleLog(hub)
   bobLedgerId = (await bob.json<{ data: Array<{ id: number }> }>('GET', '/api/ledger')).body.data[0]!.id
   bobTopupId = 'top_bobs0000000000'
-  await hub.hub.store.topups.create({ id: bobTopupId, accountId: b.accountId, userId: null, currency: 'usd', amountMinor: 1000, quotedMicros: 10_000_000, cnyPerUsd: null, createdAt: Date.now() })
+  await hub.hub.store.topups.create({
+    id: bobTopupId,
+    accountId: b.accountId,
+    userId: null,
+    currency: 'usd',
+    amountMinor: 1000,
+    quotedMicros: 10_000_000,
+    cnyPerUsd: null,
+    createdAt: Date.now(),
+  })
 })
 afterAll(() => hub.close())
 
@@ -48,7 +57,15 @@ describe('one account never sees another', () => {
     for (const [method, path, body] of attempts) {
       const response = await alice.request(method, path, body)
       expect(`${method} ${path} ${response.status}`).toBe(`${method} ${path} 404`)
-      const unknown = await alice.request(method, path.replace(bobKey.id, 'key_doesnotexist000').replace(bobRequestId, 'req_doesnotexist').replace(String(bobLedgerId), '999999').replace(bobTopupId, 'top_unknown'), body)
+      const unknown = await alice.request(
+        method,
+        path
+          .replace(bobKey.id, 'key_doesnotexist000')
+          .replace(bobRequestId, 'req_doesnotexist')
+          .replace(String(bobLedgerId), '999999')
+          .replace(bobTopupId, 'top_unknown'),
+        body,
+      )
       expect(unknown.status).toBe(404)
     }
     // Bob's key still works and is unchanged.
@@ -138,7 +155,9 @@ describe('CSRF and origin checks', () => {
   test('a cross-origin write is refused even with the right token', async () => {
     const response = await alice.request('POST', '/api/keys', { name: 'csrf' }, { headers: { origin: 'https://evil.example' } })
     expect(response.status).toBe(403)
-    const referer = await alice.request('DELETE', `/api/keys/${bobKey.id}`, undefined, { headers: { referer: 'https://evil.example/page' } })
+    const referer = await alice.request('DELETE', `/api/keys/${bobKey.id}`, undefined, {
+      headers: { referer: 'https://evil.example/page' },
+    })
     expect(referer.status).toBe(403)
   })
 
@@ -195,7 +214,12 @@ describe('roles', () => {
     // The dashboard form is refused too (back to the form with the reason) and changes nothing.
     const form = await fetch(`${hub.url}/dashboard/keys/${memberKeyId}`, {
       method: 'POST',
-      headers: { cookie: member.cookie!, origin: hub.url, referer: `${hub.url}/dashboard/keys`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        cookie: member.cookie!,
+        origin: hub.url,
+        referer: `${hub.url}/dashboard/keys`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ _csrf: member.csrf!, budget_usd: '1000', budget_window_days: '30', expires_in_days: '' }).toString(),
       redirect: 'manual',
     })

@@ -41,7 +41,14 @@ describe('session API', () => {
   })
 
   test('mint with limits, use the key, see the call in activity with its cost, then revoke → 401', async () => {
-    const minted = await owner.json<{ id: string; key: string; models: string[]; budget_usd: string; rpm: number; expires_at: string | null }>('POST', '/api/keys', {
+    const minted = await owner.json<{
+      id: string
+      key: string
+      models: string[]
+      budget_usd: string
+      rpm: number
+      expires_at: string | null
+    }>('POST', '/api/keys', {
       name: 'ci',
       models: ['gpt-4o-mini'],
       rpm: 30,
@@ -58,12 +65,16 @@ describe('session API', () => {
     expect(row.key).toBeUndefined()
 
     const client = new OpenAI({ apiKey: minted.body.key, baseURL: `${hub.url}/v1`, maxRetries: 0 })
-    const { response } = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi from the dashboard test' }] }).withResponse()
+    const { response } = await client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi from the dashboard test' }] })
+      .withResponse()
     const requestId = response.headers.get('x-request-id')!
     const cost = response.headers.get('x-token-hub-cost-usd')!
     await settleLog(hub)
 
-    const activity = await owner.json<{ data: Array<{ request_id: string; cost_usd: string; cost_micros: number; key_name: string; model: string; status: number }> }>('GET', `/api/activity?key=${minted.body.id}`)
+    const activity = await owner.json<{
+      data: Array<{ request_id: string; cost_usd: string; cost_micros: number; key_name: string; model: string; status: number }>
+    }>('GET', `/api/activity?key=${minted.body.id}`)
     expect(activity.status).toBe(200)
     expect(activity.body.data).toHaveLength(1)
     expect(activity.body.data[0]).toMatchObject({ request_id: requestId, key_name: 'ci', model: 'gpt-4o-mini', status: 200 })
@@ -78,7 +89,9 @@ describe('session API', () => {
     expect(revoked.status).toBe(200)
     const after = await owner.json<{ data: Array<{ id: string }> }>('GET', '/api/keys')
     expect(after.body.data.find((k) => k.id === minted.body.id)).toBeUndefined()
-    const refused = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'again' }] }).catch((e: unknown) => e)
+    const refused = await client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'again' }] })
+      .catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(OpenAI.AuthenticationError)
     expect((refused as InstanceType<typeof OpenAI.AuthenticationError>).status).toBe(401)
   })
@@ -90,11 +103,15 @@ describe('session API', () => {
       return response.status === 200 ? ((await response.json()) as { data: Array<{ id: string }> }).data.map((m) => m.id) : response.status
     }
     expect((await models()) as string[]).toContain('gpt-4o-mini')
-    const patched = await owner.json<{ models: string[]; ip_allowlist: string[]; budget_usd: string }>('PATCH', `/api/keys/${minted.body.id}`, {
-      models: ['gpt-4o'],
-      ip_allowlist: ['127.0.0.0/8'],
-      budget_usd: '1.50',
-    })
+    const patched = await owner.json<{ models: string[]; ip_allowlist: string[]; budget_usd: string }>(
+      'PATCH',
+      `/api/keys/${minted.body.id}`,
+      {
+        models: ['gpt-4o'],
+        ip_allowlist: ['127.0.0.0/8'],
+        budget_usd: '1.50',
+      },
+    )
     expect(patched.status).toBe(200)
     expect(patched.body).toMatchObject({ models: ['gpt-4o'], ip_allowlist: ['127.0.0.0/8'], budget_usd: '1.5000' })
     expect(await models()).toEqual(['gpt-4o'])
@@ -108,7 +125,9 @@ describe('session API', () => {
     expect(badModel.status).toBe(400)
     expect(badModel.body.error.param).toBe('models[0]')
     for (const entry of ['10.0.0.0/33', '010.0.0.1', 'example.com']) {
-      const badIp = await owner.json<{ error: { param: string } }>('PATCH', `/api/keys/${minted.body.id}`, { ip_allowlist: ['127.0.0.1', entry] })
+      const badIp = await owner.json<{ error: { param: string } }>('PATCH', `/api/keys/${minted.body.id}`, {
+        ip_allowlist: ['127.0.0.1', entry],
+      })
       expect(badIp.status).toBe(400)
       expect(badIp.body.error.param).toBe('ip_allowlist[1]')
     }
@@ -121,7 +140,13 @@ describe('session API', () => {
     const ledger = await owner.json<{ data: Array<{ id: number; type: string; amount_micros: number }> }>('GET', '/api/ledger?limit=500')
     const charged = -ledger.body.data.filter((e) => e.type === 'charge').reduce((sum, e) => sum + e.amount_micros, 0)
     expect(charged).toBeGreaterThan(1000)
-    const balance = await owner.json<{ balance_usd: string; held_usd: string; available_usd: string; spend_this_month_usd: string; spend_by_day: Array<{ usd: string }> }>('GET', '/api/balance')
+    const balance = await owner.json<{
+      balance_usd: string
+      held_usd: string
+      available_usd: string
+      spend_this_month_usd: string
+      spend_by_day: Array<{ usd: string }>
+    }>('GET', '/api/balance')
     expect(balance.status).toBe(200)
     expect(balance.body.balance_usd).toBe(((5_000_000 - charged) / 1e6).toFixed(4))
     expect(balance.body.spend_this_month_usd).toBe((charged / 1e6).toFixed(4))
@@ -137,7 +162,8 @@ describe('session API', () => {
   test('activity filters by model, status and date, and pages with a cursor', async () => {
     const minted = await owner.json<{ id: string; key: string }>('POST', '/api/keys', { name: 'pager' })
     const client = new OpenAI({ apiKey: minted.body.key, baseURL: `${hub.url}/v1`, maxRetries: 0 })
-    for (let i = 0; i < 3; i++) await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `page ${i}` }] })
+    for (let i = 0; i < 3; i++)
+      await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `page ${i}` }] })
     await client.chat.completions.create({ model: 'broken-500', messages: [{ role: 'user', content: 'fail' }] }).catch(() => null)
     await settleLog(hub)
     const base = `/api/activity?key=${minted.body.id}`
@@ -147,7 +173,10 @@ describe('session API', () => {
     expect(ok.body.data).toHaveLength(3)
     const page1 = await owner.json<{ data: Array<{ request_id: string }>; next: string }>('GET', `${base}&limit=2`)
     expect(page1.body.data).toHaveLength(2)
-    const page2 = await owner.json<{ data: Array<{ request_id: string }>; next: string | null }>('GET', `${base}&limit=2&after=${page1.body.next}`)
+    const page2 = await owner.json<{ data: Array<{ request_id: string }>; next: string | null }>(
+      'GET',
+      `${base}&limit=2&after=${page1.body.next}`,
+    )
     expect(page2.body.data).toHaveLength(2)
     expect(page2.body.next).toBeNull()
     expect(new Set([...page1.body.data, ...page2.body.data].map((r) => r.request_id)).size).toBe(4)

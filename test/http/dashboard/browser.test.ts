@@ -9,7 +9,15 @@ import { startFakeStripe, stripeHubOptions, type FakeStripe } from '../../suppor
 import { freePort, makeUser, PASSWORD, settleLog } from '../../support/session'
 
 const ARTIFACTS = 'test-artifacts/dashboard'
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
 
 let hub: TestHub
 let stripe: FakeStripe
@@ -96,7 +104,9 @@ describe('a user in the dashboard', () => {
 
   test('uses the key with the openai SDK and sees the call in Activity with its cost', async () => {
     const client = new OpenAI({ apiKey: key, baseURL: `${hub.url}/v1`, maxRetries: 0 })
-    const { response } = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hello from the browser test' }] }).withResponse()
+    const { response } = await client.chat.completions
+      .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hello from the browser test' }] })
+      .withResponse()
     const requestId = response.headers.get('x-request-id')!
     const cost = Number(response.headers.get('x-token-hub-cost-usd'))
     expect(cost).toBeGreaterThan(0)
@@ -126,7 +136,9 @@ describe('a user in the dashboard', () => {
     expect(await page.locator('[data-testid=keys-table] tr', { hasText: 'browser-key' }).count()).toBe(0)
     await shot(page, '07-keys-after-revoke')
     const client = new OpenAI({ apiKey: key, baseURL: `${hub.url}/v1`, maxRetries: 0 })
-    const failure = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'again' }] }).catch((e: unknown) => e)
+    const failure = await client.chat.completions
+      .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'again' }] })
+      .catch((e: unknown) => e)
     expect(failure).toBeInstanceOf(OpenAI.AuthenticationError)
   })
 

@@ -24,7 +24,14 @@ const page = (path: string, cookie: string | null) => fetch(hub.url + path, { he
 
 describe('pages', () => {
   test('every page answers HTML with the security headers and a request id', async () => {
-    for (const path of ['/dashboard', '/dashboard/keys', '/dashboard/topup', '/dashboard/activity', '/dashboard/requests', '/dashboard/team']) {
+    for (const path of [
+      '/dashboard',
+      '/dashboard/keys',
+      '/dashboard/topup',
+      '/dashboard/activity',
+      '/dashboard/requests',
+      '/dashboard/team',
+    ]) {
       const response = await page(path, alice.cookie)
       expect(`${path} ${response.status}`).toBe(`${path} 200`)
       expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8')
@@ -53,7 +60,12 @@ describe('pages', () => {
     expect(response.headers.get('location')).toBe('/login?next=%2Fdashboard%2Factivity%3Fstatus%3Dok')
     const made = await makeUser(hub)
     const signIn = (next: string) =>
-      fetch(`${hub.url}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form({ email: made.email, password: PASSWORD, next }), redirect: 'manual' })
+      fetch(`${hub.url}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form({ email: made.email, password: PASSWORD, next }),
+        redirect: 'manual',
+      })
     expect((await signIn('/dashboard/activity?status=ok')).headers.get('location')).toBe('/dashboard/activity?status=ok')
     for (const evil of ['//evil.example/x', 'https://evil.example', '/\\evil.example']) {
       expect((await signIn(evil)).headers.get('location')).toBe('/dashboard')
@@ -84,7 +96,12 @@ describe('pages', () => {
   test('a refused form post returns to the form with the reason, and the key list escapes names', async () => {
     const response = await fetch(`${hub.url}/dashboard/keys`, {
       method: 'POST',
-      headers: { cookie: alice.cookie!, 'content-type': 'application/x-www-form-urlencoded', origin: hub.url, referer: `${hub.url}/dashboard/keys` },
+      headers: {
+        cookie: alice.cookie!,
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: hub.url,
+        referer: `${hub.url}/dashboard/keys`,
+      },
       body: form({ _csrf: alice.csrf!, name: '<script>alert(1)</script>', rpm: 'lots', expires_in_days: '' }),
       redirect: 'manual',
     })

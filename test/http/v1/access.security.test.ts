@@ -24,7 +24,8 @@ async function refusedChat(key: string, model: string, status: number) {
   return ((await response.json()) as { error: { code: string; message: string; type: string; param: string | null } }).error
 }
 
-const modelIds = async (key: string) => ((await (await get('/v1/models', key)).json()) as { data: Array<{ id: string }> }).data.map((m) => m.id)
+const modelIds = async (key: string) =>
+  ((await (await get('/v1/models', key)).json()) as { data: Array<{ id: string }> }).data.map((m) => m.id)
 
 describe('plan ∩ key allowlist', () => {
   test('a free-plan key lists and calls only the free models; others answer 403 model_not_allowed', async () => {
@@ -87,7 +88,11 @@ describe('models disabled for an account', () => {
     expect(patched.status).toBe(200)
     expect(await patched.json()).toMatchObject({ id: accountId, disabled_models: ['gpt-4o'] })
     const error = await refusedChat(key, 'gpt-4o', 403)
-    expect(error).toMatchObject({ type: 'permission_denied', code: 'model_disabled', message: "Model 'gpt-4o' is disabled for this account." })
+    expect(error).toMatchObject({
+      type: 'permission_denied',
+      code: 'model_disabled',
+      message: "Model 'gpt-4o' is disabled for this account.",
+    })
     expect(await modelIds(key)).not.toContain('gpt-4o')
     expect((await post(hub, '/v1/chat/completions', key, chatBody('hi'))).status).toBe(200)
     // Another account is unaffected.
@@ -213,7 +218,9 @@ describe('IP allowlist at mint time', () => {
 
   test('IPv4, IPv6 and plain addresses are accepted; an empty list means no restriction', async () => {
     const { accountId } = await hub.account()
-    const mixed = await hub.admin('POST', `/admin/accounts/${accountId}/keys`, { ip_allowlist: ['10.0.0.0/8', '2001:db8::/32', '203.0.113.7', '::1'] })
+    const mixed = await hub.admin('POST', `/admin/accounts/${accountId}/keys`, {
+      ip_allowlist: ['10.0.0.0/8', '2001:db8::/32', '203.0.113.7', '::1'],
+    })
     expect(mixed.status).toBe(201)
     const { key } = (await mixed.json()) as { key: string }
     expect((await post(hub, '/v1/chat/completions', key, chatBody())).status).toBe(403)

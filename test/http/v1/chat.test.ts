@@ -76,7 +76,9 @@ describe('chat completions via the openai SDK', () => {
     expect(response.status).toBe(200)
     const requestId = response.headers.get('x-request-id')!
     const cost = Number(response.headers.get('x-token-hub-cost-usd'))
-    const ledger = (await (await hub.admin('GET', `/admin/accounts/${accountId}/ledger`)).json()) as { data: Array<{ type: string; request_id: string; amount_micros: number }> }
+    const ledger = (await (await hub.admin('GET', `/admin/accounts/${accountId}/ledger`)).json()) as {
+      data: Array<{ type: string; request_id: string; amount_micros: number }>
+    }
     const charges = ledger.data.filter((e) => e.request_id === requestId)
     expect(charges).toHaveLength(1)
     expect(charges[0]!.type).toBe('charge')
@@ -85,7 +87,14 @@ describe('chat completions via the openai SDK', () => {
     expect(Math.abs(Number(before.balance_usd) - Number(after.balance_usd) - cost)).toBeLessThanOrEqual(0.0001)
 
     const row = await logRow(hub, requestId)
-    expect(row).toMatchObject({ request_id: requestId, account_id: accountId, model: 'gpt-4o-mini', provider: 'mock', status: 200, stream: false })
+    expect(row).toMatchObject({
+      request_id: requestId,
+      account_id: accountId,
+      model: 'gpt-4o-mini',
+      provider: 'mock',
+      status: 200,
+      stream: false,
+    })
     expect(row.cost_micros).toBe(Math.round(cost * 1e6))
     expect(row.prompt_tokens).toBeGreaterThan(0)
   })

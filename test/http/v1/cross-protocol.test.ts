@@ -46,8 +46,10 @@ describe('chat completions via the openai SDK, every upstream type', () => {
       expect(completion.usage!.total_tokens).toBe(completion.usage!.prompt_tokens + completion.usage!.completion_tokens)
       const body = last()
       if (type === 'openai') expect(body).toMatchObject({ stop: ['###'], temperature: 0.4 })
-      if (type === 'anthropic') expect(body).toMatchObject({ system: 'Be brief.', stop_sequences: ['###'], temperature: 0.4, max_tokens: 4096 })
-      if (type === 'gemini') expect(body).toMatchObject({ generationConfig: { stopSequences: ['###'], temperature: 0.4, maxOutputTokens: 4096 } })
+      if (type === 'anthropic')
+        expect(body).toMatchObject({ system: 'Be brief.', stop_sequences: ['###'], temperature: 0.4, max_tokens: 4096 })
+      if (type === 'gemini')
+        expect(body).toMatchObject({ generationConfig: { stopSequences: ['###'], temperature: 0.4, maxOutputTokens: 4096 } })
     })
 
     test(`${type} upstream: streamed chunks carry the client model and end with usage and [DONE]`, async () => {
@@ -69,7 +71,13 @@ describe('chat completions via the openai SDK, every upstream type', () => {
       expect(text.length).toBeGreaterThan(0)
       expect(finish).toBe('stop')
       expect(usage!.completion_tokens).toBeGreaterThan(0)
-      const raw = await (await post(hub, '/v1/chat/completions', key, { model: `${type}-chat`, stream: true, messages: [{ role: 'user', content: 'Stream please' }] })).text()
+      const raw = await (
+        await post(hub, '/v1/chat/completions', key, {
+          model: `${type}-chat`,
+          stream: true,
+          messages: [{ role: 'user', content: 'Stream please' }],
+        })
+      ).text()
       expect(raw.trimEnd().endsWith('data: [DONE]')).toBe(true)
       expect(raw).not.toContain('"prompt_tokens"')
     })
@@ -107,10 +115,16 @@ describe('chat completions via the openai SDK, every upstream type', () => {
       expect(second.choices[0]!.message.content!.length).toBeGreaterThan(0)
       const body = last()
       if (type === 'anthropic') {
-        expect(body.messages.at(-2).content[0]).toEqual({ type: 'tool_use', id: call.id, name: 'lookup', input: { query: 'Find flights to Lima' } })
+        expect(body.messages.at(-2).content[0]).toEqual({
+          type: 'tool_use',
+          id: call.id,
+          name: 'lookup',
+          input: { query: 'Find flights to Lima' },
+        })
         expect(body.messages.at(-1).content[0]).toEqual({ type: 'tool_result', tool_use_id: call.id, content: 'LIM: 3 flights' })
       }
-      if (type === 'gemini') expect(body.contents.at(-1).parts[0]).toEqual({ functionResponse: { name: 'lookup', response: { output: 'LIM: 3 flights' } } })
+      if (type === 'gemini')
+        expect(body.contents.at(-1).parts[0]).toEqual({ functionResponse: { name: 'lookup', response: { output: 'LIM: 3 flights' } } })
     })
 
     test(`${type} upstream: cached prompt tokens are reported and billed as prompt tokens`, async () => {
@@ -138,11 +152,20 @@ describe('chat completions via the openai SDK, every upstream type', () => {
   })
 
   test('a field the target format cannot carry is a 400 naming it', async () => {
-    const response = await post(hub, '/v1/chat/completions', key, { model: 'anthropic-chat', n: 3, messages: [{ role: 'user', content: 'hi' }] })
+    const response = await post(hub, '/v1/chat/completions', key, {
+      model: 'anthropic-chat',
+      n: 3,
+      messages: [{ role: 'user', content: 'hi' }],
+    })
     expect(response.status).toBe(400)
     expect((await response.json()).error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_body', param: 'n' })
     const calls = upstream.mock.stats.calls
-    const topK = await post(hub, '/v1/messages', key, { model: 'openai-chat', max_tokens: 10, top_k: 5, messages: [{ role: 'user', content: 'hi' }] })
+    const topK = await post(hub, '/v1/messages', key, {
+      model: 'openai-chat',
+      max_tokens: 10,
+      top_k: 5,
+      messages: [{ role: 'user', content: 'hi' }],
+    })
     expect(topK.status).toBe(400)
     expect((await topK.json()).error.message).toContain('top_k')
     expect(upstream.mock.stats.calls).toBe(calls)
@@ -158,16 +181,30 @@ describe('embeddings via the openai SDK, gemini upstream', () => {
     expect(one.model).toBe('gemini-embed')
     expect(one.usage.prompt_tokens).toBeGreaterThan(0)
 
-    const many = await client.embeddings.create({ model: 'gemini-embed', input: ['alpha', 'hello world', 'gamma'], dimensions: 4, encoding_format: 'float' })
+    const many = await client.embeddings.create({
+      model: 'gemini-embed',
+      input: ['alpha', 'hello world', 'gamma'],
+      dimensions: 4,
+      encoding_format: 'float',
+    })
     expect(upstream.mock.stats.lastPath).toBe('/v1beta/models/mock-embedding:batchEmbedContents')
-    expect(last().requests[1]).toEqual({ model: 'models/mock-embedding', content: { parts: [{ text: 'hello world' }] }, outputDimensionality: 4 })
+    expect(last().requests[1]).toEqual({
+      model: 'models/mock-embedding',
+      content: { parts: [{ text: 'hello world' }] },
+      outputDimensionality: 4,
+    })
     expect(many.data.map((d) => d.index)).toEqual([0, 1, 2])
     expect(many.data[1]!.embedding).toEqual(one.data[0]!.embedding)
   })
 
   test('base64 output is little-endian float32 of the same vector', async () => {
     const floats = await client.embeddings.create({ model: 'gemini-embed', input: 'vector', dimensions: 3, encoding_format: 'float' })
-    const encoded = await post(hub, '/v1/embeddings', key, { model: 'gemini-embed', input: 'vector', dimensions: 3, encoding_format: 'base64' })
+    const encoded = await post(hub, '/v1/embeddings', key, {
+      model: 'gemini-embed',
+      input: 'vector',
+      dimensions: 3,
+      encoding_format: 'base64',
+    })
     const base64 = ((await encoded.json()) as { data: Array<{ embedding: string }> }).data[0]!.embedding
     const decoded = Array.from(new Float32Array(new Uint8Array(Buffer.from(base64, 'base64')).buffer))
     decoded.forEach((value, i) => expect(value).toBeCloseTo(floats.data[0]!.embedding[i]!, 5))

@@ -24,14 +24,28 @@ const stub: Provider = {
   format: 'openai',
   async chat(request, context) {
     if (context.upstreamModel === 'crash') throw new TypeError('a bug in a provider')
-    return { id: 'z', model: 'zero', created: 0, content: [{ type: 'text', text: 'free words' }], finishReason: 'stop', usage: { inputTokens: 0, outputTokens: 0 } }
+    return {
+      id: 'z',
+      model: 'zero',
+      created: 0,
+      content: [{ type: 'text', text: 'free words' }],
+      finishReason: 'stop',
+      usage: { inputTokens: 0, outputTokens: 0 },
+    }
   },
   async chatStream(request, context) {
     if (context.upstreamModel === 'crash') throw new TypeError('a bug in a provider')
     return (async function* () {
       yield [{ chunks: [{ type: 'start' as const, id: 'z', model: 'zero' }] }]
       yield [{ chunks: [{ type: 'text' as const, text: 'free words' }] }]
-      yield [{ chunks: [{ type: 'finish' as const, reason: 'stop' as const }, { type: 'usage' as const, usage: { inputTokens: 0, outputTokens: 0 } }] }]
+      yield [
+        {
+          chunks: [
+            { type: 'finish' as const, reason: 'stop' as const },
+            { type: 'usage' as const, usage: { inputTokens: 0, outputTokens: 0 } },
+          ],
+        },
+      ]
     })()
   },
   async embed() {
@@ -74,47 +88,106 @@ const chat = (key: string | null, body: unknown) => send('/v1/chat/completions',
 const ROWS: Row[] = [
   { label: 'body not JSON', status: 400, code: 'invalid_json', send: ({ key }) => chat(key, '{nope') },
   { label: 'schema violation', status: 400, code: 'invalid_body', send: ({ key }) => chat(key, { model: 'gpt-4o-mini' }) },
-  { label: 'prompt + max tokens above the window', status: 400, code: 'context_length_exceeded', send: ({ key }) => chat(key, chatBody('hi', { max_tokens: 200_000 })) },
+  {
+    label: 'prompt + max tokens above the window',
+    status: 400,
+    code: 'context_length_exceeded',
+    send: ({ key }) => chat(key, chatBody('hi', { max_tokens: 200_000 })),
+  },
   { label: 'no key', status: 401, code: 'missing_api_key', send: () => chat(null, chatBody()) },
   { label: 'unknown key', status: 401, code: 'invalid_api_key', send: () => chat('sk-th_' + 'x'.repeat(40), chatBody()) },
   {
-    label: 'revoked key', status: 401, code: 'key_revoked',
+    label: 'revoked key',
+    status: 401,
+    code: 'key_revoked',
     send: async ({ accountId }) => {
       const { key, id } = await hub.mintKey(accountId)
       await hub.admin('DELETE', `/admin/keys/${id}`)
       return chat(key, chatBody())
     },
   },
-  { label: 'over the balance', status: 402, code: 'insufficient_balance', send: ({ key }) => chat(key, chatBody('hi', { model: 'gpt-4o', max_tokens: 16384 })) },
   {
-    label: 'over the key budget', status: 402, code: 'key_budget_exceeded',
+    label: 'over the balance',
+    status: 402,
+    code: 'insufficient_balance',
+    send: ({ key }) => chat(key, chatBody('hi', { model: 'gpt-4o', max_tokens: 16384 })),
+  },
+  {
+    label: 'over the key budget',
+    status: 402,
+    code: 'key_budget_exceeded',
     send: async ({ accountId }) => chat((await hub.mintKey(accountId, { budget_usd: '0.000001' })).key, chatBody()),
   },
   {
-    label: 'model outside the key allowlist', status: 403, code: 'model_not_allowed',
-    send: async ({ accountId }) => chat((await hub.mintKey(accountId, { models: ['gpt-4o-mini'] })).key, chatBody('hi', { model: 'gpt-4o' })),
+    label: 'model outside the key allowlist',
+    status: 403,
+    code: 'model_not_allowed',
+    send: async ({ accountId }) =>
+      chat((await hub.mintKey(accountId, { models: ['gpt-4o-mini'] })).key, chatBody('hi', { model: 'gpt-4o' })),
   },
   { label: 'unknown model', status: 404, code: 'model_not_found', send: ({ key }) => chat(key, chatBody('hi', { model: 'gpt-x' })) },
   { label: 'unknown route', status: 404, code: 'route_not_found', send: ({ key }) => send('/v1/nothing', key, {}) },
   { label: 'body too large', status: 413, code: 'body_too_large', send: ({ key }) => chat(key, chatBody('x'.repeat(200_000))) },
   {
-    label: 'key rate limit', status: 429, code: 'key_rpm_exceeded',
+    label: 'key rate limit',
+    status: 429,
+    code: 'key_rpm_exceeded',
     send: async ({ accountId }) => {
       const { key, id } = await hub.mintKey(accountId)
       limitedKeyId = id
       return chat(key, chatBody())
     },
   },
-  { label: "upstream's 429", status: 429, code: 'upstream_rate_limited', send: ({ key }) => chat(key, chatBody('hi', { model: 'broken-429' })) },
-  { label: 'upstream 4xx passthrough', status: 400, code: 'upstream_passthrough', send: ({ key }) => chat(key, chatBody('hi', { model: 'broken-400' })) },
+  {
+    label: "upstream's 429",
+    status: 429,
+    code: 'upstream_rate_limited',
+    send: ({ key }) => chat(key, chatBody('hi', { model: 'broken-429' })),
+  },
+  {
+    label: 'upstream 4xx passthrough',
+    status: 400,
+    code: 'upstream_passthrough',
+    send: ({ key }) => chat(key, chatBody('hi', { model: 'broken-400' })),
+  },
   { label: 'upstream 5xx', status: 502, code: 'upstream_error', send: ({ key }) => chat(key, chatBody('hi', { model: 'broken-500' })) },
-  { label: 'upstream 5xx, streamed', status: 502, code: 'upstream_error', send: ({ key }) => chat(key, chatBody('hi', { model: 'broken-500', stream: true })) },
-  { label: 'upstream malformed JSON', status: 502, code: 'upstream_error', send: ({ key }) => chat(key, chatBody('hi', { model: 'broken-malformed' })) },
-  { label: 'upstream timeout', status: 504, code: 'upstream_timeout', send: ({ key }) => chat(key, chatBody('hi', { model: 'broken-timeout' })) },
-  { label: 'upstream timeout, streamed', status: 504, code: 'upstream_timeout', send: ({ key }) => chat(key, chatBody('hi', { model: 'broken-timeout', stream: true })) },
+  {
+    label: 'upstream 5xx, streamed',
+    status: 502,
+    code: 'upstream_error',
+    send: ({ key }) => chat(key, chatBody('hi', { model: 'broken-500', stream: true })),
+  },
+  {
+    label: 'upstream malformed JSON',
+    status: 502,
+    code: 'upstream_error',
+    send: ({ key }) => chat(key, chatBody('hi', { model: 'broken-malformed' })),
+  },
+  {
+    label: 'upstream timeout',
+    status: 504,
+    code: 'upstream_timeout',
+    send: ({ key }) => chat(key, chatBody('hi', { model: 'broken-timeout' })),
+  },
+  {
+    label: 'upstream timeout, streamed',
+    status: 504,
+    code: 'upstream_timeout',
+    send: ({ key }) => chat(key, chatBody('hi', { model: 'broken-timeout', stream: true })),
+  },
   { label: 'internal error', status: 500, code: 'internal_error', send: ({ key }) => chat(key, chatBody('hi', { model: 'crashes' })) },
-  { label: 'internal error, streamed', status: 500, code: 'internal_error', send: ({ key }) => chat(key, chatBody('hi', { model: 'crashes', stream: true })) },
-  { label: 'internal error, embeddings', status: 500, code: 'internal_error', send: ({ key }) => send('/v1/embeddings', key, { model: 'crashes-embed', input: 'x' }) },
+  {
+    label: 'internal error, streamed',
+    status: 500,
+    code: 'internal_error',
+    send: ({ key }) => chat(key, chatBody('hi', { model: 'crashes', stream: true })),
+  },
+  {
+    label: 'internal error, embeddings',
+    status: 500,
+    code: 'internal_error',
+    send: ({ key }) => send('/v1/embeddings', key, { model: 'crashes-embed', input: 'x' }),
+  },
 ]
 
 async function snapshot(accountId: string) {
@@ -125,7 +198,10 @@ async function snapshot(accountId: string) {
 
 describe('failure rows are never billed', () => {
   // The rows run concurrently (the two timeouts take a second each), each on its own account.
-  const results = new Map<string, { status: number; body: string; before: Awaited<ReturnType<typeof snapshot>>; after: Awaited<ReturnType<typeof snapshot>> }>()
+  const results = new Map<
+    string,
+    { status: number; body: string; before: Awaited<ReturnType<typeof snapshot>>; after: Awaited<ReturnType<typeof snapshot>> }
+  >()
   beforeAll(async () => {
     await Promise.all(
       ROWS.map(async (row) => {

@@ -17,8 +17,13 @@ test('spend accrues in the window anchored at the key creation and starts over w
   const created = clock.now()
   const { key } = await hub.account({ balanceUsd: '10.00', key: { budget_usd: '0.05', budget_window_days: 7, expires_in_days: null } })
   expect(await keyInfo(key)).toMatchObject({
-    budget_usd: '0.0500', budget_window_days: 7, spend_usd: '0.0000', held_usd: '0.0000', budget_remaining_usd: '0.0500',
-    window_started_at: new Date(created).toISOString(), window_resets_at: new Date(created + 7 * DAY_MS).toISOString(),
+    budget_usd: '0.0500',
+    budget_window_days: 7,
+    spend_usd: '0.0000',
+    held_usd: '0.0000',
+    budget_remaining_usd: '0.0500',
+    window_started_at: new Date(created).toISOString(),
+    window_resets_at: new Date(created + 7 * DAY_MS).toISOString(),
   })
 
   clock.advance(2 * DAY_MS)
@@ -40,8 +45,10 @@ test('spend accrues in the window anchored at the key creation and starts over w
 
   clock.advance(6 * DAY_MS) // day 8: the second window
   expect(await keyInfo(key)).toMatchObject({
-    spend_usd: '0.0000', budget_remaining_usd: '0.0500',
-    window_started_at: new Date(created + 7 * DAY_MS).toISOString(), window_resets_at: new Date(created + 14 * DAY_MS).toISOString(),
+    spend_usd: '0.0000',
+    budget_remaining_usd: '0.0500',
+    window_started_at: new Date(created + 7 * DAY_MS).toISOString(),
+    window_resets_at: new Date(created + 14 * DAY_MS).toISOString(),
   })
 })
 

@@ -15,7 +15,9 @@ beforeAll(async () => {
   ;({ key, accountId } = await hub.account({ balanceUsd: '10.00' }))
   const client = new OpenAI({ apiKey: key, baseURL: `${hub.url}/v1`, maxRetries: 0 })
   for (let i = 0; i < 3; i++) {
-    const { response } = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: `bill me ${'x '.repeat(300)} ${i}` }] }).withResponse()
+    const { response } = await client.chat.completions
+      .create({ model: 'gpt-4o', messages: [{ role: 'user', content: `bill me ${'x '.repeat(300)} ${i}` }] })
+      .withResponse()
     spentMicros += Math.round(Number(response.headers.get('x-token-hub-cost-usd')) * 1e6)
   }
 })
@@ -42,7 +44,11 @@ test('usage: total_usage in cents over NextChat’s range (1st of the month to t
   const end = day(Date.now() + 86_400_000)
   const response = await get(`/v1/dashboard/billing/usage?start_date=${start}&end_date=${end}`)
   expect(response.status).toBe(200)
-  const body = (await response.json()) as { object: string; total_usage: number; daily_costs: Array<{ timestamp: number; line_items: Array<{ name: string; cost: number }> }> }
+  const body = (await response.json()) as {
+    object: string
+    total_usage: number
+    daily_costs: Array<{ timestamp: number; line_items: Array<{ name: string; cost: number }> }>
+  }
   expect(body.object).toBe('list')
   expect(body.total_usage).toBeCloseTo(spentMicros / 1e4, 9)
   expect(body.daily_costs).toHaveLength(1)
@@ -58,7 +64,10 @@ test('usage: total_usage in cents over NextChat’s range (1st of the month to t
 test('usage defaults to this month; an earlier range is empty; x-api-key works; errors are the contract’s', async () => {
   const defaulted = (await (await get('/v1/dashboard/billing/usage', { 'x-api-key': key })).json()) as { total_usage: number }
   expect(defaulted.total_usage).toBeCloseTo(spentMicros / 1e4, 9)
-  const old = (await (await get('/v1/dashboard/billing/usage?start_date=2020-01-01&end_date=2020-02-01')).json()) as { total_usage: number; daily_costs: unknown[] }
+  const old = (await (await get('/v1/dashboard/billing/usage?start_date=2020-01-01&end_date=2020-02-01')).json()) as {
+    total_usage: number
+    daily_costs: unknown[]
+  }
   expect(old).toEqual({ object: 'list', daily_costs: [], total_usage: 0 } as typeof old)
   expect((await get('/v1/dashboard/billing/usage?start_date=yesterday')).status).toBe(400)
   expect((await get('/v1/dashboard/billing/subscription', {})).status).toBe(401)

@@ -26,7 +26,11 @@ afterAll(async () => {
 
 const PATHS = { openai: '/v1/chat/completions', anthropic: '/v1/messages', gemini: '/v1beta/models/mock-gemini:generateContent' }
 const AUTH = { openai: `Bearer ${UPSTREAM_KEYS.openai}`, anthropic: UPSTREAM_KEYS.anthropic, gemini: UPSTREAM_KEYS.gemini }
-const TOOL = { name: 'lookup', description: 'Look something up', input_schema: { type: 'object' as const, properties: { query: { type: 'string' } } } }
+const TOOL = {
+  name: 'lookup',
+  description: 'Look something up',
+  input_schema: { type: 'object' as const, properties: { query: { type: 'string' } } },
+}
 const last = () => upstream.mock.stats.lastBody as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any -- test introspection of arbitrary wire bodies
 
 /** The event names of an SSE body, consecutive repeats collapsed. */
@@ -39,7 +43,12 @@ describe('/v1/messages via @anthropic-ai/sdk', () => {
   for (const type of PROVIDER_TYPES) {
     test(`${type} upstream: a plain answer in Anthropic's shape, the system prompt in the upstream's`, async () => {
       const { data, response } = await client.messages
-        .create({ model: `${type}-chat`, max_tokens: 200, system: 'Answer in English.', messages: [{ role: 'user', content: 'Say hello' }] })
+        .create({
+          model: `${type}-chat`,
+          max_tokens: 200,
+          system: 'Answer in English.',
+          messages: [{ role: 'user', content: 'Say hello' }],
+        })
         .withResponse()
       expect(data.type).toBe('message')
       expect(data.model).toBe(`${type}-chat`)
@@ -70,7 +79,13 @@ describe('/v1/messages via @anthropic-ai/sdk', () => {
       expect(final.usage.input_tokens).toBeGreaterThan(0)
       expect(final.usage.output_tokens).toBeGreaterThan(0)
 
-      const raw = await post(hub, '/v1/messages', null, { model: `${type}-chat`, max_tokens: 200, stream: true, messages: [{ role: 'user', content: 'Stream a greeting' }] }, { 'x-api-key': key })
+      const raw = await post(
+        hub,
+        '/v1/messages',
+        null,
+        { model: `${type}-chat`, max_tokens: 200, stream: true, messages: [{ role: 'user', content: 'Stream a greeting' }] },
+        { 'x-api-key': key },
+      )
       expect(raw.headers.get('content-type')).toContain('text/event-stream')
       expect(eventNames(await raw.text())).toEqual([
         'message_start',
@@ -84,7 +99,12 @@ describe('/v1/messages via @anthropic-ai/sdk', () => {
     })
 
     test(`${type} upstream: a tool call and its result, streamed and not`, async () => {
-      const ask = { model: `${type}-chat`, max_tokens: 200, tools: [TOOL], messages: [{ role: 'user' as const, content: 'Find the weather in Oslo' }] }
+      const ask = {
+        model: `${type}-chat`,
+        max_tokens: 200,
+        tools: [TOOL],
+        messages: [{ role: 'user' as const, content: 'Find the weather in Oslo' }],
+      }
       const first = await client.messages.create(ask)
       expect(first.stop_reason).toBe('tool_use')
       const call = first.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use')!
@@ -111,9 +131,13 @@ describe('/v1/messages via @anthropic-ai/sdk', () => {
         expect(body.messages.at(-2).tool_calls[0]).toMatchObject({ id: call.id, function: { name: 'lookup' } })
         expect(body.messages.at(-1)).toEqual({ role: 'tool', tool_call_id: call.id, content: '-3°C and snowing' })
       }
-      if (type === 'anthropic') expect(body.messages.at(-1).content[0]).toEqual({ type: 'tool_result', tool_use_id: call.id, content: '-3°C and snowing' })
+      if (type === 'anthropic')
+        expect(body.messages.at(-1).content[0]).toEqual({ type: 'tool_result', tool_use_id: call.id, content: '-3°C and snowing' })
       if (type === 'gemini') {
-        expect(body.contents.at(-2).parts[0]).toEqual({ functionCall: { name: 'lookup', args: { query: 'Find the weather in Oslo' } }, thoughtSignature: MOCK_THOUGHT_SIGNATURE })
+        expect(body.contents.at(-2).parts[0]).toEqual({
+          functionCall: { name: 'lookup', args: { query: 'Find the weather in Oslo' } },
+          thoughtSignature: MOCK_THOUGHT_SIGNATURE,
+        })
         expect(body.contents.at(-1).parts[0]).toEqual({ functionResponse: { name: 'lookup', response: { output: '-3°C and snowing' } } })
       }
     })
@@ -129,7 +153,8 @@ describe('/v1/messages via @anthropic-ai/sdk', () => {
     for (const type of PROVIDER_TYPES) {
       await client.messages.create({ model: `${type}-chat`, max_tokens: 50, messages: [{ role: 'user', content }] })
       const body = last()
-      seen[type] = type === 'openai' ? body.messages[0].content[1] : type === 'anthropic' ? body.messages[0].content[1] : body.contents[0].parts[1]
+      seen[type] =
+        type === 'openai' ? body.messages[0].content[1] : type === 'anthropic' ? body.messages[0].content[1] : body.contents[0].parts[1]
     }
     expect(seen).toEqual({
       openai: { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } },
@@ -150,8 +175,14 @@ describe('/v1/messages via @anthropic-ai/sdk', () => {
 
   test('anthropic-version and anthropic-beta reach Anthropic upstreams; a default version otherwise', async () => {
     const body = { model: 'anthropic-chat', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }
-    await post(hub, '/v1/messages', key, body, { 'anthropic-version': '2023-01-01', 'anthropic-beta': 'prompt-caching-2024-07-31,tools-2024-05-16' })
-    expect(upstream.mock.stats.lastHeaders).toMatchObject({ 'anthropic-version': '2023-01-01', 'anthropic-beta': 'prompt-caching-2024-07-31,tools-2024-05-16' })
+    await post(hub, '/v1/messages', key, body, {
+      'anthropic-version': '2023-01-01',
+      'anthropic-beta': 'prompt-caching-2024-07-31,tools-2024-05-16',
+    })
+    expect(upstream.mock.stats.lastHeaders).toMatchObject({
+      'anthropic-version': '2023-01-01',
+      'anthropic-beta': 'prompt-caching-2024-07-31,tools-2024-05-16',
+    })
     await post(hub, '/v1/messages', key, body)
     expect(upstream.mock.stats.lastHeaders!['anthropic-version']).toBe('2023-06-01')
     expect(upstream.mock.stats.lastHeaders!['anthropic-beta']).toBeUndefined()
@@ -168,7 +199,12 @@ describe('/v1/messages via @anthropic-ai/sdk', () => {
   })
 
   test('count_tokens answers the estimate after the same key and model checks, without calling the upstream', async () => {
-    const params = { model: 'anthropic-chat', system: 'Be terse.', messages: [{ role: 'user' as const, content: 'How many tokens is this?' }], tools: [TOOL] }
+    const params = {
+      model: 'anthropic-chat',
+      system: 'Be terse.',
+      messages: [{ role: 'user' as const, content: 'How many tokens is this?' }],
+      tools: [TOOL],
+    }
     const calls = upstream.mock.stats.calls
     const counted = await client.messages.countTokens(params)
     expect(counted.input_tokens).toBe(estimatePrompt(parseAnthropicMessages(params)).high)
@@ -211,10 +247,17 @@ describe('/v1/messages via @anthropic-ai/sdk', () => {
   })
 
   test('a streamed call is billed at the usage the upstream reported and logged', async () => {
-    const response = await post(hub, '/v1/messages', key, { model: 'gemini-chat', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'bill me' }] })
+    const response = await post(hub, '/v1/messages', key, {
+      model: 'gemini-chat',
+      max_tokens: 100,
+      stream: true,
+      messages: [{ role: 'user', content: 'bill me' }],
+    })
     const requestId = response.headers.get('x-request-id')!
     const text = await response.text()
-    const delta = JSON.parse(/event: message_delta\ndata: (.+)/.exec(text)![1]!) as { usage: { input_tokens: number; output_tokens: number } }
+    const delta = JSON.parse(/event: message_delta\ndata: (.+)/.exec(text)![1]!) as {
+      usage: { input_tokens: number; output_tokens: number }
+    }
     const row = await logRow(hub, requestId)
     expect(row).toMatchObject({ status: 200, stream: true, model: 'gemini-chat', provider: 'gemini', account_id: accountId })
     expect(row.prompt_tokens).toBe(delta.usage.input_tokens)

@@ -64,7 +64,10 @@ describe('account and key', () => {
   })
 
   test('/v1/key describes this key', async () => {
-    const body = (await (await fetch(`${hub.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } })).json()) as Record<string, unknown>
+    const body = (await (await fetch(`${hub.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } })).json()) as Record<
+      string,
+      unknown
+    >
     expect(body.name).toBe('ci')
     expect(String(body.prefix)).toStartWith('sk-th_')
     expect(body.models).toEqual(['gpt-4o-mini', 'text-embedding-3-small'])

@@ -5,8 +5,13 @@ import { post, startHub, TEST_MODELS, type TestHub } from '../../helpers'
 // Output at $2,000 per million tokens and at most 5 output tokens (the mock always writes 6+ words,
 // so it stops at 5): every request holds exactly $0.01 and settles at exactly $0.01.
 const CENT_MODEL = {
-  id: 'cent', provider: 'mock', upstream_model: 'mock-gpt',
-  input_usd_per_mtok: 0, output_usd_per_mtok: 2000, context_window: 128000, max_output_tokens: 5,
+  id: 'cent',
+  provider: 'mock',
+  upstream_model: 'mock-gpt',
+  input_usd_per_mtok: 0,
+  output_usd_per_mtok: 2000,
+  context_window: 128000,
+  max_output_tokens: 5,
 }
 
 let hub: TestHub
@@ -93,7 +98,10 @@ describe('money under concurrency', () => {
     const account = (await hub.hub.store.accounts.get(accountId))!
     expect(account.balanceMicros).toBe(100_000_000 - 50_000)
     expect(await ledgerSum(accountId)).toBe(account.balanceMicros)
-    const info = (await (await fetch(`${hub.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } })).json()) as Record<string, unknown>
+    const info = (await (await fetch(`${hub.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } })).json()) as Record<
+      string,
+      unknown
+    >
     expect(info).toMatchObject({ budget_usd: '0.0500', spend_usd: '0.0500', held_usd: '0.0000', budget_remaining_usd: '0.0000' })
   })
 })

@@ -29,7 +29,10 @@ describe('limits through the server', () => {
     const calls = hub.mock.stats.calls
     const refused = await post(hub, '/v1/chat/completions', c, chatBody())
     expect(refused.status).toBe(429)
-    expect(((await refused.json()) as { error: { code: string; type: string } }).error).toMatchObject({ code: 'account_rpm_exceeded', type: 'rate_limit_exceeded' })
+    expect(((await refused.json()) as { error: { code: string; type: string } }).error).toMatchObject({
+      code: 'account_rpm_exceeded',
+      type: 'rate_limit_exceeded',
+    })
     expect(refused.headers.get('retry-after')).toBe('60')
     expect(limitHeaders(refused)).toEqual({ limit: '6', remaining: '0', reset: '60' })
     expect(hub.mock.stats.calls).toBe(calls)
@@ -40,7 +43,9 @@ describe('limits through the server', () => {
     // Key a holds 2 of its 4 slots: the refusals above took none.
     clock.advance(60_000)
     for (let i = 0; i < 4; i++) expect((await post(hub, '/v1/chat/completions', a, chatBody())).status).toBe(200)
-    expect(((await (await post(hub, '/v1/chat/completions', a, chatBody())).json()) as { error: { code: string } }).error.code).toBe('key_rpm_exceeded')
+    expect(((await (await post(hub, '/v1/chat/completions', a, chatBody())).json()) as { error: { code: string } }).error.code).toBe(
+      'key_rpm_exceeded',
+    )
   })
 
   test('a per-key rpm overrides limits.key_rpm, and the headers name the tighter window', async () => {

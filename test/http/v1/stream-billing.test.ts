@@ -82,13 +82,17 @@ describe('stream billing', () => {
           const read = await readThenAbort(response, controller, k)
           expect(read).toBeGreaterThanOrEqual(k)
           if (read < n) midStream++
-          const expected = Math.round(usage.prompt_tokens * PRICE['gpt-4o-mini'].input + usage.completion_tokens * PRICE['gpt-4o-mini'].output)
+          const expected = Math.round(
+            usage.prompt_tokens * PRICE['gpt-4o-mini'].input + usage.completion_tokens * PRICE['gpt-4o-mini'].output,
+          )
           outcomes.push({ requestId: response.headers.get('x-request-id')!, expected, k })
         }),
       )
     }
     const open = await waitForNoOpenHolds(5_000)
-    console.log(`client aborts: 100 trials (${midStream} left before the last token) in ${(performance.now() - started).toFixed(0)} ms, open holds afterwards: ${open}`)
+    console.log(
+      `client aborts: 100 trials (${midStream} left before the last token) in ${(performance.now() - started).toFixed(0)} ms, open holds afterwards: ${open}`,
+    )
     expect(open).toBe(0)
     expect(midStream).toBeGreaterThanOrEqual(90) // a loaded machine may deliver the rest in one read now and then
     for (const { requestId, expected } of outcomes) {

@@ -54,7 +54,9 @@ describe('from a peer that is not a trusted proxy', () => {
     const { key } = await direct.account({ key: { ip_allowlist: ['203.0.113.0/24'] } })
     const spoofed = await post(direct, '/v1/chat/completions', key, chatBody(), { 'x-forwarded-for': '203.0.113.9' })
     expect(spoofed.status).toBe(403)
-    expect(((await spoofed.json()) as { error: { message: string } }).error.message).toBe("Client IP 127.0.0.1 is not in this key's IP allowlist.")
+    expect(((await spoofed.json()) as { error: { message: string } }).error.message).toBe(
+      "Client IP 127.0.0.1 is not in this key's IP allowlist.",
+    )
     const { key: open } = await direct.account()
     const response = await post(direct, '/v1/chat/completions', open, chatBody(), { 'x-forwarded-for': '203.0.113.9' })
     expect((await logRow(direct, response)).client_ip).toBe('127.0.0.1')

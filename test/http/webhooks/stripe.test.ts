@@ -61,7 +61,9 @@ describe('signature checks', () => {
   test('a tampered body is refused', async () => {
     const { session } = await paidSession('10.00')
     await refused(
-      await stripe.deliver('checkout.session.completed', session, { tamper: (body) => body.replace('"amount_total":1000', '"amount_total":900000') }),
+      await stripe.deliver('checkout.session.completed', session, {
+        tamper: (body) => body.replace('"amount_total":1000', '"amount_total":900000'),
+      }),
       /signature/i,
     )
   })
@@ -73,7 +75,11 @@ describe('signature checks', () => {
 
   test('a delivery without the Stripe-Signature header is refused', async () => {
     const { session } = await paidSession('10.00')
-    const response = await fetch(`${hub.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: stripe.event('checkout.session.completed', session) })
+    const response = await fetch(`${hub.url}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stripe.event('checkout.session.completed', session),
+    })
     await refused(response, /missing stripe-signature/i)
   })
 
@@ -87,7 +93,10 @@ describe('signature checks', () => {
 
   test('a signature dated 1 h in the future is refused (the SDK alone would accept it)', async () => {
     const { session } = await paidSession('10.00')
-    await refused(await stripe.deliver('checkout.session.completed', session, { timestamp: Math.floor(Date.now() / 1000) + 3600 }), /future/i)
+    await refused(
+      await stripe.deliver('checkout.session.completed', session, { timestamp: Math.floor(Date.now() / 1000) + 3600 }),
+      /future/i,
+    )
   })
 })
 
@@ -98,7 +107,13 @@ describe('exactly once', () => {
     const payload = stripe.event('checkout.session.completed', session, 'evt_dup_concurrent')
     const header = await stripe.sign(payload)
     const responses = await Promise.all(
-      Array.from({ length: 5 }, () => fetch(`${hub.url}/webhooks/stripe`, { method: 'POST', headers: { 'stripe-signature': header, 'content-type': 'application/json' }, body: payload })),
+      Array.from({ length: 5 }, () =>
+        fetch(`${hub.url}/webhooks/stripe`, {
+          method: 'POST',
+          headers: { 'stripe-signature': header, 'content-type': 'application/json' },
+          body: payload,
+        }),
+      ),
     )
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200])
     const outcomes = (await Promise.all(responses.map(async (r) => ((await r.json()) as { outcome: string }).outcome))).sort()
@@ -111,7 +126,9 @@ describe('exactly once', () => {
     const { topupId, session } = await paidSession('3.00')
     const before = await balance()
     expect(((await (await stripe.deliver('checkout.session.completed', session)).json()) as { outcome: string }).outcome).toBe('credited')
-    expect(((await (await stripe.deliver('checkout.session.async_payment_succeeded', session)).json()) as { outcome: string }).outcome).toBe('already_credited')
+    expect(
+      ((await (await stripe.deliver('checkout.session.async_payment_succeeded', session)).json()) as { outcome: string }).outcome,
+    ).toBe('already_credited')
     expect((await balance()) - before).toBe(3_000_000)
     expect((await topupEntries()).filter((e) => e.topupId === topupId)).toHaveLength(1)
   })
@@ -123,7 +140,9 @@ describe('exactly once', () => {
     // Bank debits: the session completes unpaid first, then the payment succeeds. Deliver them reversed.
     const unpaid = { ...stripe.markPaid(sessionId, { async: true }) }
     const paid = { ...unpaid, payment_status: 'paid' as const }
-    expect(((await (await stripe.deliver('checkout.session.async_payment_succeeded', paid)).json()) as { outcome: string }).outcome).toBe('credited')
+    expect(((await (await stripe.deliver('checkout.session.async_payment_succeeded', paid)).json()) as { outcome: string }).outcome).toBe(
+      'credited',
+    )
     expect(((await (await stripe.deliver('checkout.session.completed', unpaid)).json()) as { outcome: string }).outcome).toBe('ignored')
     const expired = await stripe.deliver('checkout.session.expired', { ...paid, status: 'expired' })
     expect(expired.status).toBe(200)
@@ -144,8 +163,13 @@ describe('exactly once', () => {
     const started = await owner.json<{ id: string; url: string }>('POST', '/api/topup', { amount: '5.00', currency: 'usd' })
     const session = stripe.sessions.get(started.body.url.split('/').pop()!)!
     const before = await balance()
-    expect(((await (await stripe.deliver('checkout.session.completed', { ...session, status: 'complete' })).json()) as { outcome: string }).outcome).toBe('ignored')
-    expect(((await (await stripe.deliver('checkout.session.expired', { ...session, status: 'expired' })).json()) as { outcome: string }).outcome).toBe('closed')
+    expect(
+      ((await (await stripe.deliver('checkout.session.completed', { ...session, status: 'complete' })).json()) as { outcome: string })
+        .outcome,
+    ).toBe('ignored')
+    expect(
+      ((await (await stripe.deliver('checkout.session.expired', { ...session, status: 'expired' })).json()) as { outcome: string }).outcome,
+    ).toBe('closed')
     expect(await balance()).toBe(before)
     expect((await hub.hub.store.topups.get(started.body.id))!.status).toBe('expired')
   })

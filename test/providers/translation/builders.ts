@@ -11,7 +11,11 @@ export const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8
 
 export const OA_TOOL_HISTORY = [
   { role: 'user', content: 'Weather in Paris?' },
-  { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+  {
+    role: 'assistant',
+    content: null,
+    tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+  },
   { role: 'tool', tool_call_id: 'call_1', content: '18°C' },
   { role: 'user', content: 'Thanks' },
 ]
@@ -24,10 +28,20 @@ export const AN_TOOL_HISTORY = (isError = false) => [
       { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } },
     ],
   },
-  { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18°C', ...(isError ? { is_error: true } : {}) }, { type: 'text', text: 'Thanks' }] },
+  {
+    role: 'user',
+    content: [
+      { type: 'tool_result', tool_use_id: 'toolu_1', content: '18°C', ...(isError ? { is_error: true } : {}) },
+      { type: 'text', text: 'Thanks' },
+    ],
+  },
 ]
 
-export const OA_ANSWER = (message: Body, finish: string, usage: Body = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 }): Body => ({
+export const OA_ANSWER = (
+  message: Body,
+  finish: string,
+  usage: Body = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+): Body => ({
   id: 'chatcmpl-1',
   object: 'chat.completion',
   created: 1,
@@ -45,10 +59,16 @@ export const AN_ANSWER = (content: Body[], stop: string, usage: Body = { input_t
   stop_sequence: null,
   usage,
 })
-export const GE_ANSWER = (parts: Body[], finish: string, usage: Body = { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 }): Body => ({
+export const GE_ANSWER = (
+  parts: Body[],
+  finish: string,
+  usage: Body = { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 },
+): Body => ({
   candidates: [{ content: { role: 'model', parts }, finishReason: finish, index: 0 }],
   usageMetadata: usage,
   modelVersion: 'gemini-x',
   responseId: 'resp1',
 })
-export const oaChoice = (message: Body, finish: string) => ({ choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: finish }] })
+export const oaChoice = (message: Body, finish: string) => ({
+  choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: finish }],
+})

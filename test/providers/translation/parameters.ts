@@ -67,7 +67,12 @@ export const PARAMETER_CASES: RequestCase[] = [
     client: 'anthropic',
     upstream: 'anthropic',
     body: { model: 'm', messages: [{ role: 'user', content: 'Hi' }], thinking: { type: 'enabled', budget_tokens: 1024 } },
-    wire: { model: 'up-model', max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'Hi' }] },
+    wire: {
+      model: 'up-model',
+      max_tokens: 4096,
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+      messages: [{ role: 'user', content: 'Hi' }],
+    },
   },
   {
     name: 'max_completion_tokens: openai → anthropic max_tokens',
@@ -149,7 +154,13 @@ export const PARAMETER_CASES: RequestCase[] = [
   },
   // ---- fields only one format can carry
   { name: 'untranslatable: openai n=2 → anthropic', client: 'openai', upstream: 'anthropic', body: OA({ n: 2 }), refuse: 'n' },
-  { name: 'untranslatable: openai logprobs → gemini', client: 'openai', upstream: 'gemini', body: OA({ logprobs: true }), refuse: 'logprobs' },
+  {
+    name: 'untranslatable: openai logprobs → gemini',
+    client: 'openai',
+    upstream: 'gemini',
+    body: OA({ logprobs: true }),
+    refuse: 'logprobs',
+  },
   {
     name: 'untranslatable: openai response_format json → anthropic',
     client: 'openai',
@@ -183,7 +194,15 @@ export const PARAMETER_CASES: RequestCase[] = [
     client: 'anthropic',
     upstream: 'openai',
     body: AN({
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'Sum up' }, { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'x' } }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Sum up' },
+            { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'x' } },
+          ],
+        },
+      ],
     }),
     refuse: 'messages[0].content[1].type',
   },

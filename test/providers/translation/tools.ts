@@ -23,7 +23,9 @@ export const TOOL_CASES: RequestCase[] = [
     client: 'openai',
     upstream: 'gemini',
     body: OA({ tools: [OA_TOOL] }),
-    wire: { tools: [{ functionDeclarations: [{ name: 'get_weather', description: 'Weather now', parametersJsonSchema: WEATHER_SCHEMA }] }] },
+    wire: {
+      tools: [{ functionDeclarations: [{ name: 'get_weather', description: 'Weather now', parametersJsonSchema: WEATHER_SCHEMA }] }],
+    },
   },
   {
     name: 'tool_choice required: openai → anthropic any',
@@ -91,7 +93,13 @@ export const TOOL_CASES: RequestCase[] = [
       messages: [
         userText('Weather in Paris?'),
         { role: 'assistant', content: [{ type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Paris' } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: '18°C' }, { type: 'text', text: 'Thanks' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'call_1', content: '18°C' },
+            { type: 'text', text: 'Thanks' },
+          ],
+        },
       ],
     },
   },
@@ -169,7 +177,10 @@ export const TOOL_CASES: RequestCase[] = [
         },
         { role: 'tool', tool_call_id: 'call_r_0__ts__c2lnLWE', content: '18' },
         { role: 'tool', tool_call_id: 'call_r_1', content: '24' },
-        { role: 'assistant', tool_calls: [{ id: 'call_other', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] },
+        {
+          role: 'assistant',
+          tool_calls: [{ id: 'call_other', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }],
+        },
         { role: 'tool', tool_call_id: 'call_other', content: '3' },
       ],
     }),
@@ -178,7 +189,10 @@ export const TOOL_CASES: RequestCase[] = [
         { role: 'user' },
         {
           role: 'model',
-          parts: [{ functionCall: { name: 'get_weather' }, thoughtSignature: 'c2lnLWE=' }, { functionCall: { name: 'get_weather', args: { city: 'Rome' } } }],
+          parts: [
+            { functionCall: { name: 'get_weather' }, thoughtSignature: 'c2lnLWE=' },
+            { functionCall: { name: 'get_weather', args: { city: 'Rome' } } },
+          ],
         },
         { role: 'user', parts: [{ functionResponse: { name: 'get_weather' } }, { functionResponse: { name: 'get_weather' } }] },
         { role: 'model', parts: [{ functionCall: { name: 'get_weather' }, thoughtSignature: 'skip_thought_signature_validator' }] },
@@ -194,13 +208,16 @@ export const TOOL_CASES: RequestCase[] = [
     refuse: 'messages[0]',
   },
   {
-    name: 'vendor tool ids: sanitised to Anthropic\'s id pattern, consistently',
+    name: "vendor tool ids: sanitised to Anthropic's id pattern, consistently",
     client: 'openai',
     upstream: 'anthropic',
     body: OA({
       messages: [
         { role: 'user', content: 'Hi' },
-        { role: 'assistant', tool_calls: [{ id: 'functions.get_weather:0', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
+        {
+          role: 'assistant',
+          tool_calls: [{ id: 'functions.get_weather:0', type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
+        },
         { role: 'tool', tool_call_id: 'functions.get_weather:0', content: 'ok' },
       ],
     }),
@@ -219,7 +236,16 @@ export const TOOL_CASES: RequestCase[] = [
     body: AN({
       messages: [
         { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'shot', input: {} }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } }] }] },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } }],
+            },
+          ],
+        },
       ],
     }),
     refuse: 'messages[1]',

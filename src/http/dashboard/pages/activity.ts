@@ -14,12 +14,15 @@ export interface ActivityFilters {
 export const statusBadge = (status: number) => html`<span class="badge ${status < 400 ? 'ok' : 'err'}">${status}</span>`
 
 const tokens = (r: ActivityRow) =>
-  r.promptTokens === null && r.completionTokens === null ? html`<span class="muted">—</span>` : html`${r.promptTokens ?? 0} / ${r.completionTokens ?? 0}`
+  r.promptTokens === null && r.completionTokens === null
+    ? html`<span class="muted">—</span>`
+    : html`${r.promptTokens ?? 0} / ${r.completionTokens ?? 0}`
 
 const latency = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`)
 
 function filterForm(f: ActivityFilters, keys: Array<{ id: string; label: string }>, models: string[]): Html {
-  const option = (value: string, label: string, selected: string) => html`<option value="${value}" ${value === selected ? 'selected' : ''}>${label}</option>`
+  const option = (value: string, label: string, selected: string) =>
+    html`<option value="${value}" ${value === selected ? 'selected' : ''}>${label}</option>`
   return html`<form class="inline" method="get" action="/dashboard/activity">
   <label>Key <select name="key">${option('', 'All keys', f.key)}${keys.map((k) => option(k.id, k.label, f.key))}</select></label>
   <label>Model <select name="model">${option('', 'All models', f.model)}${models.map((m) => option(m, m, f.model))}</select></label>
@@ -30,7 +33,14 @@ function filterForm(f: ActivityFilters, keys: Array<{ id: string; label: string 
 </form>`
 }
 
-export function activityBody(rows: ActivityRow[], next: ActivityCursor | null, f: ActivityFilters, keys: Array<{ id: string; label: string }>, models: string[], paged: boolean): Html {
+export function activityBody(
+  rows: ActivityRow[],
+  next: ActivityCursor | null,
+  f: ActivityFilters,
+  keys: Array<{ id: string; label: string }>,
+  models: string[],
+  paged: boolean,
+): Html {
   const query = new URLSearchParams(Object.entries(f).filter(([, v]) => v !== ''))
   const nextHref = next ? `/dashboard/activity?${new URLSearchParams([...query, ['after', formatCursor(next)]])}` : null
   return html`<h1>Activity</h1>

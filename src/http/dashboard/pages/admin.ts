@@ -11,7 +11,13 @@ import { keysTable, mintForm, type KeyRow } from './keys'
 import { invitesList, usersTable } from './team'
 import { topupTable } from './topup'
 
-export function accountsBody(session: ActiveSession, page: { rows: AccountSummary[]; total: number }, q: string, plans: string[], revealed: Html | null): Html {
+export function accountsBody(
+  session: ActiveSession,
+  page: { rows: AccountSummary[]; total: number },
+  q: string,
+  plans: string[],
+  revealed: Html | null,
+): Html {
   return html`<h1>Accounts <span class="muted small">${page.total} total</span></h1>${revealed ?? ''}
 <div class="panel"><form class="inline" method="get" action="/dashboard/admin/accounts">
   <label>Search <input name="q" value="${q}" placeholder="email, name or account id"></label><button class="secondary" type="submit">Search</button></form></div>
@@ -20,7 +26,9 @@ export function accountsBody(session: ActiveSession, page: { rows: AccountSummar
     page.rows.length === 0
       ? html`<tr><td colspan="7" class="empty">No accounts.</td></tr>`
       : page.rows.map(
-          (a) => html`<tr><td><a href="/dashboard/admin/accounts/${a.id}">${a.email}</a>${a.name ? html` <span class="muted small">${a.name}</span>` : ''}</td>
+          (
+            a,
+          ) => html`<tr><td><a href="/dashboard/admin/accounts/${a.id}">${a.email}</a>${a.name ? html` <span class="muted small">${a.name}</span>` : ''}</td>
 <td class="mono small">${a.id}</td><td>${a.plan}</td><td class="num">${usd(a.balanceMicros)}</td><td class="num">${usd(a.heldMicros)}</td><td class="num">${a.users}</td><td class="small">${day(a.createdAt)}</td></tr>`,
         )
   }</tbody></table></div></div>

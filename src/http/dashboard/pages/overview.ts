@@ -38,7 +38,8 @@ export function overviewBody(o: Overview, recent: ActivityRow[], canManage: bool
       recent.length === 0
         ? html`<p class="muted">No calls yet. Mint a key and point an OpenAI or Anthropic SDK at this server.</p>`
         : html`<table><tbody>${recent.map(
-            (r) => html`<tr><td class="small muted">${time(r.ts)}</td><td>${r.model ?? '—'}</td><td>${statusBadge(r.status)}</td><td class="num">${usdExact(r.costMicros)}</td></tr>`,
+            (r) =>
+              html`<tr><td class="small muted">${time(r.ts)}</td><td>${r.model ?? '—'}</td><td>${statusBadge(r.status)}</td><td class="num">${usdExact(r.costMicros)}</td></tr>`,
           )}</tbody></table><p class="small"><a href="/dashboard/activity">All activity →</a></p>`
     }
   </div>

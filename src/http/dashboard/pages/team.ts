@@ -26,7 +26,13 @@ export function invitesList(invites: Invite[]): Html {
   )}</tbody></table>`
 }
 
-export function teamBody(session: ActiveSession, team: { users: User[]; invites: Invite[] }, canInvite: boolean, revealed: Html | null, minLength: number): Html {
+export function teamBody(
+  session: ActiveSession,
+  team: { users: User[]; invites: Invite[] },
+  canInvite: boolean,
+  revealed: Html | null,
+  minLength: number,
+): Html {
   const owner = session.user.role === 'owner' || session.user.isAdmin
   return html`<h1>Team</h1>${revealed ?? ''}
 <div class="panel"><h2>People in this account</h2>${usersTable(team.users, session, owner ? (u) => `/dashboard/team/${u.id}/remove` : null)}${invitesList(team.invites)}

@@ -45,7 +45,16 @@ export function topupTable(topups: TopupWithLot[], now: number, session: ActiveS
 <p class="muted small">Each top-up's credit expires 12 months after payment; spending uses the oldest credit first. The unused part of a top-up can be refunded within 7 days.</p>`
 }
 
-export function topupBody(input: { session: ActiveSession; enabled: boolean; canManage: boolean; rate: number; min: number; max: number; topups: TopupWithLot[]; now: number }): Html {
+export function topupBody(input: {
+  session: ActiveSession
+  enabled: boolean
+  canManage: boolean
+  rate: number
+  min: number
+  max: number
+  topups: TopupWithLot[]
+  now: number
+}): Html {
   const { session, enabled, canManage, rate } = input
   let form: Html
   if (!enabled) {
@@ -72,7 +81,10 @@ An admin adds credits instead (Admin → Accounts, <code>token-hub admin add-cre
 
 export function topupResultBody(topup: Topup | null, canceled: boolean): { body: Html; refresh: boolean } {
   if (canceled) {
-    return { refresh: false, body: html`<h1>Checkout canceled</h1><div class="panel"><p>Nothing was charged.</p><p><a class="button" href="/dashboard/topup">Back to Top up</a></p></div>` }
+    return {
+      refresh: false,
+      body: html`<h1>Checkout canceled</h1><div class="panel"><p>Nothing was charged.</p><p><a class="button" href="/dashboard/topup">Back to Top up</a></p></div>`,
+    }
   }
   if (topup && topup.status !== 'pending') {
     return {
