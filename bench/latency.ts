@@ -65,7 +65,10 @@ export async function runLatency(world: BenchWorld, requests: number, progress: 
       samples.direct.push(d)
       samples.floor.push(f)
       samples.gateway.push(g)
-      for (const [name, ms] of Object.entries(parseServerTiming(headerOf(g.head, 'server-timing')))) (timings[name] ??= []).push(ms)
+      for (const [name, ms] of Object.entries(parseServerTiming(headerOf(g.head, 'server-timing')))) {
+        timings[name] ??= []
+        timings[name].push(ms)
+      }
     }
     direct.close()
     floor.close()

@@ -78,7 +78,10 @@ export async function runStreams(
   edges.sort((x, y) => x.at - y.at || x.step - y.step)
   let flowing = 0
   let maxFlowing = 0
-  for (const edge of edges) maxFlowing = Math.max(maxFlowing, (flowing += edge.step))
+  for (const edge of edges) {
+    flowing += edge.step
+    maxFlowing = Math.max(maxFlowing, flowing)
+  }
   return {
     streams: count,
     dripMs,

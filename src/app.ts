@@ -173,7 +173,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     })
     .onAfterResponse(({ request }) => {
       const ctx = contexts.get(request)
-      if (!ctx || !ctx.route.startsWith('/v1/')) return
+      if (!ctx?.route.startsWith('/v1/')) return
       // The one writer of a request's record: when its response is sent, or a stream's bill is final.
       const record = () => {
         const row = ctx.finish()

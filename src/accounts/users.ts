@@ -92,7 +92,8 @@ export function createUserService({ store, config, clock, admin, notify = (line)
         })
       }
       const user = await store.users.findByEmail(email)
-      const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyDecoy(password), false)
+      // Without a user the decoy still spends a hash's time, so timing does not tell which emails exist.
+      const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyDecoy(password).then(() => false)
       if (!ok || !user) {
         throttle.fail(email, ip)
         throw new GatewayError('unauthorized', 'Wrong email or password.')

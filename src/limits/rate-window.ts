@@ -4,8 +4,6 @@ export const WINDOW_MS = 60_000
 
 /** First allocation; the buffer doubles up to the limit only when that many slots are live. */
 const INITIAL_CAPACITY = 8
-/** Bytes per slot: a time (Float64) and how many admissions share it (Uint32). */
-const SLOT_BYTES = 12
 
 /**
  * The times of admitted requests still inside the window (t − 60 s, t], oldest first, in a ring

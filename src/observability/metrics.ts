@@ -28,10 +28,10 @@ export interface Metrics {
 }
 
 /** Prometheus label value escaping: backslash, double quote, newline. */
-const escape = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
+const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
 const labels = (pairs: Record<string, string>) =>
   `{${Object.entries(pairs)
-    .map(([k, v]) => `${k}="${escape(v)}"`)
+    .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
     .join(',')}}`
 
 /** `/v1/models/gpt-4o` → `/v1/models/{id}`: one series per route, not per id. */

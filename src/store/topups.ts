@@ -268,7 +268,7 @@ export function sqliteTopupStore(db: Database, book: HoldBook): TopupStore {
 
   const revertRefund = db.transaction((topupId: string, at: number, note: string) => {
     const row = byId.get(topupId)
-    if (!row || row.status !== 'refunding') return
+    if (row?.status !== 'refunding') return
     append({ accountId: row.account_id, type: 'adjustment', amountMicros: row.refund_micros, topupId, note, createdAt: at })
     markUnrefunded.run({ id: topupId })
   })

@@ -8,8 +8,8 @@ import { chatBody, post, startHub, type TestHub } from '../helpers'
 let hub: TestHub
 let configFile: string
 
+// biome-ignore lint/suspicious/noExplicitAny: CLI JSON
 function cli(...args: string[]): { code: number; json: any; stderr: string } {
-  // eslint-disable-line @typescript-eslint/no-explicit-any -- CLI JSON
   const result = Bun.spawnSync([process.execPath, 'run', 'src/main.ts', 'admin', ...args, '--config', configFile], {
     stdout: 'pipe',
     stderr: 'pipe',

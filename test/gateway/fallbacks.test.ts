@@ -29,7 +29,8 @@ afterAll(async () => {
 })
 
 async function logRow(requestId: string) {
-  return (await logRowOf(hub, requestId)) as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any -- admin JSON
+  // biome-ignore lint/suspicious/noExplicitAny: admin JSON
+  return (await logRowOf(hub, requestId)) as Record<string, any>
 }
 
 async function charges(requestId: string) {

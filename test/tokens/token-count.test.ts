@@ -21,7 +21,10 @@ function sourceFiles(dir: string): string[] {
 
 // A fixed pseudo-random source, so the high-entropy samples are the same on every run.
 let seed = 7
-const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32
+const random = () => {
+  seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+  return seed / 2 ** 32
+}
 const pick = (n: number, alphabet: string) => Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('')
 
 const CORPUS: Record<string, string[]> = {

@@ -61,7 +61,7 @@ export function redirect(location: string, cookies: string[] = []): Response {
 
 /** Only local paths are followed after sign-in (`next=`), never another site. */
 export function safeNext(value: string | null | undefined, fallback = '/dashboard'): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback
+  if (!value?.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback
   return value
 }
 

@@ -2,7 +2,7 @@
 import type { EventSourceMessage } from 'eventsource-parser'
 import { GatewayError } from '../../errors'
 import { frameBatches, type StreamTranslator } from '../stream-batches'
-import type { ChatChunk, FrameBatch, StreamFrame } from '../types'
+import type { ChatChunk, FrameBatch } from '../types'
 import { fromAnthropicStopReason, fromAnthropicUsage } from './response'
 import type { AnthropicStreamEvent, AnthropicUsage } from './wire'
 

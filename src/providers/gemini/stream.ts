@@ -3,7 +3,7 @@ import type { EventSourceMessage } from 'eventsource-parser'
 import { GatewayError } from '../../errors'
 import { upstreamReason } from '../http'
 import { frameBatches, type StreamTranslator } from '../stream-batches'
-import type { ChatChunk, FrameBatch, StreamFrame } from '../types'
+import type { ChatChunk, FrameBatch } from '../types'
 import { fromGeminiFinish, fromGeminiUsage, partChunks, toolIdFactory } from './response'
 import type { GeminiResponse, GeminiUsageMetadata } from './wire'
 

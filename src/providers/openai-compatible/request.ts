@@ -27,7 +27,9 @@ function translate(request: ChatRequest, upstreamModel: string): Record<string, 
   refuseUntranslatable(request, 'openai')
   if (request.topK !== undefined) refuseField(request, 'openai', 'topK')
   const messages: OpenAIMessage[] = request.system.map((text) => ({ role: 'system', content: text }))
-  request.messages.forEach((message, i) => messages.push(...toOpenAIMessages(message.role, message.content, `messages[${i}]`)))
+  request.messages.forEach((message, i) => {
+    messages.push(...toOpenAIMessages(message.role, message.content, `messages[${i}]`))
+  })
   const body: Record<string, unknown> = { model: upstreamModel, messages, stream: request.stream }
   if (request.maxTokens !== null) body.max_tokens = request.maxTokens
   if (request.temperature !== undefined) body.temperature = request.temperature

@@ -24,7 +24,8 @@ const TOOL: OpenAI.ChatCompletionTool = {
   type: 'function',
   function: { name: 'lookup', description: 'Look something up', parameters: { type: 'object', properties: { query: { type: 'string' } } } },
 }
-const last = () => upstream.mock.stats.lastBody as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any -- test introspection of arbitrary wire bodies
+// biome-ignore lint/suspicious/noExplicitAny: test introspection of arbitrary wire bodies
+const last = () => upstream.mock.stats.lastBody as Record<string, any>
 
 describe('chat completions via the openai SDK, every upstream type', () => {
   for (const type of PROVIDER_TYPES) {
@@ -95,7 +96,8 @@ describe('chat completions via the openai SDK, every upstream type', () => {
       let finish: string | null = null
       for await (const chunk of stream) {
         for (const delta of chunk.choices[0]?.delta?.tool_calls ?? []) {
-          const entry = (calls[delta.index] ??= { args: '' })
+          calls[delta.index] ??= { args: '' }
+          const entry = calls[delta.index]!
           if (delta.id) entry.id = delta.id
           if (delta.function?.name) entry.name = delta.function.name
           entry.args += delta.function?.arguments ?? ''
@@ -207,7 +209,9 @@ describe('embeddings via the openai SDK, gemini upstream', () => {
     })
     const base64 = ((await encoded.json()) as { data: Array<{ embedding: string }> }).data[0]!.embedding
     const decoded = Array.from(new Float32Array(new Uint8Array(Buffer.from(base64, 'base64')).buffer))
-    decoded.forEach((value, i) => expect(value).toBeCloseTo(floats.data[0]!.embedding[i]!, 5))
+    decoded.forEach((value, i) => {
+      expect(value).toBeCloseTo(floats.data[0]!.embedding[i]!, 5)
+    })
   })
 
   test('token-array input cannot reach gemini', async () => {

@@ -22,7 +22,7 @@ const stub: Provider = {
   name: 'stub',
   type: 'mock',
   format: 'openai',
-  async chat(request, context) {
+  async chat(_request, context) {
     if (context.upstreamModel === 'crash') throw new TypeError('a bug in a provider')
     return {
       id: 'z',
@@ -33,7 +33,7 @@ const stub: Provider = {
       usage: { inputTokens: 0, outputTokens: 0 },
     }
   },
-  async chatStream(request, context) {
+  async chatStream(_request, context) {
     if (context.upstreamModel === 'crash') throw new TypeError('a bug in a provider')
     return (async function* () {
       yield [{ chunks: [{ type: 'start' as const, id: 'z', model: 'zero' }] }]
@@ -95,7 +95,7 @@ const ROWS: Row[] = [
     send: ({ key }) => chat(key, chatBody('hi', { max_tokens: 200_000 })),
   },
   { label: 'no key', status: 401, code: 'missing_api_key', send: () => chat(null, chatBody()) },
-  { label: 'unknown key', status: 401, code: 'invalid_api_key', send: () => chat('sk-th_' + 'x'.repeat(40), chatBody()) },
+  { label: 'unknown key', status: 401, code: 'invalid_api_key', send: () => chat(`sk-th_${'x'.repeat(40)}`, chatBody()) },
   {
     label: 'revoked key',
     status: 401,

@@ -31,7 +31,8 @@ const TOOL = {
   description: 'Look something up',
   input_schema: { type: 'object' as const, properties: { query: { type: 'string' } } },
 }
-const last = () => upstream.mock.stats.lastBody as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any -- test introspection of arbitrary wire bodies
+// biome-ignore lint/suspicious/noExplicitAny: test introspection of arbitrary wire bodies
+const last = () => upstream.mock.stats.lastBody as Record<string, any>
 
 /** The event names of an SSE body, consecutive repeats collapsed. */
 function eventNames(text: string): string[] {
