@@ -63,12 +63,6 @@ async function releaseAfter(deps: GatewayDeps, ctx: RequestContext, hold: Hold):
   }
 }
 
-function recordUsage(ctx: RequestContext, usage: Usage, costMicros: number) {
-  ctx.promptTokens = usage.inputTokens
-  ctx.completionTokens = usage.outputTokens
-  ctx.costMicros = costMicros
-}
-
 /** A settled JSON answer: the body with what was charged and the gateway's timings. */
 const billedJson = (body: string, chargedMicros: number, ctx: RequestContext): GatewayAnswer => ({
   status: 200,
@@ -85,9 +79,7 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
   const { ctx, auth } = call
   const request = format.parseChat(call.body)
   const model = resolveModel(deps.catalog, auth, request.model, 'chat')
-  ctx.model = model.id
-  ctx.provider = model.provider.name
-  ctx.stream = request.stream
+  ctx.routed(model, request.stream)
 
   const chain = fallbackChain(deps.catalog, auth, model)
   const plan = planChatHold(request, chain)
@@ -107,8 +99,8 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
       ? { usage: response.usage, costMicros: costOf(served, response.usage) }
       : countedCharge(plan, served, answerText(response), hold.amountMicros)
     const charged = await deps.billing.settle(hold, bill.costMicros)
-    recordUsage(ctx, bill.usage, charged)
-    ctx.model = served.id
+    ctx.charged(bill.usage, charged)
+    ctx.servedBy(served)
     return billedJson(body, charged, ctx)
   } catch (error) {
     await releaseAfter(deps, ctx, hold)
@@ -135,16 +127,14 @@ async function streamChat(deps: GatewayDeps, format: ClientFormat, call: ModelCa
   })
   const served = opened.model
   const encoder = format.streamEncoder({ clientModel: plan.model.id, request: plan.request, requestId: ctx.requestId })
-  ctx.model = served.id
+  ctx.servedBy(served)
   ctx.awaitSettlement()
   const body = relayStream({
     frames: opened.value.frames as AsyncIterator<FrameBatch>,
     first: opened.value.first,
     encoder,
     deadlineMs: deps.config.upstream.stream_timeout_s * 1000,
-    onFirstByte: () => {
-      ctx.ttfbMs = ctx.elapsedMs()
-    },
+    onFirstByte: () => ctx.firstByteSent(),
     onEnd: (outcome) => {
       const ending = settleStream(deps, ctx, plan, served, outcome).finally(() => ctx.settled())
       return deps.endings ? deps.endings.track(ending) : ending
@@ -164,14 +154,13 @@ async function settleStream(deps: GatewayDeps, ctx: RequestContext, plan: Stream
     : countedCharge(plan.plan, served, outcome.relayed, plan.hold.amountMicros)
   try {
     const charged = await deps.billing.settle(plan.hold, bill.costMicros)
-    recordUsage(ctx, bill.usage, charged)
+    ctx.charged(bill.usage, charged)
   } catch (error) {
     console.error(`request ${ctx.requestId}: settling the stream failed:`, (error as Error).message)
-    ctx.errorCode = 'internal_error'
+    ctx.chargeFailed()
     await releaseAfter(deps, ctx, plan.hold)
   }
-  if (outcome.error) ctx.errorCode = outcome.error.code
-  else if (outcome.clientGone) ctx.errorCode = 'client_disconnected'
+  ctx.streamEnded(outcome.error ? outcome.error.code : null, outcome.clientGone)
 }
 
 /** `/v1/embeddings`. */
@@ -179,8 +168,7 @@ export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<Ga
   const { ctx, auth } = call
   const request = parseOpenAIEmbedding(call.body)
   const model = resolveModel(deps.catalog, auth, request.model, 'embedding')
-  ctx.model = model.id
-  ctx.provider = model.provider.name
+  ctx.routed(model, false)
   const chain = fallbackChain(deps.catalog, auth, model)
   const hold = await holdFor(deps, call, planEmbeddingHold(request.input, chain))
   try {
@@ -191,7 +179,7 @@ export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<Ga
     const body = encodeOpenAIEmbeddings(answer.value, model.id)
     const usage: Usage = { inputTokens: answer.value.usage.inputTokens, outputTokens: 0 }
     const charged = await deps.billing.settle(hold, costOf(answer.model, usage))
-    recordUsage(ctx, usage, charged)
+    ctx.charged(usage, charged)
     return billedJson(body, charged, ctx)
   } catch (error) {
     await releaseAfter(deps, ctx, hold)
