@@ -1,4 +1,5 @@
 // What one request gathers on its way through: ids, timings, tokens, cost — becomes its log row.
+import { systemTimer, type Timer } from '../clock'
 import type { RequestLogRow } from '../store/request-log'
 import type { ErrorFormat } from '../errors'
 
@@ -17,7 +18,8 @@ export interface UpstreamAttempt {
 }
 
 export class RequestContext {
-  readonly startedAt = performance.now()
+  /** `timer()` when the request arrived; every duration of the request is on the same timer. */
+  readonly startedAt: number
   format: ErrorFormat = 'openai'
   clientIp: string | null = null
   accountId: string | null = null
@@ -33,7 +35,7 @@ export class RequestContext {
   stream = false
   attempts: UpstreamAttempt[] = []
   rateLimit: RateLimitState | null = null
-  /** performance.now() when the first upstream call started and when its answer was in. */
+  /** `timer()` when the first upstream call started and when its answer was in. */
   upstreamStartedAt: number | null = null
   upstreamEndedAt: number | null = null
   /** Set when a stream answers: its bill is final only when the stream ends (see `billed`). */
@@ -46,10 +48,13 @@ export class RequestContext {
     readonly requestId: string,
     readonly route: string,
     readonly ts: number,
-  ) {}
+    readonly timer: Timer = systemTimer,
+  ) {
+    this.startedAt = timer()
+  }
 
   elapsedMs(): number {
-    return performance.now() - this.startedAt
+    return this.timer() - this.startedAt
   }
 
   /** `X-RateLimit-*` for every authenticated /v1 answer. */
@@ -79,7 +84,7 @@ export class RequestContext {
 
   /** `Server-Timing`: the gateway's own time before the upstream call and after its answer. */
   serverTiming(): string {
-    const now = performance.now()
+    const now = this.timer()
     if (this.upstreamStartedAt === null) return `gateway;dur=${(now - this.startedAt).toFixed(3)}`
     const before = this.upstreamStartedAt - this.startedAt
     const upstream = (this.upstreamEndedAt ?? now) - this.upstreamStartedAt
