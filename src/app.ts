@@ -6,7 +6,7 @@ import type { Config } from './config/schema'
 import { KeyAuthenticator } from './access/auth'
 import { createBilling, type Billing } from './money/billing'
 import { Catalog } from './catalog/catalog'
-import { systemClock, type Clock } from './clock'
+import { systemClock, systemTimer, type Clock, type Timer } from './clock'
 import type { GatewayDeps } from './gateway/model-call'
 import { holdTtlMs, startHoldSweeper } from './jobs/hold-sweeper'
 import { newRequestId } from './ids'
@@ -52,6 +52,8 @@ export interface AppDeps<S extends Store = Store> {
   config: Config
   store: S
   clock?: Clock
+  /** Durations (Server-Timing, latency and TTFB in the log); performance.now() by default. */
+  timer?: Timer
   env?: Record<string, string | undefined>
   /** Defaults to the providers the config names. */
   registry?: ProviderRegistry
@@ -89,6 +91,7 @@ const formatOf = (path: string): ErrorFormat => (path.startsWith('/v1/messages')
 export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<S>> {
   const { config, store } = deps
   const clock = deps.clock ?? systemClock
+  const timer = deps.timer ?? systemTimer
   const env = deps.env ?? process.env
   const registry = deps.registry ?? createProviderRegistry(config, env)
   const catalog = new Catalog(config, registry)
@@ -116,8 +119,12 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
   const contextOf = (request: Request): RequestContext => {
     let ctx = contexts.get(request)
     if (!ctx) {
-      ctx = new RequestContext(newRequestId(), new URL(request.url).pathname, clock.now(), (row, finished) =>
-        metrics.observeRequest(row, finished.upstreamSeconds()),
+      ctx = new RequestContext(
+        newRequestId(),
+        new URL(request.url).pathname,
+        clock.now(),
+        (row, finished) => metrics.observeRequest(row, finished.upstreamSeconds()),
+        timer,
       )
       contexts.set(request, ctx)
     }

@@ -7,6 +7,15 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() }
 
+/**
+ * A monotonic clock in milliseconds, for durations (Server-Timing, batch and pause lengths) rather
+ * than dates. A plain function so the hot path pays one call, no allocation; tests pass their own
+ * (e.g. `() => clock.now()` over a `ManualClock`) to make durations exact.
+ */
+export type Timer = () => number
+
+export const systemTimer: Timer = () => performance.now()
+
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
   constructor(private time = Date.UTC(2026, 0, 1)) {}

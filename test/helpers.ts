@@ -1,5 +1,6 @@
 // Test harness: a real token-hub on a free port over :memory: SQLite, with mock upstreams.
 import { createApp, type App, type AppDeps } from '../src/app'
+import { systemClock, type Clock } from '../src/clock'
 import { validateConfig } from '../src/config/load'
 import type { Config } from '../src/config/schema'
 import type { MockUpstream } from '../src/mock-upstream/server'
@@ -46,6 +47,8 @@ export interface TestHub {
   url: string
   hub: App<SqliteStore>
   config: Config
+  /** The clock the hub runs on (`deps.clock`, else the system clock): dates a test computes come from it. */
+  clock: Clock
   /** The in-process mock behind every `type = "mock"` provider. */
   mock: MockUpstream
   admin(method: string, path: string, body?: unknown): Promise<Response>
@@ -113,6 +116,7 @@ export async function startHub(options: TestHubOptions = {}): Promise<TestHub> {
     url,
     hub,
     config,
+    clock: options.deps?.clock ?? systemClock,
     mock: hub.registry.mock,
     admin,
     mintKey,

@@ -1,4 +1,5 @@
 // What one request gathers on its way through: ids, timings, tokens, cost — becomes its log row.
+import { systemTimer, type Timer } from '../clock'
 import type { RequestLogRow } from '../store/request-log'
 import type { ErrorFormat } from '../errors'
 import type { Usage } from '../providers/types'
@@ -29,7 +30,8 @@ export interface Deployment {
  * what was recorded into the log row.
  */
 export class RequestContext {
-  readonly startedAt = performance.now()
+  /** `timer()` when the request arrived; every duration of the request is on the same timer. */
+  readonly startedAt: number
   private errorFormat: ErrorFormat = 'openai'
   private client: string | null = null
   private accountId: string | null = null
@@ -45,7 +47,7 @@ export class RequestContext {
   private stream = false
   private readonly attempts: UpstreamAttempt[] = []
   private rateLimit: RateLimitState | null = null
-  /** performance.now() when the first upstream call started and when its answer was in. */
+  /** `timer()` when the first upstream call started and when its answer was in. */
   private upstreamStartedAt: number | null = null
   private upstreamEndedAt: number | null = null
   /** Set when a stream answers: its bill is final only when the stream ends (see `billed`). */
@@ -58,7 +60,10 @@ export class RequestContext {
     readonly route: string,
     readonly ts: number,
     private readonly onFinish: ((row: RequestLogRow, ctx: RequestContext) => void) | null = null,
-  ) {}
+    readonly timer: Timer = systemTimer,
+  ) {
+    this.startedAt = timer()
+  }
 
   /** The shape errors are rendered in for this route. */
   get format(): ErrorFormat {
@@ -98,20 +103,20 @@ export class RequestContext {
 
   /** An upstream attempt starts (upstream-call); the first one starts the upstream timing. */
   upstreamCalled(deployment: Deployment): void {
-    this.upstreamStartedAt ??= performance.now()
+    this.upstreamStartedAt ??= this.timer()
     this.provider = deployment.provider.name
   }
 
   /** The attempt answered (for a stream: its first frame); the upstream timing ends. */
   upstreamAnswered(deployment: Deployment): void {
     this.attempts.push({ model: deployment.id, provider: deployment.provider.name, status: 200, error: null })
-    this.upstreamEndedAt = performance.now()
+    this.upstreamEndedAt = this.timer()
   }
 
   /** The attempt failed; `last` when no fallback follows, which ends the upstream timing. */
   upstreamFailed(deployment: Deployment, error: { status: number; message: string }, last: boolean): void {
     this.attempts.push({ model: deployment.id, provider: deployment.provider.name, status: error.status, error: error.message })
-    if (last) this.upstreamEndedAt = performance.now()
+    if (last) this.upstreamEndedAt = this.timer()
   }
 
   /** The answer came from this model (a fallback's, when one was used). */
@@ -159,7 +164,7 @@ export class RequestContext {
   }
 
   elapsedMs(): number {
-    return performance.now() - this.startedAt
+    return this.timer() - this.startedAt
   }
 
   /** Resolves when a stream's bill is final; null when the bill was final with the response. */
@@ -179,7 +184,7 @@ export class RequestContext {
 
   /** `Server-Timing`: the gateway's own time before the upstream call and after its answer. */
   serverTiming(): string {
-    const now = performance.now()
+    const now = this.timer()
     if (this.upstreamStartedAt === null) return `gateway;dur=${(now - this.startedAt).toFixed(3)}`
     const before = this.upstreamStartedAt - this.startedAt
     const upstream = (this.upstreamEndedAt ?? now) - this.upstreamStartedAt

@@ -1,6 +1,6 @@
 // Operational log retention: rows older than logs.retention_days are deleted in small batches, hourly.
 import type { RequestLogStore } from '../store/request-log'
-import { type Clock, DAY_MS } from '../clock'
+import { type Clock, DAY_MS, systemTimer, type Timer } from '../clock'
 
 export interface LogRetentionOptions {
   store: RequestLogStore
@@ -19,6 +19,8 @@ export interface LogRetentionOptions {
    * grow when much faster, so a slow disk or a busy machine still never stalls a request for long.
    */
   targetBatchMs?: number
+  /** Times the batches (sizing, rests, the report); performance.now() by default. */
+  timer?: Timer
 }
 
 export interface PurgeReport {
@@ -39,7 +41,7 @@ export interface LogRetention {
   start(): void
   /** Purges everything past retention now; a run already going is joined, not doubled. */
   runOnce(): Promise<PurgeReport>
-  /** Stops the timer and waits for a run in progress to finish. */
+  /** Stops the interval and waits for a run in progress to finish. */
   stop(): Promise<void>
 }
 
@@ -60,23 +62,24 @@ const rest = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
  */
 export function createLogRetention(options: LogRetentionOptions): LogRetention {
   const { store, clock } = options
+  const timer = options.timer ?? systemTimer
   const intervalMs = options.intervalMs ?? 3_600_000
   const firstBatch = options.batchSize ?? 200
   const targetMs = options.targetBatchMs ?? 5
   let running: Promise<PurgeReport> | null = null
-  let timer: ReturnType<typeof setInterval> | null = null
+  let repeating: ReturnType<typeof setInterval> | null = null
   let stopped = false
 
   const purge = async (): Promise<PurgeReport> => {
     const cutoff = clock.now() - options.retentionDays * DAY_MS
     const report: PurgeReport = { deleted: 0, batches: 0, maxBatchMs: 0, maxBatchCpuMs: 0, totalMs: 0 }
-    const started = performance.now()
+    const started = timer()
     let size = firstBatch
     while (!stopped) {
-      const batchStarted = performance.now()
+      const batchStarted = timer()
       const cpuStarted = process.threadCpuUsage()
       const deleted = await store.purgeBefore(cutoff, size)
-      const ms = performance.now() - batchStarted
+      const ms = timer() - batchStarted
       const cpu = process.threadCpuUsage(cpuStarted)
       report.maxBatchMs = Math.max(report.maxBatchMs, ms)
       report.maxBatchCpuMs = Math.max(report.maxBatchCpuMs, (cpu.user + cpu.system) / 1000)
@@ -87,7 +90,7 @@ export function createLogRetention(options: LogRetentionOptions): LogRetention {
       else if (ms < targetMs / 2) size = Math.min(MAX_BATCH, size * 2)
       await rest(ms)
     }
-    report.totalMs = performance.now() - started
+    report.totalMs = timer() - started
     return report
   }
 
@@ -108,17 +111,17 @@ export function createLogRetention(options: LogRetentionOptions): LogRetention {
 
   return {
     start() {
-      if (timer) return
+      if (repeating) return
       stopped = false
       setTimeout(runLogged, 0).unref?.()
-      timer = setInterval(runLogged, intervalMs)
-      timer.unref?.()
+      repeating = setInterval(runLogged, intervalMs)
+      repeating.unref?.()
     },
     runOnce,
     async stop() {
       stopped = true
-      if (timer) clearInterval(timer)
-      timer = null
+      if (repeating) clearInterval(repeating)
+      repeating = null
       if (running) await running.catch(() => {})
     },
   }

@@ -1,5 +1,6 @@
 // WAL checkpoints off the event loop: a worker thread with its own connection copies the WAL into the database file.
 import type { Database } from 'bun:sqlite'
+import { systemTimer, type Timer } from '../clock'
 
 /**
  * The worker's code, inline so `bun build --compile` needs no extra entry point. It checkpoints
@@ -75,10 +76,11 @@ export interface CheckpointerOptions {
   catchUpFrames?: number
   /** Called after each catch-up checkpoint, with how long the queue was paused (tests, bench). */
   onCatchUp?: (result: CheckpointResult, pausedMs: number) => void
+  /** Measures `pausedMs`; performance.now() by default. */
+  timer?: Timer
+  /** A paused queue resumes after this long even if the worker never answers; default 2 s. */
+  maxPauseMs?: number
 }
-
-/** A paused queue resumes after this long even if the worker never answers. */
-const MAX_PAUSE_MS = 2_000
 
 /**
  * SQLite's automatic checkpoint runs inside whichever commit crosses 1,000 WAL pages, and it
@@ -98,6 +100,7 @@ export function startBackgroundCheckpointer(db: Database, options: CheckpointerO
   db.exec(`PRAGMA journal_size_limit = ${64 * 1024 * 1024}`)
   let stopped: (() => void) | null = null
   const { writes } = options
+  const timer = options.timer ?? systemTimer
   let pausedAt: number | null = null
   let pauseLimit: ReturnType<typeof setTimeout> | undefined
   const resume = () => {
@@ -112,11 +115,11 @@ export function startBackgroundCheckpointer(db: Database, options: CheckpointerO
     else if (type === 'quiesce') {
       // No transaction is open between two turns of the event loop: from here nothing writes.
       writes?.pause()
-      pausedAt = performance.now()
-      pauseLimit = setTimeout(resume, MAX_PAUSE_MS)
+      pausedAt = timer()
+      pauseLimit = setTimeout(resume, options.maxPauseMs ?? 2_000)
       worker.postMessage({ type: 'quiet' })
     } else if (type === 'caught-up') {
-      const pausedMs = pausedAt === null ? 0 : performance.now() - pausedAt
+      const pausedMs = pausedAt === null ? 0 : timer() - pausedAt
       resume()
       options.onCatchUp?.(result, pausedMs)
     } else if (type === 'stopped') stopped?.()

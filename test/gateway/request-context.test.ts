@@ -1,5 +1,6 @@
-// A request's record is final once: with its response, or for a stream once its bill is final.
+// A request's record is final once (with its response, or for a stream once its bill is final); its Server-Timing.
 import { expect, test } from 'bun:test'
+import { ManualClock } from '../../src/clock'
 import { RequestContext } from '../../src/gateway/request-context'
 
 test('a plain answer is billed with its response; a stream only when settled', async () => {
@@ -85,4 +86,22 @@ test('how a request failed: an error answer, a failed charge, a stream that brok
   expect(streamError(true, 'upstream_timeout', true)).toBe('upstream_timeout')
   expect(streamError(false, null, true)).toBe('client_disconnected')
   expect(streamError(false, null, false)).toBeNull()
+})
+
+test('Server-Timing reads every phase from the injected timer', () => {
+  const time = new ManualClock(1_000)
+  const upstream = { id: 'gpt-4o', provider: { name: 'openai' } }
+  const ctx = new RequestContext('req_t', '/v1/chat/completions', 0, null, () => time.now())
+  time.advance(0.25)
+  // No upstream called (an answer from the gateway alone): one figure.
+  expect(ctx.serverTiming()).toBe('gateway;dur=0.250')
+  ctx.upstreamCalled(upstream)
+  time.advance(40)
+  // Still waiting for the upstream: nothing after it yet.
+  expect(ctx.serverTiming()).toBe('gateway-pre;dur=0.250, upstream;dur=40.000, gateway-post;dur=0.000')
+  ctx.upstreamAnswered(upstream)
+  time.advance(0.125)
+  expect(ctx.serverTiming()).toBe('gateway-pre;dur=0.250, upstream;dur=40.000, gateway-post;dur=0.125')
+  expect(ctx.upstreamSeconds()).toBe(0.04)
+  expect(ctx.finish()!.latencyMs).toBe(40.375)
 })

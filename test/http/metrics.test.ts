@@ -1,16 +1,29 @@
 // GET /metrics: Prometheus text with request counts, upstream latency, open holds and limiter rejections.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { ManualClock } from '../../src/clock'
 import { ADMIN_TOKEN, chatBody, logRow, post, startHub, TEST_MODELS, type TestHub } from '../helpers'
+import { paceUpstream } from '../support/paced-upstream'
 
 let hub: TestHub
 let open: TestHub
+// Upstream latency is read from this timer, which only the slow model's calls move (by 600 ms each).
+const time = new ManualClock(0)
+/** While set, calls to the slow model wait for it (a test holding a request in flight). */
+let slowGate: Promise<void> | null = null
 
 beforeAll(async () => {
   const models = [
     ...TEST_MODELS,
-    { id: 'slow-model', provider: 'mock', upstream_model: 'mock-fault-slow-600', input_usd_per_mtok: 1, output_usd_per_mtok: 1 },
+    { id: 'slow-model', provider: 'mock', upstream_model: 'mock-slow', input_usd_per_mtok: 1, output_usd_per_mtok: 1 },
   ]
-  hub = await startHub({ config: { models } })
+  hub = await startHub({ config: { models }, deps: { timer: () => time.now() } })
+  paceUpstream(hub.mock, {
+    beforeAnswer: async ({ body }) => {
+      if (body.model !== 'mock-slow') return
+      await slowGate
+      time.advance(600)
+    },
+  })
   open = await startHub({ config: { server: { metrics_public: true } } })
 })
 afterAll(async () => {
@@ -117,22 +130,29 @@ describe('GET /metrics', () => {
     const count = value(samples, 'token_hub_upstream_latency_seconds_count', { provider: 'mock' })!
     expect(buckets.at(-1)!.value).toBe(count)
     expect(count).toBeGreaterThanOrEqual(3)
-    // The 600 ms call sits above the 0.25 s bucket; the fast ones below it.
-    expect(value(samples, 'token_hub_upstream_latency_seconds_bucket', { provider: 'mock', le: '0.25' })).toBe(count - 1)
-    expect(value(samples, 'token_hub_upstream_latency_seconds_sum', { provider: 'mock' })).toBeGreaterThan(0.6)
+    // The 600 ms call sits above the 0.5 s bucket, within the 1 s one; the others (no time on the timer) in the first.
+    expect(value(samples, 'token_hub_upstream_latency_seconds_bucket', { provider: 'mock', le: '0.005' })).toBe(count - 1)
+    expect(value(samples, 'token_hub_upstream_latency_seconds_bucket', { provider: 'mock', le: '0.5' })).toBe(count - 1)
+    expect(value(samples, 'token_hub_upstream_latency_seconds_bucket', { provider: 'mock', le: '1' })).toBe(count)
+    expect(value(samples, 'token_hub_upstream_latency_seconds_sum', { provider: 'mock' })).toBe(0.6)
   })
 
   test('open holds are read at scrape time', async () => {
     const { key } = await hub.account()
     expect(value(await scrape(), 'token_hub_open_holds')).toBe(0)
+    const gate = Promise.withResolvers<void>()
+    slowGate = gate.promise
     const slow = post(hub, '/v1/chat/completions', key, chatBody('hold me', { model: 'slow-model' }))
-    // The hold is placed before the upstream call, which then takes 600 ms.
+    // The hold is placed before the upstream call, which waits at the gate until the scrape has seen it
+    // (polled, with a bound only so that a missing hold fails rather than hangs).
     let holds = 0
-    for (let i = 0; i < 40 && holds === 0; i++) {
+    for (let i = 0; i < 500 && holds === 0; i++) {
       await Bun.sleep(10)
       holds = value(await scrape(), 'token_hub_open_holds')!
     }
     expect(holds).toBe(1)
+    slowGate = null
+    gate.resolve()
     await (await slow).arrayBuffer()
     expect(value(await scrape(), 'token_hub_open_holds')).toBe(0)
     expect(value(await scrape(), 'token_hub_limiter_windows')).toBeGreaterThan(0)

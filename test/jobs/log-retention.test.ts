@@ -95,16 +95,13 @@ describe('log retention', () => {
   })
 
   test('batches shrink when slow and grow when fast, toward targetBatchMs', async () => {
-    // A store where deleting n rows holds the thread for n × msPerRow of wall time.
-    const timedStore = (rows: number, msPerRow: number, sizes: number[]) => {
+    // A store where deleting n rows takes n × msPerRow on the purge's timer, which nothing else moves.
+    const timedStore = (rows: number, msPerRow: number, sizes: number[], time: ManualClock) => {
       let left = rows
       return {
         async purgeBefore(_before: number, limit: number) {
           sizes.push(limit)
-          const until = performance.now() + limit * msPerRow
-          while (performance.now() < until) {
-            // busy, as a DELETE holds the thread
-          }
+          time.advance(limit * msPerRow)
           const deleted = Math.min(left, limit)
           left -= deleted
           return deleted
@@ -112,32 +109,46 @@ describe('log retention', () => {
       } as unknown as RequestLogStore // the purge uses only purgeBefore
     }
     const slow: number[] = []
+    const slowTime = new ManualClock(0)
     retention = createLogRetention({
-      store: timedStore(10_000, 0.01, slow),
+      store: timedStore(10_000, 0.01, slow, slowTime),
       clock: new ManualClock(),
+      timer: () => slowTime.now(),
       retentionDays: 7,
       batchSize: 1_000,
       targetBatchMs: 7,
     })
-    expect((await retention.runOnce()).deleted).toBe(10_000)
-    // 1,000 rows take 10 ms (> 7): halved to 500 (5 ms), which it keeps.
-    expect(slow.slice(0, 2)).toEqual([1_000, 500])
-    expect(slow.slice(2).every((n) => n <= 500)).toBe(true)
+    const report = await retention.runOnce()
+    expect(report.deleted).toBe(10_000)
+    // 1,000 rows take 10 ms (> 7): halved to 500 (5 ms, within [3.5, 7]), which it keeps; the run
+    // ends with the first batch that deletes fewer than asked (here none: 1,000 + 18 × 500 = 10,000).
+    expect(slow).toEqual([1_000, ...Array.from({ length: 19 }, () => 500)])
+    expect(report.maxBatchMs).toBe(10)
+    expect(report.totalMs).toBe(10 + 19 * 5)
 
     const fast: number[] = []
+    const fastTime = new ManualClock(0)
     retention = createLogRetention({
-      store: timedStore(100_000, 0, fast),
+      store: timedStore(100_000, 0, fast, fastTime),
       clock: new ManualClock(),
+      timer: () => fastTime.now(),
       retentionDays: 7,
       batchSize: 100,
       targetBatchMs: 50,
     })
     expect((await retention.runOnce()).deleted).toBe(100_000)
-    expect(fast.slice(0, 5)).toEqual([100, 200, 400, 800, 1_600])
+    // Doubling up to the 20,000-row cap: 100 + … + 12,800 = 25,500 rows, then 20,000 at a time.
+    expect(fast).toEqual([100, 200, 400, 800, 1_600, 3_200, 6_400, 12_800, 20_000, 20_000, 20_000, 20_000])
 
     // By default the first batch is 200 rows (~4 ms at the ~20 µs a row costs), near the 5 ms target.
     const first: number[] = []
-    retention = createLogRetention({ store: timedStore(1_000, 0, first), clock: new ManualClock(), retentionDays: 7 })
+    const firstTime = new ManualClock(0)
+    retention = createLogRetention({
+      store: timedStore(1_000, 0, first, firstTime),
+      clock: new ManualClock(),
+      timer: () => firstTime.now(),
+      retentionDays: 7,
+    })
     await retention.runOnce()
     expect(first[0]).toBe(200)
   })

@@ -1,6 +1,7 @@
 // The legacy OpenAI billing endpoints chat front ends poll: shapes, hard_limit = balance + spend, usage in cents.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import OpenAI from 'openai'
+import { ManualClock } from '../../../src/clock'
 import { startHub, type TestHub } from '../../helpers'
 
 let hub: TestHub
@@ -11,7 +12,9 @@ let spentMicros = 0
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 
 beforeAll(async () => {
-  hub = await startHub()
+  // Mid-month on the hub's own clock: "this month" and "tomorrow" cannot change between the
+  // requests and the test's reading of them, however long the run takes or whenever it starts.
+  hub = await startHub({ deps: { clock: new ManualClock(Date.UTC(2026, 2, 14, 23, 59, 59)) } })
   ;({ key, accountId } = await hub.account({ balanceUsd: '10.00' }))
   const client = new OpenAI({ apiKey: key, baseURL: `${hub.url}/v1`, maxRetries: 0 })
   for (let i = 0; i < 3; i++) {
@@ -39,9 +42,9 @@ test('subscription: hard_limit_usd is the balance plus this month’s spend, in 
 })
 
 test('usage: total_usage in cents over NextChat’s range (1st of the month to tomorrow), with daily costs', async () => {
-  const now = new Date()
+  const now = new Date(hub.clock.now())
   const start = day(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))
-  const end = day(Date.now() + 86_400_000)
+  const end = day(hub.clock.now() + 86_400_000)
   const response = await get(`/v1/dashboard/billing/usage?start_date=${start}&end_date=${end}`)
   expect(response.status).toBe(200)
   const body = (await response.json()) as {

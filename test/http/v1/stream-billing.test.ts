@@ -4,6 +4,7 @@ import { planChatHold } from '../../../src/money/hold-plan'
 import { estimatePrompt, relayedOutputTokens } from '../../../src/tokens/estimate'
 import { parseOpenAIChat } from '../../../src/formats/openai/request'
 import { chatBody, logRow, post, startHub, type TestHub } from '../../helpers'
+import { paceUpstream } from '../../support/paced-upstream'
 
 let hub: TestHub
 beforeAll(async () => {
@@ -62,14 +63,30 @@ describe('stream billing', () => {
     const trials = Array.from({ length: 100 }, (_, i) => i)
     const outcomes: Array<{ requestId: string; expected: number; k: number }> = []
     let midStream = 0
+    // The upstream holds each trial's stream after its k-th content chunk until that client has left,
+    // so every abort is mid-stream however fast or slow the machine relays (frame 0 is the role).
+    const clientLeft = new Map<number, { k: number; gone: Promise<void> }>()
+    const restore = paceUpstream(hub.mock, {
+      beforeChunk: async (index, { body }) => {
+        const left = clientLeft.get((body.metadata as { trial?: number } | undefined)?.trial ?? -1)
+        if (left && index > left.k) await left.gone
+      },
+    })
     const started = performance.now()
     for (let batch = 0; batch < trials.length; batch += 25) {
       await Promise.all(
         trials.slice(batch, batch + 25).map(async (i) => {
-          const body = chatBody(`abort trial ${i}: tell me about the ledger`, { stream: true, metadata: { mock_fault: 'drip-4' } })
+          const body = chatBody(`abort trial ${i}: tell me about the ledger`, {
+            stream: true,
+            metadata: { mock_fault: 'drip-4', trial: i },
+          })
           const usage = await upstreamUsage(body)
           const n = usage.completion_tokens // one content chunk per token in the mock
           const k = 1 + ((i * 7919) % (n - 1)) // 1 ≤ k < n: always mid-stream
+          const gone = Promise.withResolvers<void>()
+          // Should the gate be wrong, the stream goes on after 10 s and the counts below say so.
+          const giveUp = setTimeout(() => gone.resolve(), 10_000)
+          clientLeft.set(i, { k, gone: gone.promise })
           const controller = new AbortController()
           const response = await fetch(`${hub.url}/v1/chat/completions`, {
             method: 'POST',
@@ -78,9 +95,10 @@ describe('stream billing', () => {
             signal: controller.signal,
           })
           expect(response.status).toBe(200)
-          // One network read may carry two events, so the client may have seen a little more than k.
           const read = await readThenAbort(response, controller, k)
-          expect(read).toBeGreaterThanOrEqual(k)
+          gone.resolve()
+          clearTimeout(giveUp)
+          expect(read).toBe(k)
           if (read < n) midStream++
           const expected = Math.round(
             usage.prompt_tokens * PRICE['gpt-4o-mini'].input + usage.completion_tokens * PRICE['gpt-4o-mini'].output,
@@ -89,12 +107,13 @@ describe('stream billing', () => {
         }),
       )
     }
+    restore()
     const open = await waitForNoOpenHolds(5_000)
     console.log(
       `client aborts: 100 trials (${midStream} left before the last token) in ${(performance.now() - started).toFixed(0)} ms, open holds afterwards: ${open}`,
     )
     expect(open).toBe(0)
-    expect(midStream).toBeGreaterThanOrEqual(90) // a loaded machine may deliver the rest in one read now and then
+    expect(midStream).toBe(100)
     for (const { requestId, expected } of outcomes) {
       const charges = await chargesOf(accountId, requestId)
       expect(charges.map((c) => c.amountMicros)).toEqual([-expected])
@@ -128,7 +147,7 @@ describe('stream billing', () => {
           .filter((e) => e.startsWith('data: {'))
           .map((e) => (JSON.parse(e.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> }).choices?.[0]?.delta?.content ?? '')
         expect(relayed.join('').length).toBeGreaterThan(0)
-        await waitForNoOpenHolds(2_000)
+        await waitForNoOpenHolds(5_000)
         const catalogModel = hub.hub.catalog.get(model)!
         const plan = planChatHold(parseOpenAIChat(body), [catalogModel])
         const price = PRICE[model]
