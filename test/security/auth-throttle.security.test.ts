@@ -61,3 +61,43 @@ describe('sign-in throttle under a concurrent burst', () => {
     expect(flashes.filter((f) => f.includes('Too many failed sign-ins')).length).toBeGreaterThanOrEqual(20 - LIMIT)
   })
 })
+
+describe('admin token throttle', () => {
+  const adminGet = (hub: TestHub, token: string, path = '/admin/requests', ip = '203.0.113.7') =>
+    fetch(`${hub.url}${path}`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': ip } })
+
+  test('wrong admin tokens from one IP are throttled like sign-in: past the per-IP limit, 429 even for the right token', async () => {
+    const clock = new ManualClock(Date.now())
+    const hub = await startHub({
+      config: { auth: { login_max_failures: LIMIT, login_lockout_minutes: 15 }, server: { trusted_proxies: ['127.0.0.0/8', '::1'] } },
+      deps: { clock },
+    })
+    hubs.push(hub)
+    const perIp = LIMIT * 4
+    const responses = await Promise.all(
+      Array.from({ length: perIp + 10 }, (_, i) => adminGet(hub, `wrong-admin-token-${i}`, i % 2 ? '/admin/requests' : '/metrics')),
+    )
+    expect(responses.filter((r) => r.status === 401)).toHaveLength(perIp)
+    const throttled = responses.filter((r) => r.status === 429)
+    expect(throttled).toHaveLength(10)
+    for (const response of throttled) {
+      expect(await codeOf(response)).toBe('too_many_attempts')
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0)
+    }
+    const token = hub.config.admin.token!
+    expect((await adminGet(hub, token)).status).toBe(429)
+    expect((await adminGet(hub, token, '/metrics')).status).toBe(429)
+    // Another client is not locked out by this one's guesses.
+    expect((await adminGet(hub, token, '/admin/requests', '198.51.100.9')).status).toBe(200)
+    clock.advance(15 * 60_000 + 1000)
+    expect((await adminGet(hub, token)).status).toBe(200)
+  })
+
+  test('the right token does not use up the allowance, and a request without any token is no guess', async () => {
+    const clock = new ManualClock(Date.now())
+    const hub = await hubWith(clock)
+    const token = hub.config.admin.token!
+    for (let i = 0; i < 50; i++) expect((await fetch(`${hub.url}/admin/requests`)).status).toBe(401)
+    for (let i = 0; i < 50; i++) expect((await adminGet(hub, token)).status).toBe(200)
+  })
+})
