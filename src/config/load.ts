@@ -106,6 +106,26 @@ function crossCheck(config: Config): string[] {
   return problems
 }
 
+/** Shorter admin tokens are within reach of guessing, throttle or not; 32 random characters are not. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32
+
+/**
+ * Settings the config names but the environment holds, reported like the config's own problems
+ * (the path of the key naming the variable). Never quotes a secret.
+ */
+export function environmentProblems(config: Config, env: Record<string, string | undefined>): string[] {
+  const problems: string[] = []
+  const name = config.admin.token_env
+  const token = env[name]
+  // Unset or empty means "generate one", as resolveAdminToken does.
+  if (token && token.length < MIN_ADMIN_TOKEN_LENGTH) {
+    problems.push(
+      `admin.token_env: ${name} holds a ${token.length}-character admin token; it must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (e.g. \`openssl rand -hex 32\`)`,
+    )
+  }
+  return problems
+}
+
 /** Parses TOML text; syntax errors are reported as one problem. */
 export function parseConfigText(text: string, source: string): ConfigResult {
   let raw: unknown
@@ -119,15 +139,21 @@ export function parseConfigText(text: string, source: string): ConfigResult {
 
 /**
  * Picks the config the way the contract says: `--config FILE`, else `TOKEN_HUB_CONFIG`, else
- * `./config.toml` when present, else the embedded default.
+ * `./config.toml` when present, else the embedded default; then checks what `env` holds for it.
  */
 export async function loadConfig(
   explicitPath?: string,
   env: Record<string, string | undefined> = process.env,
 ): Promise<ConfigResult & { source: string }> {
   const path = explicitPath ?? env.TOKEN_HUB_CONFIG ?? ((await Bun.file('./config.toml').exists()) ? './config.toml' : undefined)
-  if (!path) return { ...validateConfig(embeddedDefaultConfig()), source: 'embedded default' }
+  if (!path) return { ...withEnvironment(validateConfig(embeddedDefaultConfig()), env), source: 'embedded default' }
   const file = Bun.file(path)
   if (!(await file.exists())) return { ok: false, problems: [`${path}: file not found`], source: path }
-  return { ...parseConfigText(await file.text(), path), source: path }
+  return { ...withEnvironment(parseConfigText(await file.text(), path), env), source: path }
+}
+
+function withEnvironment(result: ConfigResult, env: Record<string, string | undefined>): ConfigResult {
+  if (!result.ok) return result
+  const problems = environmentProblems(result.config, env)
+  return problems.length > 0 ? { ok: false, problems } : result
 }
