@@ -1,5 +1,5 @@
 // Reads config TOML, fills defaults, and reports every problem with its TOML path.
-import { Value } from '@sinclair/typebox/value'
+import { Value, type ValueError } from '@sinclair/typebox/value'
 import { parseCidr } from '../access/ip'
 import { Config } from './schema'
 import { embeddedDefaultConfig } from './defaults'
@@ -29,7 +29,7 @@ export function validateConfig(raw: unknown): ConfigResult {
     const path = tomlPath(error.path)
     // TypeBox reports a union failure and then each branch; the first line is the useful one.
     if (problems.some((p) => p.startsWith(`${path}:`))) continue
-    problems.push(`${path}: ${describeError(error.message, error.value)}`)
+    problems.push(`${path}: ${describeError(error)}`)
   }
   const config = value as Config
   // Cross references are checked even when the schema failed, so one run reports everything;
@@ -47,10 +47,32 @@ export function validateConfig(raw: unknown): ConfigResult {
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config }
 }
 
-function describeError(message: string, value: unknown): string {
+function describeError({ message, value, schema }: ValueError): string {
   if (message === 'Unexpected property') return 'unknown key'
   if (value === undefined) return 'required'
-  return `${message.charAt(0).toLowerCase()}${message.slice(1)} (got ${JSON.stringify(value)})`
+  // TypeBox says only "expected number" whatever the bound broken, and NaN/inf would print as null.
+  if (schema.type === 'number' || schema.type === 'integer') return `must be ${numberRule(schema)} (got ${shown(value)})`
+  return `${message.charAt(0).toLowerCase()}${message.slice(1)} (got ${shown(value)})`
+}
+
+const BOUNDS = [
+  ['minimum', '≥'],
+  ['exclusiveMinimum', '>'],
+  ['maximum', '≤'],
+  ['exclusiveMaximum', '<'],
+] as const
+
+/** A numeric key's whole rule: `a finite number ≥ 0`, `an integer ≥ 0 and ≤ 65535`. */
+function numberRule(schema: Record<string, unknown>): string {
+  const bounds = BOUNDS.filter(([key]) => typeof schema[key] === 'number').map(([key, sign]) => `${sign} ${schema[key]}`)
+  const kind = schema.type === 'integer' ? 'an integer' : 'a finite number'
+  return bounds.length > 0 ? `${kind} ${bounds.join(' and ')}` : kind
+}
+
+/** A value as the TOML that wrote it would: `nan`, `inf`, `-inf` (JSON has no spelling for them). */
+function shown(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf'
+  return JSON.stringify(value)
 }
 
 /** Provider types whose APIs have no embeddings endpoint (Anthropic's Messages API). */

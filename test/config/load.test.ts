@@ -157,4 +157,53 @@ models = ["ghost"]
       store.close()
     }
   })
+
+  test('a price that is not a finite number ≥ 0 (nan, inf, -inf, negative, a string) is a problem naming its path and value', () => {
+    const text = `
+[providers.mock]
+type = "mock"
+[[models]]
+id = "a"
+provider = "mock"
+input_usd_per_mtok = nan
+output_usd_per_mtok = inf
+[[models]]
+id = "b"
+provider = "mock"
+input_usd_per_mtok = -inf
+output_usd_per_mtok = -0.01
+[[models]]
+id = "c"
+provider = "mock"
+input_usd_per_mtok = "0.15"
+output_usd_per_mtok = 0
+`
+    const result = parseConfigText(text, 'test')
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.problems).toEqual([
+      'models[0].input_usd_per_mtok: must be a finite number ≥ 0 (got nan)',
+      'models[0].output_usd_per_mtok: must be a finite number ≥ 0 (got inf)',
+      'models[1].input_usd_per_mtok: must be a finite number ≥ 0 (got -inf)',
+      'models[1].output_usd_per_mtok: must be a finite number ≥ 0 (got -0.01)',
+      'models[2].input_usd_per_mtok: must be a finite number ≥ 0 (got "0.15")',
+    ])
+  })
+
+  test('every numeric key states its rule the same way: integers, exclusive and upper bounds', () => {
+    const result = validateConfig({
+      server: { port: 70000 },
+      limits: { key_rpm: 1.5 },
+      billing: { cny_per_usd: Number.NaN },
+      stripe: { min_topup_usd: 0 },
+    })
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.problems).toEqual([
+      'server.port: must be an integer ≥ 0 and ≤ 65535 (got 70000)',
+      'limits.key_rpm: must be an integer ≥ 1 (got 1.5)',
+      'billing.cny_per_usd: must be a finite number > 0 (got nan)',
+      'stripe.min_topup_usd: must be a finite number > 0 (got 0)',
+    ])
+  })
 })
