@@ -1,6 +1,7 @@
 // createApp(deps): the whole server from its dependencies; main.ts and the tests both build it here.
 import { Elysia } from 'elysia'
 import { resolveAdminToken, type AdminToken } from './accounts/bootstrap'
+import { createAdminGuard } from './access/admin-auth'
 import { createAdminService, type AdminService } from './accounts/service'
 import type { Config } from './config/schema'
 import { KeyAuthenticator } from './access/auth'
@@ -136,6 +137,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
   const payments = deps.payments !== undefined ? deps.payments : secrets ? stripePaymentsClient(config, secrets.secretKey) : null
   const onAccessChange = () => auth.invalidate()
   const clientIp = (request: Request) => contextOf(request).clientIp
+  const adminGuard = createAdminGuard(adminToken, clock, config.auth.login_max_failures, config.auth.login_lockout_minutes * 60_000)
   const portal: AccountServices = {
     users: createUserService({ store, config, clock, admin }),
     sessions: createSessionService({ store, config, clock }),
@@ -208,7 +210,8 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     .use(
       adminRoutes({
         admin,
-        adminToken,
+        adminGuard,
+        clientIp,
         maxBodyBytes: config.server.max_body_bytes,
         topups: portal.topups,
         inviteOwner: async (account) =>
@@ -218,7 +221,8 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     .use(
       metricsRoutes({
         metrics,
-        adminToken,
+        adminGuard,
+        clientIp,
         isPublic: config.server.metrics_public,
         gauges: {
           openHolds: () => store.holds.countOpen(),

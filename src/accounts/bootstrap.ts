@@ -1,5 +1,6 @@
 // First start: the admin token (from the environment, or generated and printed once) and the demo seed.
 import { timingSafeEqual } from 'node:crypto'
+import { environmentProblems } from '../config/load'
 import type { Config } from '../config/schema'
 import { hashKey } from '../access/keys'
 import { randomBase62 } from '../ids'
@@ -16,10 +17,13 @@ export interface AdminToken {
 }
 
 /**
- * The admin token is the environment variable named by `admin.token_env` (or `admin.token`);
- * without either, one is generated on first start, printed once, and only its hash is kept.
+ * The admin token is the environment variable named by `admin.token_env` (at least 32 characters),
+ * or `admin.token`; without either, one is generated on first start, printed once, and only its hash is kept.
  */
 export async function resolveAdminToken(store: Store, config: Config, env: Record<string, string | undefined>): Promise<AdminToken> {
+  // `serve` has refused such a start already (loadConfig); this stops any other caller of createApp.
+  const [problem] = environmentProblems(config, env)
+  if (problem) throw new Error(problem)
   const configured = env[config.admin.token_env] || config.admin.token
   let generated: string | null = null
   let expected: string

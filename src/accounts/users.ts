@@ -85,22 +85,28 @@ export function createUserService({ store, config, clock, admin, notify = (line)
     /** Email + password → the user; throttled per email and per client IP. */
     async signIn(emailInput: string, password: string, ip: string | null): Promise<User> {
       const email = normalizeEmail(emailInput)
-      const wait = throttle.blockedFor(email, ip)
-      if (wait > 0) {
+      // Counted before the password is checked: attempts in flight together cannot all pass a check made before any of them failed.
+      const decision = throttle.begin(email, ip)
+      if (!decision.ok) {
+        const wait = decision.retryAfterSeconds
         throw new GatewayError('too_many_attempts', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, {
           headers: { 'retry-after': String(wait) },
         })
       }
+      const { attempt } = decision
       const user = await store.users.findByEmail(email)
       // Without a user the decoy still spends a hash's time, so timing does not tell which emails exist.
       const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyDecoy(password).then(() => false)
       if (!ok || !user) {
-        throttle.fail(email, ip)
+        attempt.fail()
         throw new GatewayError('unauthorized', 'Wrong email or password.')
       }
       const account = await store.accounts.get(user.accountId)
-      if (!account || account.deletedAt !== null) throw new GatewayError('unauthorized', 'This account has been deleted.')
-      throttle.succeed(email)
+      if (!account || account.deletedAt !== null) {
+        attempt.fail()
+        throw new GatewayError('unauthorized', 'This account has been deleted.')
+      }
+      attempt.succeed()
       return user
     },
 

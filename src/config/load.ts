@@ -1,5 +1,5 @@
 // Reads config TOML, fills defaults, and reports every problem with its TOML path.
-import { Value } from '@sinclair/typebox/value'
+import { Value, type ValueError } from '@sinclair/typebox/value'
 import { parseCidr } from '../access/ip'
 import { Config } from './schema'
 import { embeddedDefaultConfig } from './defaults'
@@ -29,7 +29,7 @@ export function validateConfig(raw: unknown): ConfigResult {
     const path = tomlPath(error.path)
     // TypeBox reports a union failure and then each branch; the first line is the useful one.
     if (problems.some((p) => p.startsWith(`${path}:`))) continue
-    problems.push(`${path}: ${describeError(error.message, error.value)}`)
+    problems.push(`${path}: ${describeError(error)}`)
   }
   const config = value as Config
   // Cross references are checked even when the schema failed, so one run reports everything;
@@ -47,10 +47,32 @@ export function validateConfig(raw: unknown): ConfigResult {
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config }
 }
 
-function describeError(message: string, value: unknown): string {
+function describeError({ message, value, schema }: ValueError): string {
   if (message === 'Unexpected property') return 'unknown key'
   if (value === undefined) return 'required'
-  return `${message.charAt(0).toLowerCase()}${message.slice(1)} (got ${JSON.stringify(value)})`
+  // TypeBox says only "expected number" whatever the bound broken, and NaN/inf would print as null.
+  if (schema.type === 'number' || schema.type === 'integer') return `must be ${numberRule(schema)} (got ${shown(value)})`
+  return `${message.charAt(0).toLowerCase()}${message.slice(1)} (got ${shown(value)})`
+}
+
+const BOUNDS = [
+  ['minimum', '≥'],
+  ['exclusiveMinimum', '>'],
+  ['maximum', '≤'],
+  ['exclusiveMaximum', '<'],
+] as const
+
+/** A numeric key's whole rule: `a finite number ≥ 0`, `an integer ≥ 0 and ≤ 65535`. */
+function numberRule(schema: Record<string, unknown>): string {
+  const bounds = BOUNDS.filter(([key]) => typeof schema[key] === 'number').map(([key, sign]) => `${sign} ${schema[key]}`)
+  const kind = schema.type === 'integer' ? 'an integer' : 'a finite number'
+  return bounds.length > 0 ? `${kind} ${bounds.join(' and ')}` : kind
+}
+
+/** A value as the TOML that wrote it would: `nan`, `inf`, `-inf` (JSON has no spelling for them). */
+function shown(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf'
+  return JSON.stringify(value)
 }
 
 /** Provider types whose APIs have no embeddings endpoint (Anthropic's Messages API). */
@@ -106,6 +128,26 @@ function crossCheck(config: Config): string[] {
   return problems
 }
 
+/** Shorter admin tokens are within reach of guessing, throttle or not; 32 random characters are not. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32
+
+/**
+ * Settings the config names but the environment holds, reported like the config's own problems
+ * (the path of the key naming the variable). Never quotes a secret.
+ */
+export function environmentProblems(config: Config, env: Record<string, string | undefined>): string[] {
+  const problems: string[] = []
+  const name = config.admin.token_env
+  const token = env[name]
+  // Unset or empty means "generate one", as resolveAdminToken does.
+  if (token && token.length < MIN_ADMIN_TOKEN_LENGTH) {
+    problems.push(
+      `admin.token_env: ${name} holds a ${token.length}-character admin token; it must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (e.g. \`openssl rand -hex 32\`)`,
+    )
+  }
+  return problems
+}
+
 /** Parses TOML text; syntax errors are reported as one problem. */
 export function parseConfigText(text: string, source: string): ConfigResult {
   let raw: unknown
@@ -119,15 +161,21 @@ export function parseConfigText(text: string, source: string): ConfigResult {
 
 /**
  * Picks the config the way the contract says: `--config FILE`, else `TOKEN_HUB_CONFIG`, else
- * `./config.toml` when present, else the embedded default.
+ * `./config.toml` when present, else the embedded default; then checks what `env` holds for it.
  */
 export async function loadConfig(
   explicitPath?: string,
   env: Record<string, string | undefined> = process.env,
 ): Promise<ConfigResult & { source: string }> {
   const path = explicitPath ?? env.TOKEN_HUB_CONFIG ?? ((await Bun.file('./config.toml').exists()) ? './config.toml' : undefined)
-  if (!path) return { ...validateConfig(embeddedDefaultConfig()), source: 'embedded default' }
+  if (!path) return { ...withEnvironment(validateConfig(embeddedDefaultConfig()), env), source: 'embedded default' }
   const file = Bun.file(path)
   if (!(await file.exists())) return { ok: false, problems: [`${path}: file not found`], source: path }
-  return { ...parseConfigText(await file.text(), path), source: path }
+  return { ...withEnvironment(parseConfigText(await file.text(), path), env), source: path }
+}
+
+function withEnvironment(result: ConfigResult, env: Record<string, string | undefined>): ConfigResult {
+  if (!result.ok) return result
+  const problems = environmentProblems(result.config, env)
+  return problems.length > 0 ? { ok: false, problems } : result
 }

@@ -115,7 +115,7 @@ export const AuthConfig = Type.Object(
     session_idle_hours: PositiveInt(24, 'a session unused this long ends'),
     invite_ttl_hours: PositiveInt(72, 'invite links stop working after this'),
     min_password_length: Type.Integer({ minimum: 8, maximum: 128, default: 10 }),
-    login_max_failures: PositiveInt(5, 'failed sign-ins per email and per client IP before a lockout'),
+    login_max_failures: PositiveInt(5, 'failed sign-ins per email (4x per client IP, wrong admin tokens too) before a lockout'),
     login_lockout_minutes: PositiveInt(15, 'how long failures are remembered and a lockout lasts'),
   },
   { default: {}, additionalProperties: false },

@@ -35,4 +35,23 @@ describe('check-config', () => {
     expect(result.exitCode).toBe(1)
     expect(result.stderr.toString()).toContain('server.port:')
   })
+
+  test('serve refuses an admin token under 32 characters from the environment, naming the variable and never printing it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'th-config-'))
+    const file = join(dir, 'config.toml')
+    writeFileSync(file, `[storage]\nsqlite_path = "${join(dir, 'db.sqlite')}"\n[server]\nport = 0\n`)
+    const short = 'short-admin-token-31-characters'
+    expect(short).toHaveLength(31)
+    const result = Bun.spawnSync([process.execPath, 'run', 'src/main.ts', 'serve', '--config', file], {
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: { ...process.env, TOKEN_HUB_ADMIN_TOKEN: short },
+      timeout: 20_000,
+    })
+    expect(result.exitCode).toBe(1)
+    const err = result.stderr.toString()
+    expect(err).toContain('admin.token_env: TOKEN_HUB_ADMIN_TOKEN')
+    expect(err).toContain('at least 32 characters')
+    expect(err + result.stdout.toString()).not.toContain(short)
+  })
 })

@@ -1,6 +1,6 @@
 // Config loading: the example and the embedded default validate; every problem names its TOML path.
 import { describe, expect, test } from 'bun:test'
-import { parseConfigText, tomlPath, validateConfig } from '../../src/config/load'
+import { environmentProblems, parseConfigText, tomlPath, validateConfig } from '../../src/config/load'
 import { embeddedDefaultConfig } from '../../src/config/defaults'
 
 const minimal = `
@@ -127,5 +127,83 @@ models = ["ghost"]
     expect(tomlPath('/models/3/provider')).toBe('models[3].provider')
     expect(tomlPath('/providers/openai/base_url')).toBe('providers.openai.base_url')
     expect(tomlPath('')).toBe('(root)')
+  })
+
+  test('an admin token from the environment must be at least 32 characters; the variable is the one admin.token_env names', () => {
+    const result = validateConfig({ admin: { token_env: 'MY_ADMIN' } })
+    if (!result.ok) throw new Error(result.problems.join('\n'))
+    const { config } = result
+    expect(environmentProblems(config, { MY_ADMIN: 'a'.repeat(31) })).toEqual([
+      'admin.token_env: MY_ADMIN holds a 31-character admin token; it must be at least 32 characters (e.g. `openssl rand -hex 32`)',
+    ])
+    expect(environmentProblems(config, { MY_ADMIN: 'a'.repeat(32) })).toEqual([])
+    // Unset (or empty): a token is generated, nothing to refuse; another variable is not looked at.
+    expect(environmentProblems(config, {})).toEqual([])
+    expect(environmentProblems(config, { MY_ADMIN: '' })).toEqual([])
+    expect(environmentProblems(config, { TOKEN_HUB_ADMIN_TOKEN: 'short' })).toEqual([])
+  })
+
+  test('createApp refuses a short admin token from its environment too', async () => {
+    const { createApp } = await import('../../src/app')
+    const { openStore } = await import('../../src/store')
+    const result = validateConfig({ storage: { sqlite_path: ':memory:' } })
+    if (!result.ok) throw new Error(result.problems.join('\n'))
+    const store = openStore(':memory:')
+    try {
+      await expect(createApp({ config: result.config, store, env: { TOKEN_HUB_ADMIN_TOKEN: 'x'.repeat(20) } })).rejects.toThrow(
+        'admin.token_env: TOKEN_HUB_ADMIN_TOKEN holds a 20-character admin token',
+      )
+    } finally {
+      store.close()
+    }
+  })
+
+  test('a price that is not a finite number ≥ 0 (nan, inf, -inf, negative, a string) is a problem naming its path and value', () => {
+    const text = `
+[providers.mock]
+type = "mock"
+[[models]]
+id = "a"
+provider = "mock"
+input_usd_per_mtok = nan
+output_usd_per_mtok = inf
+[[models]]
+id = "b"
+provider = "mock"
+input_usd_per_mtok = -inf
+output_usd_per_mtok = -0.01
+[[models]]
+id = "c"
+provider = "mock"
+input_usd_per_mtok = "0.15"
+output_usd_per_mtok = 0
+`
+    const result = parseConfigText(text, 'test')
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.problems).toEqual([
+      'models[0].input_usd_per_mtok: must be a finite number ≥ 0 (got nan)',
+      'models[0].output_usd_per_mtok: must be a finite number ≥ 0 (got inf)',
+      'models[1].input_usd_per_mtok: must be a finite number ≥ 0 (got -inf)',
+      'models[1].output_usd_per_mtok: must be a finite number ≥ 0 (got -0.01)',
+      'models[2].input_usd_per_mtok: must be a finite number ≥ 0 (got "0.15")',
+    ])
+  })
+
+  test('every numeric key states its rule the same way: integers, exclusive and upper bounds', () => {
+    const result = validateConfig({
+      server: { port: 70000 },
+      limits: { key_rpm: 1.5 },
+      billing: { cny_per_usd: Number.NaN },
+      stripe: { min_topup_usd: 0 },
+    })
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.problems).toEqual([
+      'server.port: must be an integer ≥ 0 and ≤ 65535 (got 70000)',
+      'limits.key_rpm: must be an integer ≥ 1 (got 1.5)',
+      'billing.cny_per_usd: must be a finite number > 0 (got nan)',
+      'stripe.min_topup_usd: must be a finite number > 0 (got 0)',
+    ])
   })
 })

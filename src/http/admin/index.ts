@@ -1,6 +1,6 @@
 // /admin/*: the operator API behind the admin token (contract §9).
 import { Elysia } from 'elysia'
-import type { AdminToken } from '../../accounts/bootstrap'
+import type { AdminGuard } from '../../access/admin-auth'
 import { CreateAccountBody, CreditsBody, MintKeyBody, PatchAccountBody } from '../../accounts/model'
 import type { AdminService } from '../../accounts/service'
 import type { TopupService } from '../../payments/topups'
@@ -11,7 +11,8 @@ import { json, readJsonBody } from '../responses'
 
 export interface AdminRouteDeps {
   admin: AdminService
-  adminToken: AdminToken
+  adminGuard: AdminGuard
+  clientIp: (request: Request) => string | null
   maxBodyBytes: number
   topups?: TopupService
   /**
@@ -26,18 +27,10 @@ const validateCredits = bodyValidator(CreditsBody)
 const validateMintKey = bodyValidator(MintKeyBody)
 const validatePatchAccount = bodyValidator(PatchAccountBody)
 
-/** Throws 401 unless the request carries the admin token as Bearer. */
-export function requireAdmin(token: AdminToken, headers: Headers): void {
-  const match = /^Bearer ([^\s]+)$/.exec(headers.get('authorization') ?? '')
-  if (!match || !token.verify(match[1]!)) {
-    throw new GatewayError('unauthorized', 'Admin routes need "Authorization: Bearer <admin token>".')
-  }
-}
-
-export function adminRoutes({ admin, adminToken, maxBodyBytes, topups, inviteOwner }: AdminRouteDeps) {
+export function adminRoutes({ admin, adminGuard, clientIp, maxBodyBytes, topups, inviteOwner }: AdminRouteDeps) {
   const body = (request: Request) => readJsonBody(request, maxBodyBytes)
   return new Elysia({ name: 'admin' })
-    .onBeforeHandle(({ request }) => requireAdmin(adminToken, request.headers))
+    .onBeforeHandle(({ request }) => adminGuard.require(request.headers, clientIp(request)))
     .post(
       '/admin/accounts',
       async ({ request }) => {

@@ -3,7 +3,7 @@ import { Elysia } from 'elysia'
 import { GatewayError } from '../../errors'
 import type { ActiveSession } from '../../accounts/sessions'
 import { mintFromForm, patchFromForm, planModels, post, requireAdminPage, view, type DashboardDeps } from './context'
-import { flashCookie, redirect, safeNext } from './forms'
+import { flashCookie, originOf, redirect, safeNext } from './forms'
 import type { Html } from './html'
 import { accountBody, accountsBody } from './pages/admin'
 import { editKeyBody, revealPanel } from './pages/keys'
@@ -152,9 +152,10 @@ export function adminPageRoutes(deps: DashboardDeps) {
       async ({ request, params, query }) => {
         const { session } = await adminPost(request)
         await users.removeUser(session.user, params.id)
-        return redirect(safeNext(query.account ? `/dashboard/admin/accounts/${query.account}` : null, '/dashboard/admin/accounts'), [
-          notice('User removed.'),
-        ])
+        return redirect(
+          safeNext(query.account ? `/dashboard/admin/accounts/${query.account}` : null, originOf(request), '/dashboard/admin/accounts'),
+          [notice('User removed.')],
+        )
       },
       { parse: 'none' },
     )
@@ -163,9 +164,8 @@ export function adminPageRoutes(deps: DashboardDeps) {
       async ({ request, params }) => {
         await adminPost(request)
         const refunded = await topups.refund(params.id)
-        const back = request.headers.get('referer')
-        const path = back ? new URL(back).pathname : `/dashboard/admin/accounts/${refunded.accountId}`
-        return redirect(safeNext(path), [
+        const back = safeNext(request.headers.get('referer'), originOf(request), `/dashboard/admin/accounts/${refunded.accountId}`)
+        return redirect(back, [
           notice(
             `Refunded ${refunded.currency.toUpperCase()} ${(refunded.refundMinor / 100).toFixed(2)} ($${(refunded.refundMicros / 1e6).toFixed(4)} of credit) through Stripe.`,
           ),

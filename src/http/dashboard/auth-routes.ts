@@ -6,7 +6,7 @@ import { requireCsrf, requireSameOrigin } from '../session-guard'
 import { APP_JS } from './assets/script'
 import { STYLE_CSS } from './assets/style'
 import type { DashboardDeps } from './context'
-import { flashCookie, htmlResponse, readForm, redirect, safeNext, takeFlash } from './forms'
+import { flashCookie, htmlResponse, originOf, readForm, redirect, safeNext, takeFlash } from './forms'
 import { html } from './html'
 import { authPage } from './layout'
 import { invitePage, setupPage, signInPage, signUpPage } from './pages/auth'
@@ -20,7 +20,7 @@ export function authRoutes(deps: DashboardDeps) {
   /** A fresh session (the id is always new at sign-in) and a redirect into the dashboard. */
   const signedIn = async (request: Request, user: User, next = '/dashboard') => {
     const { setCookie } = await sessions.start(user, request)
-    return redirect(safeNext(next), [setCookie])
+    return redirect(safeNext(next, originOf(request)), [setCookie])
   }
 
   return new Elysia({ name: 'dashboard-auth' })
@@ -28,9 +28,9 @@ export function authRoutes(deps: DashboardDeps) {
     .get('/dashboard/assets/app.js', asset(APP_JS, 'text/javascript; charset=utf-8'))
     .get('/', () => redirect('/dashboard'))
     .get('/login', async ({ request, query }) => {
-      if (await sessions.resolve(request)) return redirect(safeNext(query.next))
+      if (await sessions.resolve(request)) return redirect(safeNext(query.next, originOf(request)))
       const { flash, clear } = takeFlash(request)
-      return htmlResponse(signInPage(flash, safeNext(query.next), config.auth.signup === 'open'), 200, [clear])
+      return htmlResponse(signInPage(flash, safeNext(query.next, originOf(request)), config.auth.signup === 'open'), 200, [clear])
     })
     .post(
       '/login',

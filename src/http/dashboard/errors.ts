@@ -11,14 +11,7 @@ export const isPagePath = (path: string) => PAGE_PATH.test(path)
 
 /** The path (with query) the browser came from, if it is on this site. */
 function refererPath(request: Request): string | null {
-  const referer = request.headers.get('referer')
-  if (!referer) return null
-  try {
-    const url = new URL(referer)
-    return url.origin === new URL(request.url).origin ? safeNext(url.pathname + url.search, '') || null : null
-  } catch {
-    return null
-  }
+  return safeNext(request.headers.get('referer'), new URL(request.url).origin, '') || null
 }
 
 /**

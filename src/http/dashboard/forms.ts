@@ -59,11 +59,27 @@ export function redirect(location: string, cookies: string[] = []): Response {
   return new Response(null, { status: 303, headers })
 }
 
-/** Only local paths are followed after sign-in (`next=`), never another site. */
-export function safeNext(value: string | null | undefined, fallback = '/dashboard'): string {
-  if (!value?.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback
-  return value
+/**
+ * Where to go after sign-in (`next=`): a path on this site, never another. `value` is read the way
+ * a browser reads a Location (tabs and newlines dropped, `\\` as `/`, `.` segments resolved) against
+ * `origin`, this server's own; anything that lands elsewhere goes to `fallback`.
+ */
+export function safeNext(value: string | null | undefined, origin: string, fallback = '/dashboard'): string {
+  if (!value) return fallback
+  let url: URL
+  try {
+    url = new URL(value, origin)
+  } catch {
+    return fallback
+  }
+  if (url.origin !== new URL(origin).origin) return fallback
+  const path = url.pathname + url.search + url.hash
+  // `/.//evil.example` parses to the path `//evil.example`, which a browser would read as another host.
+  return path.startsWith('//') ? fallback : path
 }
+
+/** The origin a request was sent to, which `safeNext` resolves against. */
+export const originOf = (request: Request) => new URL(request.url).origin
 
 export function htmlResponse(body: Html, status = 200, cookies: Array<string | null> = []): Response {
   const headers = new Headers(PAGE_HEADERS)
