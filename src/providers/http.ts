@@ -50,8 +50,15 @@ export function retryDelayOf(body: string): string | null {
   return null
 }
 
-/** Maps a non-2xx upstream answer to its contract row (429, 4xx passthrough, 5xx → 502). */
+/** Maps a non-2xx upstream answer to its contract row (3xx → 502, 429, 4xx passthrough, 5xx → 502). */
 export function statusError(provider: string, status: number, body: string, headers: Headers): GatewayError {
+  if (status >= 300 && status < 400) {
+    const location = headers.get('location') ?? '(no location)'
+    return new GatewayError(
+      'upstream_error',
+      `Upstream provider '${provider}' answered ${status} redirect to ${location}; redirects are not followed.`,
+    )
+  }
   const reason = upstreamReason(body)
   if (status === 429) {
     const retryAfter = headers.get('retry-after') ?? retryDelayOf(body)
@@ -92,7 +99,16 @@ export async function postJson(
 ): Promise<Response> {
   let response: Response
   try {
-    response = await fetchImpl(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, signal })
+    // Never followed: fetch would carry the provider key (all but `authorization` across hosts)
+    // and, on 307/308, the prompt to whatever host the upstream names.
+    const init: RequestInit = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+      signal,
+      redirect: 'manual',
+    }
+    response = await fetchImpl(url, init)
   } catch (error) {
     throw transportError(provider, error, signal)
   }
