@@ -10,7 +10,8 @@ export interface SeenRequest {
   body: string
 }
 
-export type EvilHandler = (request: Request, seen: SeenRequest) => Response | Promise<Response>
+/** `honest()` is what the mock upstream would have answered this request (to pad, cut or corrupt). */
+export type EvilHandler = (request: Request, seen: SeenRequest, honest: () => Promise<Response>) => Response | Promise<Response>
 
 export interface EvilUpstream {
   url: string
@@ -33,7 +34,7 @@ export interface EvilUpstream {
  */
 export function serveEvil(): EvilUpstream {
   const honest = createMockUpstream()
-  const mockHandler: EvilHandler = (request) => honest.fetch(request)
+  const mockHandler: EvilHandler = (_request, _seen, answer) => answer()
   let handler = mockHandler
   const seen: SeenRequest[] = []
   const server = Bun.serve({
@@ -48,7 +49,7 @@ export function serveEvil(): EvilUpstream {
       })
       const record: SeenRequest = { method: request.method, path: url.pathname + url.search, headers, body: await request.clone().text() }
       seen.push(record)
-      return handler(request, record)
+      return handler(request, record, () => honest.fetch(request))
     },
     // A body the test errors on purpose (a cut connection): nothing to report.
     error: () => new Response(null, { status: 500 }),
