@@ -54,6 +54,8 @@ export const UpstreamConfig = Type.Object(
     timeout_s: PositiveInt(120, 'non-streaming: whole response'),
     stream_timeout_s: PositiveInt(600, 'streaming: whole stream'),
     stream_idle_timeout_s: PositiveInt(60, 'streaming: longest gap between two upstream chunks'),
+    max_response_bytes: PositiveInt(64 * 1024 * 1024, 'a larger upstream answer (a whole body, or a whole stream) is a 502'),
+    max_stream_event_bytes: PositiveInt(8 * 1024 * 1024, 'a longer upstream stream line or event is a 502'),
   },
   { default: {}, additionalProperties: false },
 )

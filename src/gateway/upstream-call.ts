@@ -31,6 +31,7 @@ export async function callWithFallbacks<T>(
       upstreamModel: model.upstreamModel,
       signal: AbortSignal.timeout(timeoutMs),
       idleTimeoutMs: config.upstream.stream_idle_timeout_s * 1000,
+      caps: { responseBytes: config.upstream.max_response_bytes, streamEventBytes: config.upstream.max_stream_event_bytes },
       clientHeaders: options.clientHeaders,
     }
     try {

@@ -1,5 +1,6 @@
 // HTTP to upstreams: one fetch wrapper that turns transport and status failures into contract errors.
 import { GatewayError } from '../errors'
+import type { CallContext } from './types'
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
 
@@ -50,8 +51,15 @@ export function retryDelayOf(body: string): string | null {
   return null
 }
 
-/** Maps a non-2xx upstream answer to its contract row (429, 4xx passthrough, 5xx → 502). */
+/** Maps a non-2xx upstream answer to its contract row (3xx → 502, 429, 4xx passthrough, 5xx → 502). */
 export function statusError(provider: string, status: number, body: string, headers: Headers): GatewayError {
+  if (status >= 300 && status < 400) {
+    const location = headers.get('location') ?? '(no location)'
+    return new GatewayError(
+      'upstream_error',
+      `Upstream provider '${provider}' answered ${status} redirect to ${location}; redirects are not followed.`,
+    )
+  }
   const reason = upstreamReason(body)
   if (status === 429) {
     const retryAfter = headers.get('retry-after') ?? retryDelayOf(body)
@@ -92,23 +100,88 @@ export async function postJson(
 ): Promise<Response> {
   let response: Response
   try {
-    response = await fetchImpl(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, signal })
+    // Never followed: fetch would carry the provider key (all but `authorization` across hosts)
+    // and, on 307/308, the prompt to whatever host the upstream names.
+    const init: RequestInit = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+      signal,
+      redirect: 'manual',
+    }
+    response = await fetchImpl(url, init)
   } catch (error) {
     throw transportError(provider, error, signal)
   }
   if (response.ok) return response
-  const text = await response.text().catch(() => '')
+  const text = await readUpTo(response, ERROR_BODY_BYTES, true)
+    .then((read) => read.text)
+    .catch(() => '')
   throw statusError(provider, response.status, text, response.headers)
 }
 
-/** Reads a whole 2xx body as JSON; a body that is not JSON, or carries an `error`, is a 502. */
-export async function readJson(provider: string, response: Response, signal: AbortSignal): Promise<Record<string, unknown>> {
-  let text: string
-  try {
-    text = await response.text()
-  } catch (error) {
-    throw transportError(provider, error, signal)
+/** Enough of an error body for its reason (which is cut to 300 characters when it is not JSON). */
+const ERROR_BODY_BYTES = 64 * 1024
+
+/** The 502 for an upstream answer past `upstream.<cap>`. */
+export function capError(provider: string, what: string, cap: 'max_response_bytes' | 'max_stream_event_bytes', limit: number) {
+  return new GatewayError('upstream_error', `Upstream provider '${provider}' sent ${what} longer than upstream.${cap} (${limit} bytes).`)
+}
+
+/**
+ * A body's text, read up to `limit` bytes (after decompression: a small gzip body can inflate to
+ * gigabytes). Past the limit, `complete` is false, the text is empty (or, with `keepCut`, the first
+ * `limit` bytes), and the rest is never read: the body is cancelled, which closes the upstream
+ * connection.
+ */
+async function readUpTo(response: Response, limit: number, keepCut = false): Promise<{ text: string; complete: boolean }> {
+  const declared = response.headers.get('content-length')
+  const identity = (response.headers.get('content-encoding') ?? 'identity') === 'identity'
+  // An uncompressed body cannot outgrow its declared length (HTTP framing): it is judged by it.
+  if (identity && declared !== null) {
+    if (Number(declared) <= limit) return { text: await response.text(), complete: true }
+    await response.body?.cancel().catch(() => {})
+    return { text: '', complete: false }
   }
+  const reader = response.body?.getReader()
+  if (!reader) return { text: '', complete: true }
+  const chunks: Uint8Array[] = []
+  let size = 0
+  try {
+    while (true) {
+      const next = await reader.read()
+      if (next.done) return { text: Buffer.concat(chunks, size).toString('utf8'), complete: true }
+      if (size + next.value.byteLength > limit) {
+        if (!keepCut) return { text: '', complete: false }
+        chunks.push(next.value.subarray(0, limit - size))
+        return { text: Buffer.concat(chunks, limit).toString('utf8'), complete: false }
+      }
+      chunks.push(next.value)
+      size += next.value.byteLength
+    }
+  } finally {
+    reader.cancel().catch(() => {})
+  }
+}
+
+/**
+ * Reads a whole 2xx body as JSON, at most `caps.responseBytes` of it; a longer body, or one that
+ * is not JSON or carries an `error`, is a 502.
+ */
+export async function readJson(
+  provider: string,
+  response: Response,
+  context: Pick<CallContext, 'signal' | 'caps'>,
+): Promise<Record<string, unknown>> {
+  const limit = context.caps.responseBytes
+  let read: { text: string; complete: boolean }
+  try {
+    read = await readUpTo(response, limit)
+  } catch (error) {
+    throw transportError(provider, error, context.signal)
+  }
+  if (!read.complete) throw capError(provider, 'an answer', 'max_response_bytes', limit)
+  const { text } = read
   let parsed: unknown
   try {
     parsed = JSON.parse(text)

@@ -4,6 +4,7 @@ import { createMockUpstream, type MockUpstream } from '../mock-upstream/server'
 import { createAnthropicProvider } from './anthropic'
 import { createGeminiProvider } from './gemini'
 import { createOpenAICompatibleProvider } from './openai-compatible'
+import { credentialRedactor, redactingProvider } from './redact'
 import type { Provider } from './types'
 
 export interface ProviderFactoryInput {
@@ -50,24 +51,40 @@ function abortable(response: Promise<Response>, signal: AbortSignal | null | und
   })
 }
 
+const CREDENTIAL_HEADER = /key|token|secret|auth|password/i
+
 export interface ProviderRegistry {
   get(name: string): Provider | undefined
   /** The in-process mock upstream (for tests that assert what reached it). */
   readonly mock: MockUpstream
 }
 
-/** Resolves each provider's secret from its `api_key_env` (or inline `api_key`) and builds it. */
+/**
+ * Resolves each provider's secret from its `api_key_env` (or inline `api_key`) and builds it. Every
+ * provider's errors are redacted of all configured secrets (an upstream may echo any header it
+ * was sent) and of key-shaped text before they leave this layer.
+ */
 export function createProviderRegistry(
   config: Config,
   env: Record<string, string | undefined> = process.env,
   mock: MockUpstream = createMockUpstream({ models: config.models.map((m) => m.upstream_model ?? m.id) }),
 ): ProviderRegistry {
-  const providers = new Map<string, Provider>()
+  const built: Array<{ name: string; config: ProviderConfig; apiKey: string | undefined; factory: ProviderFactory }> = []
   for (const [name, providerConfig] of Object.entries(config.providers)) {
     const factory = FACTORIES[providerConfig.type]
     if (!factory) throw new Error(`providers.${name}.type: provider type "${providerConfig.type}" is not available`)
     const apiKey = providerConfig.api_key ?? (providerConfig.api_key_env ? env[providerConfig.api_key_env] : undefined)
-    providers.set(name, factory({ name, config: providerConfig, apiKey, mock }))
+    built.push({ name, config: providerConfig, apiKey, factory })
+  }
+  const secrets = built.flatMap(({ apiKey, config: c }) => [
+    apiKey ?? '',
+    // Extra headers can carry credentials too (Azure's `api-key`, a proxy's token), but mostly do not.
+    ...Object.entries(c.headers ?? {}).flatMap(([header, value]) => (CREDENTIAL_HEADER.test(header) ? [value] : [])),
+  ])
+  const redact = credentialRedactor(secrets)
+  const providers = new Map<string, Provider>()
+  for (const { name, config: providerConfig, apiKey, factory } of built) {
+    providers.set(name, redactingProvider(factory({ name, config: providerConfig, apiKey, mock }), redact))
   }
   return { get: (name) => providers.get(name), mock }
 }

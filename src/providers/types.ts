@@ -136,6 +136,14 @@ export interface EmbedResponse {
   raw?: SourceBody
 }
 
+/** How much of an upstream answer is read at most; past either, the call fails with a 502 and the read stops. */
+export interface ReadCaps {
+  /** A whole answer, or a whole stream. */
+  responseBytes: number
+  /** One stream line or event (what the SSE parser must hold before it can hand anything on). */
+  streamEventBytes: number
+}
+
 /** Per-call inputs a provider needs besides the request. */
 export interface CallContext {
   /** The provider's name for the model (the catalog's `upstream_model`). */
@@ -144,6 +152,7 @@ export interface CallContext {
   signal: AbortSignal
   /** Longest gap allowed between two stream events. */
   idleTimeoutMs: number
+  caps: ReadCaps
   /** Client headers a provider may forward (e.g. `anthropic-version`, `anthropic-beta`). */
   clientHeaders: Headers
 }

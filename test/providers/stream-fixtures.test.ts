@@ -23,7 +23,14 @@ function translate(provider: string, pieces: Uint8Array[]) {
       controller.close()
     },
   })
-  return TRANSLATORS[provider]!('up', readSse('up', body, new AbortController().signal, 60_000))
+  return TRANSLATORS[provider]!(
+    'up',
+    readSse('up', body, {
+      signal: new AbortController().signal,
+      idleTimeoutMs: 60_000,
+      caps: { responseBytes: 1 << 30, streamEventBytes: 1 << 30 },
+    }),
+  )
 }
 
 /** Feeds `bytes` to the provider's translator as the given pieces. */

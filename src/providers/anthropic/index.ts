@@ -50,12 +50,12 @@ export function createAnthropicProvider(options: AnthropicOptions): Provider {
     async chat(request, context) {
       const body = JSON.stringify(toAnthropicBody(request, context.upstreamModel, false))
       const response = await postJson(fetchImpl, name, url, headersFor(context), body, context.signal)
-      return fromAnthropicMessage(name, await readJson(name, response, context.signal))
+      return fromAnthropicMessage(name, await readJson(name, response, context))
     },
     async chatStream(request, context) {
       const body = JSON.stringify(toAnthropicBody(request, context.upstreamModel, true))
       const response = await postJson(fetchImpl, name, url, headersFor(context), body, context.signal)
-      return anthropicFrames(name, readSse(name, response.body!, context.signal, context.idleTimeoutMs))
+      return anthropicFrames(name, readSse(name, response.body!, context))
     },
     async embed() {
       throw new GatewayError('invalid_body', `Provider '${name}' speaks Anthropic's Messages API, which has no embeddings.`, {

@@ -41,20 +41,20 @@ export function createGeminiProvider(options: GeminiOptions): Provider {
     async chat(request, context) {
       const body = JSON.stringify(toGeminiBody(request, context.upstreamModel))
       const response = await postJson(fetchImpl, name, url(context.upstreamModel, 'generateContent'), headers, body, context.signal)
-      return fromGeminiResponse(name, await readJson(name, response, context.signal))
+      return fromGeminiResponse(name, await readJson(name, response, context))
     },
     async chatStream(request, context) {
       const body = JSON.stringify(toGeminiBody(request, context.upstreamModel))
       const target = `${url(context.upstreamModel, 'streamGenerateContent')}?alt=sse`
       const response = await postJson(fetchImpl, name, target, headers, body, context.signal)
-      return geminiFrames(name, readSse(name, response.body!, context.signal, context.idleTimeoutMs))
+      return geminiFrames(name, readSse(name, response.body!, context))
     },
     async embed(request, context) {
       const texts = geminiEmbedInputs(request)
       const method = texts.length === 1 ? 'embedContent' : 'batchEmbedContents'
       const body = JSON.stringify(toGeminiEmbedBody(texts, request, context.upstreamModel.replace(/^models\//, '')))
       const response = await postJson(fetchImpl, name, url(context.upstreamModel, method), headers, body, context.signal)
-      const answer = await readJson(name, response, context.signal)
+      const answer = await readJson(name, response, context)
       const vectors = fromGeminiEmbeddings(name, answer)
       const reported = (answer as { usageMetadata?: { promptTokenCount?: number } }).usageMetadata?.promptTokenCount
       // Gemini's embedding answers may not count tokens; the estimate (an upper bound) bills them then.

@@ -39,17 +39,17 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     async chat(request, context) {
       const body = JSON.stringify({ ...toOpenAIChatBody(request, context.upstreamModel), stream: false })
       const response = await postJson(fetchImpl, name, `${base}/chat/completions`, headers, body, context.signal)
-      return fromOpenAIChatCompletion(name, await readJson(name, response, context.signal))
+      return fromOpenAIChatCompletion(name, await readJson(name, response, context))
     },
     async chatStream(request, context) {
       const body = JSON.stringify({ ...toOpenAIChatBody(request, context.upstreamModel), stream: true })
       const response = await postJson(fetchImpl, name, `${base}/chat/completions`, headers, body, context.signal)
-      return openAIFrames(name, readSse(name, response.body!, context.signal, context.idleTimeoutMs))
+      return openAIFrames(name, readSse(name, response.body!, context))
     },
     async embed(request, context) {
       const body = JSON.stringify(toOpenAIEmbeddingBody(request, context.upstreamModel))
       const response = await postJson(fetchImpl, name, `${base}/embeddings`, headers, body, context.signal)
-      return fromOpenAIEmbeddings(name, await readJson(name, response, context.signal))
+      return fromOpenAIEmbeddings(name, await readJson(name, response, context))
     },
   }
 }
