@@ -158,10 +158,17 @@ async function streamChat(deps: GatewayDeps, format: ClientFormat, call: ModelCa
  * left), else the tokens relayed, never more than the hold. The request's record (its log row)
  * is written by the one writer in app.ts once this has finished.
  */
-async function settleStream(deps: GatewayDeps, ctx: RequestContext, plan: StreamPlan, served: CatalogModel, outcome: StreamOutcome) {
+async function settleStream(
+  deps: GatewayDeps,
+  ctx: RequestContext,
+  plan: StreamPlan,
+  served: CatalogModel,
+  outcome: StreamOutcome,
+): Promise<GatewayError | null> {
   const bill = outcome.usage
     ? { usage: outcome.usage, costMicros: costOf(served, outcome.usage) }
     : countedCharge(plan.plan, served, outcome.relayed, plan.hold.amountMicros)
+  let failure: GatewayError | null = null
   try {
     const charged = await deps.billing.settle(plan.hold, bill.costMicros)
     recordUsage(ctx, bill.usage, charged)
@@ -169,9 +176,12 @@ async function settleStream(deps: GatewayDeps, ctx: RequestContext, plan: Stream
     console.error(`request ${ctx.requestId}: settling the stream failed:`, (error as Error).message)
     ctx.errorCode = 'internal_error'
     await releaseAfter(deps, ctx, plan.hold)
+    // The client is told instead of seeing a normal end it was not charged for.
+    failure = new GatewayError('store_unavailable', 'The answer could not be billed, so it is not confirmed; retry the request.')
   }
   if (outcome.error) ctx.errorCode = outcome.error.code
   else if (outcome.clientGone) ctx.errorCode = 'client_disconnected'
+  return failure
 }
 
 /** `/v1/embeddings`. */
