@@ -98,15 +98,13 @@ export function sqliteHoldStore(db: Database, batch: GroupCommit, book: HoldBook
     if (!hold) return null
     if (costMicros === 0) return { entry: null, heldMicros: hold.amountMicros }
     book.addPending(hold.accountId, -costMicros, hold.keyId, costMicros)
-    // Pending until the op has run: the database has the charge from then on (or, if the write
-    // fails, never will; the request then fails and nothing is charged, as for a release).
-    return batch.run(() => {
-      try {
-        return write(hold, costMicros, at)
-      } finally {
-        book.removePending(hold.accountId, -costMicros, hold.keyId, costMicros)
-      }
-    })
+    // Pending until the write has committed: the database has the charge from then on (or, if
+    // the op itself fails, never will; the request then fails and nothing is charged, as for a
+    // release). A database that cannot be written keeps it pending and retries.
+    return batch.run(
+      () => write(hold, costMicros, at),
+      () => book.removePending(hold.accountId, -costMicros, hold.keyId, costMicros),
+    )
   }
 
   return {

@@ -128,13 +128,10 @@ export function sqliteLedgerStore(db: Database, batch: GroupCommit, book: HoldBo
     // holds placed before it lands already count it (pending in the hold book).
     append(entry) {
       book.addPending(entry.accountId, entry.amountMicros)
-      return batch.run(() => {
-        try {
-          return append(entry)
-        } finally {
-          book.removePending(entry.accountId, entry.amountMicros)
-        }
-      })
+      return batch.run(
+        () => append(entry),
+        () => book.removePending(entry.accountId, entry.amountMicros),
+      )
     },
     async list(accountId, options = {}) {
       const limit = Math.min(Math.max(options.limit ?? 50, 1), 500)
