@@ -4,15 +4,14 @@ import { GatewayError } from '../errors'
 import { encodeOpenAIEmbeddings, parseOpenAIEmbedding } from '../formats/openai'
 import { SSE_HEADERS } from '../formats/sse'
 import type { ClientFormat } from '../formats/types'
-import type { ChatRequest, ChatResponse, FrameBatch, Usage } from '../providers/types'
+import type { ChatRequest, ChatResponse, FrameBatch } from '../providers/types'
 import type { Hold } from '../store/holds'
 import { fallbackChain, resolveModel } from '../access/model-access'
 import type { AuthenticatedKey } from '../access/auth'
 import type { Billing } from '../money/billing'
 import type { Catalog, CatalogModel } from '../catalog/catalog'
-import { countedCharge, planChatHold, planEmbeddingHold, type ChatHoldPlan } from '../money/hold-plan'
+import { chatBill, embeddingBill, planChatHold, planEmbeddingHold, type Bill, type ChatHoldPlan } from '../money/hold-plan'
 import { formatUsdExact } from '../money/usd'
-import { costOf } from '../money/pricing'
 import type { PendingWork } from './pending-work'
 import type { RequestContext } from './request-context'
 import { relayStream, type StreamOutcome } from './stream-relay'
@@ -63,10 +62,15 @@ async function releaseAfter(deps: GatewayDeps, ctx: RequestContext, hold: Hold):
   }
 }
 
-function recordUsage(ctx: RequestContext, usage: Usage, costMicros: number) {
-  ctx.promptTokens = usage.inputTokens
-  ctx.completionTokens = usage.outputTokens
+function recordUsage(ctx: RequestContext, bill: Bill, costMicros: number) {
+  ctx.promptTokens = bill.usage.inputTokens
+  ctx.completionTokens = bill.usage.outputTokens
   ctx.costMicros = costMicros
+  if (bill.problem) {
+    // Billed as if no usage came; the row says why, and /metrics counts it.
+    ctx.errorCode = 'upstream_usage_invalid'
+    console.warn(`request ${ctx.requestId}: ${bill.problem}; billed as if no usage came`)
+  }
 }
 
 /** A settled JSON answer: the body with what was charged and the gateway's timings. */
@@ -103,11 +107,9 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
       m.provider.chat({ ...effective, model: m.id }, context),
     )
     const body = format.encodeChat(response, model.id)
-    const bill = response.usage
-      ? { usage: response.usage, costMicros: costOf(served, response.usage) }
-      : countedCharge(plan, served, answerText(response), hold.amountMicros)
+    const bill = chatBill(plan, served, response.usage, () => answerText(response), hold.amountMicros)
     const charged = await deps.billing.settle(hold, bill.costMicros)
-    recordUsage(ctx, bill.usage, charged)
+    recordUsage(ctx, bill, charged)
     ctx.model = served.id
     return billedJson(body, charged, ctx)
   } catch (error) {
@@ -165,13 +167,11 @@ async function settleStream(
   served: CatalogModel,
   outcome: StreamOutcome,
 ): Promise<GatewayError | null> {
-  const bill = outcome.usage
-    ? { usage: outcome.usage, costMicros: costOf(served, outcome.usage) }
-    : countedCharge(plan.plan, served, outcome.relayed, plan.hold.amountMicros)
+  const bill = chatBill(plan.plan, served, outcome.usage, () => outcome.relayed, plan.hold.amountMicros)
   let failure: GatewayError | null = null
   try {
     const charged = await deps.billing.settle(plan.hold, bill.costMicros)
-    recordUsage(ctx, bill.usage, charged)
+    recordUsage(ctx, bill, charged)
   } catch (error) {
     console.error(`request ${ctx.requestId}: settling the stream failed:`, (error as Error).message)
     ctx.errorCode = 'internal_error'
@@ -199,9 +199,9 @@ export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<Ga
       (m, context) => m.provider.embed({ ...request, model: m.id }, context),
     )
     const body = encodeOpenAIEmbeddings(answer.value, model.id)
-    const usage: Usage = { inputTokens: answer.value.usage.inputTokens, outputTokens: 0 }
-    const charged = await deps.billing.settle(hold, costOf(answer.model, usage))
-    recordUsage(ctx, usage, charged)
+    const bill = embeddingBill(request.input, answer.model, answer.value.usage, hold.amountMicros)
+    const charged = await deps.billing.settle(hold, bill.costMicros)
+    recordUsage(ctx, bill, charged)
     return billedJson(body, charged, ctx)
   } catch (error) {
     await releaseAfter(deps, ctx, hold)

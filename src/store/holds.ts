@@ -1,4 +1,5 @@
 // Holds: money reserved for requests in flight, placed in memory, settled into the ledger (group-committed).
+import { assertMicros } from '../money/usd'
 import type { Database } from 'bun:sqlite'
 import type { GroupCommit } from './group-commit'
 import type { HoldBook } from '../money/hold-book'
@@ -94,6 +95,10 @@ export function sqliteHoldStore(db: Database, batch: GroupCommit, book: HoldBook
   }
 
   const settle = async (holdId: string, costMicros: number, at: number): Promise<SettleResult | null> => {
+    // Before the book or the database sees it: a cost that is not a count of micro-USD, or a
+    // negative one (a charge that would credit), is refused and the hold stays open for release.
+    assertMicros(costMicros, 'a charge')
+    if (costMicros < 0) throw new Error(`refused to write a charge of ${costMicros} µUSD: a charge is never a credit`)
     const hold = book.take(holdId)
     if (!hold) return null
     if (costMicros === 0) return { entry: null, heldMicros: hold.amountMicros }
