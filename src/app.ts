@@ -117,8 +117,9 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
   const contextOf = (request: Request): RequestContext => {
     let ctx = contexts.get(request)
     if (!ctx) {
-      ctx = new RequestContext(newRequestId(), new URL(request.url).pathname, clock.now())
-      ctx.onFinish = (row, finished) => metrics.observeRequest(row, finished.upstreamSeconds())
+      ctx = new RequestContext(newRequestId(), new URL(request.url).pathname, clock.now(), (row, finished) =>
+        metrics.observeRequest(row, finished.upstreamSeconds()),
+      )
       contexts.set(request, ctx)
     }
     return ctx
@@ -147,9 +148,11 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
   const app = new Elysia({ serve: { maxRequestBodySize: Math.max(config.server.max_body_bytes * 4, 64 * 1024 * 1024) } })
     .onRequest(({ request, set, server }) => {
       const ctx = contextOf(request)
-      ctx.format = formatOf(ctx.route)
       const peer = server?.requestIP(request)?.address ?? null
-      ctx.clientIp = trustedProxies.ranges.length === 0 ? peer : clientAddress(peer, request.headers.get('x-forwarded-for'), trustedProxies)
+      ctx.received(
+        formatOf(ctx.route),
+        trustedProxies.ranges.length === 0 ? peer : clientAddress(peer, request.headers.get('x-forwarded-for'), trustedProxies),
+      )
       // A new id for every request: an incoming X-Request-Id is not trusted.
       set.headers['x-request-id'] = ctx.requestId
     })
@@ -168,8 +171,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
         console.error(`request ${ctx.requestId} failed:`, error)
         failure = toGatewayError(error)
       }
-      ctx.status = failure.status
-      ctx.errorCode = failure.code
+      ctx.failed(failure)
       if (isPagePath(ctx.route)) {
         const page = pageErrorResponse(request, failure, portal.sessions.secure)
         page.headers.set('x-request-id', ctx.requestId)

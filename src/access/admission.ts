@@ -37,8 +37,7 @@ function allowlistOf(entries: readonly string[]): CidrList {
  */
 export async function admit(deps: AdmissionDeps, headers: Headers, ctx: RequestContext, takesSlot: boolean): Promise<AuthenticatedKey> {
   const auth = await deps.auth.authenticate(headers)
-  ctx.accountId = auth.key.accountId
-  ctx.keyId = auth.key.id
+  ctx.authenticated(auth.key)
   const subject: LimitSubject = {
     keyId: auth.key.id,
     keyRpm: auth.key.rpm ?? deps.config.limits.key_rpm,
@@ -47,15 +46,15 @@ export async function admit(deps: AdmissionDeps, headers: Headers, ctx: RequestC
   }
   const { ipAllowlist } = auth.key
   if (ipAllowlist !== null && ipAllowlist.length > 0 && !allowlistOf(ipAllowlist).contains(ctx.clientIp)) {
-    ctx.rateLimit = deps.limiter.peek(subject)
+    ctx.limitsChecked(deps.limiter.peek(subject))
     throw new GatewayError('ip_not_allowed', `Client IP ${ctx.clientIp ?? '(unknown)'} is not in this key's IP allowlist.`)
   }
   if (!takesSlot) {
-    ctx.rateLimit = deps.limiter.peek(subject)
+    ctx.limitsChecked(deps.limiter.peek(subject))
     return auth
   }
   const decision = deps.limiter.check(subject)
-  ctx.rateLimit = reportedState(decision)
+  ctx.limitsChecked(reportedState(decision))
   if (!decision.ok) {
     deps.onLimited?.(decision.code)
     const scope = decision.code === 'key_rpm_exceeded' ? 'this key' : 'this account'

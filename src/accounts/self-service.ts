@@ -8,7 +8,7 @@ import type { Catalog } from '../catalog/catalog'
 import { type Clock, DAY_MS, utcDayStart } from '../clock'
 import { GatewayError } from '../errors'
 import type { Store } from '../store'
-import type { ActivityCursor, ActivityFilter } from '../store/activity'
+import type { RequestLogFilter, RequestLogPosition } from '../store/request-log'
 import type { ApiKey } from '../store/keys'
 import type { KeyPatchBody, MintKeyBody } from './self-service-model'
 
@@ -19,6 +19,15 @@ import type { KeyPatchBody, MintKeyBody } from './self-service-model'
 export interface Scope {
   accountId: string
   canManage: boolean
+}
+
+/** An account's activity filter: the log's filter without the account (the session's) or the page. */
+export type ActivityFilter = Omit<RequestLogFilter, 'accountId' | 'after' | 'limit'>
+
+/** `limit` is clamped to 1–200 (default 50); `after` is the previous page's `next`. */
+export interface ActivityPage {
+  limit?: number
+  after?: RequestLogPosition
 }
 
 export type PortalService = ReturnType<typeof createPortalService>
@@ -125,19 +134,21 @@ export function createPortalService({ store, config, catalog, clock, admin, onAc
       return entry
     },
 
-    async activity(scope: Scope, filter: Omit<ActivityFilter, 'accountId'>, page: { limit?: number; after?: ActivityCursor }) {
+    /** The account's log, newest first: the operators' query, pinned to this account. */
+    async activity(scope: Scope, filter: ActivityFilter, page: ActivityPage) {
       if (filter.keyId) await ownKey(scope, filter.keyId)
-      return store.activity.list({ ...filter, accountId: scope.accountId }, page)
+      const limit = Math.min(Math.max(page.limit ?? 50, 1), 200)
+      return store.requestLog.list({ ...filter, accountId: scope.accountId, after: page.after, limit })
     },
 
     async activityModels(scope: Scope) {
-      return store.activity.models(scope.accountId)
+      return store.requestLog.models(scope.accountId)
     },
 
     /** One logged request, only if it is this account's. */
     async request(scope: Scope, requestId: string) {
-      const row = await store.activity.get(scope.accountId, requestId.trim())
-      if (!row)
+      const row = await store.requestLog.get(requestId.trim())
+      if (!row || row.accountId !== scope.accountId)
         throw new GatewayError(
           'not_found',
           `No request '${requestId}' in this account's log (rows are kept ${config.logs.retention_days} days).`,

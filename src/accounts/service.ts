@@ -144,10 +144,8 @@ export function createAdminService({ store, config, catalog, clock, onAccessChan
 
     /** The operational log, newest first, filtered; `next_cursor` continues the list. */
     async listRequests(query: RequestListQuery) {
-      const filter = parseRequestListQuery(query)
-      const rows = await store.requestLog.list(filter)
-      const page = rows.slice(0, filter.limit - 1)
-      return { data: page.map(requestView), next_cursor: rows.length > page.length ? encodeCursor(page[page.length - 1]!) : null }
+      const page = await store.requestLog.list(parseRequestListQuery(query))
+      return { data: page.rows.map(requestView), next_cursor: page.next ? encodeCursor(page.next) : null }
     },
 
     async ledger(accountId: string, options: { limit?: number; before?: number } = {}) {

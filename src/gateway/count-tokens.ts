@@ -12,7 +12,6 @@ import type { ModelCall } from './model-call'
 export function countTokens(catalog: Catalog, format: ClientFormat, call: ModelCall): { input_tokens: number } {
   const request = format.parseChat(call.body)
   const model = resolveModel(catalog, call.auth, request.model, 'chat')
-  call.ctx.model = model.id
-  call.ctx.provider = model.provider.name
+  call.ctx.routed(model, false)
   return { input_tokens: estimatePrompt(request).high }
 }

@@ -62,15 +62,10 @@ async function releaseAfter(deps: GatewayDeps, ctx: RequestContext, hold: Hold):
   }
 }
 
-function recordUsage(ctx: RequestContext, bill: Bill, costMicros: number) {
-  ctx.promptTokens = bill.usage.inputTokens
-  ctx.completionTokens = bill.usage.outputTokens
-  ctx.costMicros = costMicros
-  if (bill.problem) {
-    // Billed as if no usage came; the row says why, and /metrics counts it.
-    ctx.errorCode = 'upstream_usage_invalid'
-    console.warn(`request ${ctx.requestId}: ${bill.problem}; billed as if no usage came`)
-  }
+/** Records what was charged; usage the upstream reported but money did not believe is logged as such. */
+function recordBill(ctx: RequestContext, bill: Bill, costMicros: number) {
+  ctx.charged(bill.usage, costMicros, bill.problem)
+  if (bill.problem) console.warn(`request ${ctx.requestId}: ${bill.problem}; billed as if no usage came`)
 }
 
 /** A settled JSON answer: the body with what was charged and the gateway's timings. */
@@ -89,9 +84,7 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
   const { ctx, auth } = call
   const request = format.parseChat(call.body)
   const model = resolveModel(deps.catalog, auth, request.model, 'chat')
-  ctx.model = model.id
-  ctx.provider = model.provider.name
-  ctx.stream = request.stream
+  ctx.routed(model, request.stream)
 
   const chain = fallbackChain(deps.catalog, auth, model)
   const plan = planChatHold(request, chain)
@@ -109,8 +102,8 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
     const body = format.encodeChat(response, model.id)
     const bill = chatBill(plan, served, response.usage, () => answerText(response), hold.amountMicros)
     const charged = await deps.billing.settle(hold, bill.costMicros)
-    recordUsage(ctx, bill, charged)
-    ctx.model = served.id
+    recordBill(ctx, bill, charged)
+    ctx.servedBy(served)
     return billedJson(body, charged, ctx)
   } catch (error) {
     await releaseAfter(deps, ctx, hold)
@@ -137,16 +130,14 @@ async function streamChat(deps: GatewayDeps, format: ClientFormat, call: ModelCa
   })
   const served = opened.model
   const encoder = format.streamEncoder({ clientModel: plan.model.id, request: plan.request, requestId: ctx.requestId })
-  ctx.model = served.id
+  ctx.servedBy(served)
   ctx.awaitSettlement()
   const body = relayStream({
     frames: opened.value.frames as AsyncIterator<FrameBatch>,
     first: opened.value.first,
     encoder,
     deadlineMs: deps.config.upstream.stream_timeout_s * 1000,
-    onFirstByte: () => {
-      ctx.ttfbMs = ctx.elapsedMs()
-    },
+    onFirstByte: () => ctx.firstByteSent(),
     onEnd: (outcome) => {
       const ending = settleStream(deps, ctx, plan, served, outcome).finally(() => ctx.settled())
       return deps.endings ? deps.endings.track(ending) : ending
@@ -171,16 +162,15 @@ async function settleStream(
   let failure: GatewayError | null = null
   try {
     const charged = await deps.billing.settle(plan.hold, bill.costMicros)
-    recordUsage(ctx, bill, charged)
+    recordBill(ctx, bill, charged)
   } catch (error) {
     console.error(`request ${ctx.requestId}: settling the stream failed:`, (error as Error).message)
-    ctx.errorCode = 'internal_error'
+    ctx.chargeFailed()
     await releaseAfter(deps, ctx, plan.hold)
     // The client is told instead of seeing a normal end it was not charged for.
     failure = new GatewayError('store_unavailable', 'The answer could not be billed, so it is not confirmed; retry the request.')
   }
-  if (outcome.error) ctx.errorCode = outcome.error.code
-  else if (outcome.clientGone) ctx.errorCode = 'client_disconnected'
+  ctx.streamEnded(outcome.error ? outcome.error.code : null, outcome.clientGone)
   return failure
 }
 
@@ -189,8 +179,7 @@ export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<Ga
   const { ctx, auth } = call
   const request = parseOpenAIEmbedding(call.body)
   const model = resolveModel(deps.catalog, auth, request.model, 'embedding')
-  ctx.model = model.id
-  ctx.provider = model.provider.name
+  ctx.routed(model, false)
   const chain = fallbackChain(deps.catalog, auth, model)
   const hold = await holdFor(deps, call, planEmbeddingHold(request.input, chain))
   try {
@@ -201,7 +190,7 @@ export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<Ga
     const body = encodeOpenAIEmbeddings(answer.value, model.id)
     const bill = embeddingBill(request.input, answer.model, answer.value.usage, hold.amountMicros)
     const charged = await deps.billing.settle(hold, bill.costMicros)
-    recordUsage(ctx, bill, charged)
+    recordBill(ctx, bill, charged)
     return billedJson(body, charged, ctx)
   } catch (error) {
     await releaseAfter(deps, ctx, hold)

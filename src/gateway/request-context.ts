@@ -1,6 +1,7 @@
 // What one request gathers on its way through: ids, timings, tokens, cost — becomes its log row.
 import type { RequestLogRow } from '../store/request-log'
 import type { ErrorFormat } from '../errors'
+import type { Usage } from '../providers/types'
 
 export interface RateLimitState {
   limit: number
@@ -16,46 +17,136 @@ export interface UpstreamAttempt {
   error: string | null
 }
 
+/** The deployment an event names: a catalog model and its provider (a `CatalogModel` fits). */
+export interface Deployment {
+  id: string
+  provider: { name: string }
+}
+
+/**
+ * What one request records on its way through, and nothing else writes: each step of the request
+ * path calls the one method below that names its event, in path order, and `finish()` turns
+ * what was recorded into the log row.
+ */
 export class RequestContext {
   readonly startedAt = performance.now()
-  format: ErrorFormat = 'openai'
-  clientIp: string | null = null
-  accountId: string | null = null
-  keyId: string | null = null
-  model: string | null = null
-  provider: string | null = null
-  status = 200
-  errorCode: string | null = null
-  promptTokens: number | null = null
-  completionTokens: number | null = null
-  costMicros = 0
-  ttfbMs: number | null = null
-  stream = false
-  attempts: UpstreamAttempt[] = []
-  rateLimit: RateLimitState | null = null
+  private errorFormat: ErrorFormat = 'openai'
+  private client: string | null = null
+  private accountId: string | null = null
+  private keyId: string | null = null
+  private model: string | null = null
+  private provider: string | null = null
+  private status = 200
+  private errorCode: string | null = null
+  private promptTokens: number | null = null
+  private completionTokens: number | null = null
+  private costMicros = 0
+  private ttfbMs: number | null = null
+  private stream = false
+  private readonly attempts: UpstreamAttempt[] = []
+  private rateLimit: RateLimitState | null = null
   /** performance.now() when the first upstream call started and when its answer was in. */
-  upstreamStartedAt: number | null = null
-  upstreamEndedAt: number | null = null
+  private upstreamStartedAt: number | null = null
+  private upstreamEndedAt: number | null = null
   /** Set when a stream answers: its bill is final only when the stream ends (see `billed`). */
   private settlement: PromiseWithResolvers<void> | null = null
-  /** Told of the finished row once (metrics), wherever the row is written. */
-  onFinish: ((row: RequestLogRow, ctx: RequestContext) => void) | null = null
   private finished = false
 
+  /** `onFinish` is told of the finished row once (metrics), wherever the row is written. */
   constructor(
     readonly requestId: string,
     readonly route: string,
     readonly ts: number,
+    private readonly onFinish: ((row: RequestLogRow, ctx: RequestContext) => void) | null = null,
   ) {}
 
-  elapsedMs(): number {
-    return performance.now() - this.startedAt
+  /** The shape errors are rendered in for this route. */
+  get format(): ErrorFormat {
+    return this.errorFormat
   }
 
-  /** `X-RateLimit-*` for every authenticated /v1 answer. */
+  /** The client's address (the peer, or X-Forwarded-For from a trusted proxy). */
+  get clientIp(): string | null {
+    return this.client
+  }
+
+  // The request path's events, in order (app.ts, access/admission.ts, gateway/*).
+
+  /** The request arrived (app.ts): its error format and the client's address. */
+  received(format: ErrorFormat, clientIp: string | null): void {
+    this.errorFormat = format
+    this.client = clientIp
+  }
+
+  /** The key was found (admission): the row belongs to its account and key. */
+  authenticated(key: { id: string; accountId: string }): void {
+    this.accountId = key.accountId
+    this.keyId = key.id
+  }
+
+  /** The limiter looked or took a slot (admission): the tighter window, for `X-RateLimit-*`; null when limits are off. */
+  limitsChecked(state: RateLimitState | null): void {
+    this.rateLimit = state
+  }
+
+  /** The model the client asked for was resolved (model-call, count-tokens). */
+  routed(model: Deployment, stream: boolean): void {
+    this.model = model.id
+    this.provider = model.provider.name
+    this.stream = stream
+  }
+
+  /** An upstream attempt starts (upstream-call); the first one starts the upstream timing. */
+  upstreamCalled(deployment: Deployment): void {
+    this.upstreamStartedAt ??= performance.now()
+    this.provider = deployment.provider.name
+  }
+
+  /** The attempt answered (for a stream: its first frame); the upstream timing ends. */
+  upstreamAnswered(deployment: Deployment): void {
+    this.attempts.push({ model: deployment.id, provider: deployment.provider.name, status: 200, error: null })
+    this.upstreamEndedAt = performance.now()
+  }
+
+  /** The attempt failed; `last` when no fallback follows, which ends the upstream timing. */
+  upstreamFailed(deployment: Deployment, error: { status: number; message: string }, last: boolean): void {
+    this.attempts.push({ model: deployment.id, provider: deployment.provider.name, status: error.status, error: error.message })
+    if (last) this.upstreamEndedAt = performance.now()
+  }
+
+  /** The answer came from this model (a fallback's, when one was used). */
+  servedBy(model: Deployment): void {
+    this.model = model.id
+  }
+
   /** The answer is a stream: the request's record waits for `settled()`. */
   awaitSettlement(): void {
     this.settlement = Promise.withResolvers<void>()
+  }
+
+  /** The stream's first byte went to the client. */
+  firstByteSent(): void {
+    this.ttfbMs = this.elapsedMs()
+  }
+
+  /** The hold was settled: the usage billed and what it cost. */
+  charged(usage: Usage, costMicros: number, usageProblem: string | null = null): void {
+    this.promptTokens = usage.inputTokens
+    this.completionTokens = usage.outputTokens
+    this.costMicros = costMicros
+    // Billed as if no usage came (money did not believe the upstream's): the row says so.
+    if (usageProblem !== null) this.errorCode = 'upstream_usage_invalid'
+  }
+
+  /** A stream's bill could not be written (its hold is released instead). */
+  chargeFailed(): void {
+    this.errorCode = 'internal_error'
+  }
+
+  /** A stream ended: a failure mid-stream, or a client that left, is the row's error (over a failed charge). */
+  streamEnded(errorCode: string | null, clientGone: boolean): void {
+    if (errorCode !== null) this.errorCode = errorCode
+    else if (clientGone) this.errorCode = 'client_disconnected'
   }
 
   /** The stream's bill is final (settled or released). */
@@ -63,11 +154,22 @@ export class RequestContext {
     this.settlement?.resolve()
   }
 
+  /** The request was answered with an error (app.ts onError). */
+  failed(error: { status: number; code: string }): void {
+    this.status = error.status
+    this.errorCode = error.code
+  }
+
+  elapsedMs(): number {
+    return performance.now() - this.startedAt
+  }
+
   /** Resolves when a stream's bill is final; null when the bill was final with the response. */
   get billed(): Promise<void> | null {
     return this.settlement?.promise ?? null
   }
 
+  /** `X-RateLimit-*` for every authenticated /v1 answer. */
   rateLimitHeaders(): Record<string, string> {
     if (!this.rateLimit) return {}
     return {
@@ -107,7 +209,7 @@ export class RequestContext {
       latencyMs: Math.round(this.elapsedMs() * 1000) / 1000,
       ttfbMs: this.ttfbMs === null ? null : Math.round(this.ttfbMs * 1000) / 1000,
       stream: this.stream,
-      clientIp: this.clientIp,
+      clientIp: this.client,
       attempts: this.attempts.length > 1 ? this.attempts : null,
     }
     this.onFinish?.(row, this)

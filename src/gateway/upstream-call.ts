@@ -24,10 +24,9 @@ export async function callWithFallbacks<T>(
 ): Promise<{ value: T; model: CatalogModel }> {
   const { config, ctx, chain } = options
   const timeoutMs = (options.streaming ? config.upstream.stream_timeout_s : config.upstream.timeout_s) * 1000
-  ctx.upstreamStartedAt ??= performance.now()
   for (let i = 0; ; i++) {
     const model = chain[i]!
-    ctx.provider = model.provider.name
+    ctx.upstreamCalled(model)
     const context: CallContext = {
       upstreamModel: model.upstreamModel,
       signal: AbortSignal.timeout(timeoutMs),
@@ -36,17 +35,13 @@ export async function callWithFallbacks<T>(
     }
     try {
       const value = await attempt(model, context)
-      ctx.attempts.push({ model: model.id, provider: model.provider.name, status: 200, error: null })
-      ctx.upstreamEndedAt = performance.now()
+      ctx.upstreamAnswered(model)
       return { value, model }
     } catch (thrown) {
       const error = toGatewayError(thrown)
-      ctx.attempts.push({ model: model.id, provider: model.provider.name, status: error.status, error: error.message })
-      const retryable = error.status === 502 || error.status === 504
-      if (!retryable || i === chain.length - 1) {
-        ctx.upstreamEndedAt = performance.now()
-        throw error
-      }
+      const last = !(error.status === 502 || error.status === 504) || i === chain.length - 1
+      ctx.upstreamFailed(model, error, last)
+      if (last) throw error
     }
   }
 }

@@ -15,7 +15,6 @@ import { sqliteUserStore, type UserStore } from './users'
 import { sqliteSessionStore, type SessionStore } from './sessions'
 import { sqliteInviteStore, type InviteStore } from './invites'
 import { sqliteTopupStore, type TopupStore } from './topups'
-import { sqliteActivityStore, type ActivityStore } from './activity'
 import { sqliteSpendStore, type SpendStore } from './spend'
 import { sqliteKeyUpdateStore, type KeyUpdateStore } from './key-updates'
 import { sqliteDirectoryStore, type DirectoryStore } from './directory'
@@ -38,7 +37,6 @@ export interface Store {
   sessions: SessionStore
   invites: InviteStore
   topups: TopupStore
-  activity: ActivityStore
   spend: SpendStore
   keyUpdates: KeyUpdateStore
   directory: DirectoryStore
@@ -99,7 +97,6 @@ export function openStore(path: string, options: OpenStoreOptions = {}): SqliteS
     sessions: sqliteSessionStore(db),
     invites: sqliteInviteStore(db),
     topups: sqliteTopupStore(db, holdBook),
-    activity: sqliteActivityStore(db),
     spend: sqliteSpendStore(db),
     keyUpdates: sqliteKeyUpdateStore(db),
     directory: sqliteDirectoryStore(db, holdBook),

@@ -23,26 +23,51 @@ export interface RequestLogRow {
   attempts: unknown[] | null
 }
 
-/** Operators' filter over the log; every field optional. Newest first. */
+/** A place in the newest-first order: the last row of a page, after which the next page starts. */
+export interface RequestLogPosition {
+  ts: number
+  requestId: string
+}
+
+/**
+ * The one filter over the log, for operators (`GET /admin/requests`) and for an account's own
+ * activity; every field but `limit` optional. Rows come newest first, ties broken by request id.
+ */
 export interface RequestLogFilter {
   accountId?: string
   keyId?: string
-  /** An exact status, or a class: `{ min: 400, max: 499 }`. */
+  model?: string
+  /** An inclusive status range: `{ min: 429, max: 429 }`, a class `{ min: 400, max: 499 }`. */
   status?: { min: number; max: number }
   /** Rows at or after this time (ms). */
   since?: number
   /** Rows strictly before this time (ms). */
   until?: number
-  /** Continue after this row (the last one of the previous page). */
-  after?: { ts: number; requestId: string }
+  /** Continue after this row (the previous page's `next`). */
+  after?: RequestLogPosition
+  /** Rows per page, at least 1; callers bound it. */
   limit: number
+}
+
+/** A log row with the name and prefix of its key (null once the key is gone). */
+export interface RequestLogRowWithKey extends RequestLogRow {
+  keyName: string | null
+  keyPrefix: string | null
+}
+
+export interface RequestLogPage {
+  rows: RequestLogRowWithKey[]
+  /** Where the next page starts; null on the last page. */
+  next: RequestLogPosition | null
 }
 
 export interface RequestLogStore {
   /** Writes many rows in one transaction (the batch writer's flush). */
   insertMany(rows: RequestLogRow[]): Promise<void>
-  get(requestId: string): Promise<RequestLogRow | null>
-  list(filter: RequestLogFilter): Promise<RequestLogRow[]>
+  get(requestId: string): Promise<RequestLogRowWithKey | null>
+  list(filter: RequestLogFilter): Promise<RequestLogPage>
+  /** Models seen in an account's log, for the activity filter menu. */
+  models(accountId: string): Promise<string[]>
   /** Deletes at most `limit` rows older than `before` (ms); returns how many it deleted. */
   purgeBefore(before: number, limit: number): Promise<number>
 }
@@ -67,7 +92,9 @@ type Row = {
   attempts: string | null
 }
 
-export const requestLogFromRow = (row: Row): RequestLogRow => ({
+type RowWithKey = Row & { key_name: string | null; key_prefix: string | null }
+
+const requestLogFromRow = (row: RowWithKey): RequestLogRowWithKey => ({
   requestId: row.request_id,
   ts: row.ts,
   accountId: row.account_id,
@@ -85,7 +112,48 @@ export const requestLogFromRow = (row: Row): RequestLogRow => ({
   stream: row.stream === 1,
   clientIp: row.client_ip,
   attempts: row.attempts === null ? null : (JSON.parse(row.attempts) as unknown[]),
+  keyName: row.key_name,
+  keyPrefix: row.key_prefix,
 })
+
+const SELECT_WITH_KEY = 'SELECT r.*, k.name AS key_name, k.prefix AS key_prefix FROM request_log r LEFT JOIN api_keys k ON k.id = r.key_id'
+
+/** The WHERE clause and its parameters for a filter: fixed fragments only, every value bound. */
+function whereOf(filter: RequestLogFilter): { where: string; params: Record<string, string | number> } {
+  const clauses: string[] = []
+  const params: Record<string, string | number> = {}
+  if (filter.accountId !== undefined) {
+    clauses.push('r.account_id = $accountId')
+    params.accountId = filter.accountId
+  }
+  if (filter.keyId !== undefined) {
+    clauses.push('r.key_id = $keyId')
+    params.keyId = filter.keyId
+  }
+  if (filter.model !== undefined) {
+    clauses.push('r.model = $model')
+    params.model = filter.model
+  }
+  if (filter.status !== undefined) {
+    clauses.push('r.status BETWEEN $statusMin AND $statusMax')
+    params.statusMin = filter.status.min
+    params.statusMax = filter.status.max
+  }
+  if (filter.since !== undefined) {
+    clauses.push('r.ts >= $since')
+    params.since = filter.since
+  }
+  if (filter.until !== undefined) {
+    clauses.push('r.ts < $until')
+    params.until = filter.until
+  }
+  if (filter.after !== undefined) {
+    clauses.push('(r.ts < $afterTs OR (r.ts = $afterTs AND r.request_id < $afterId))')
+    params.afterTs = filter.after.ts
+    params.afterId = filter.after.requestId
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params }
+}
 
 export function sqliteRequestLogStore(db: Database, writes: GroupCommit): RequestLogStore {
   const insert = db.query(`
@@ -116,7 +184,10 @@ export function sqliteRequestLogStore(db: Database, writes: GroupCommit): Reques
       )
     }
   }
-  const byId = db.query<Row, [string]>('SELECT * FROM request_log WHERE request_id = ?')
+  const byId = db.query<RowWithKey, [string]>(`${SELECT_WITH_KEY} WHERE r.request_id = ?`)
+  const models = db.query<{ model: string }, [string]>(
+    'SELECT DISTINCT model FROM request_log WHERE account_id = ? AND model IS NOT NULL ORDER BY model LIMIT 200',
+  )
   // By rowid through the ts index: each batch is a short, bounded write.
   const purge = db.query(
     'DELETE FROM request_log WHERE rowid IN (SELECT rowid FROM request_log WHERE ts < $before ORDER BY ts LIMIT $limit)',
@@ -129,38 +200,21 @@ export function sqliteRequestLogStore(db: Database, writes: GroupCommit): Reques
       return row ? requestLogFromRow(row) : null
     },
     async list(filter) {
-      const where: string[] = []
-      const params: Record<string, string | number> = { limit: filter.limit }
-      if (filter.accountId !== undefined) {
-        where.push('account_id = $accountId')
-        params.accountId = filter.accountId
-      }
-      if (filter.keyId !== undefined) {
-        where.push('key_id = $keyId')
-        params.keyId = filter.keyId
-      }
-      if (filter.status !== undefined) {
-        where.push('status BETWEEN $statusMin AND $statusMax')
-        params.statusMin = filter.status.min
-        params.statusMax = filter.status.max
-      }
-      if (filter.since !== undefined) {
-        where.push('ts >= $since')
-        params.since = filter.since
-      }
-      if (filter.until !== undefined) {
-        where.push('ts < $until')
-        params.until = filter.until
-      }
-      if (filter.after !== undefined) {
-        where.push('(ts < $afterTs OR (ts = $afterTs AND request_id < $afterId))')
-        params.afterTs = filter.after.ts
-        params.afterId = filter.after.requestId
-      }
-      const sql = `SELECT * FROM request_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY ts DESC, request_id DESC LIMIT $limit`
+      const { where, params } = whereOf(filter)
+      // One row more than the page tells whether another page follows.
+      params.limit = filter.limit + 1
       // db.query caches the prepared statement per SQL text: a handful of filter shapes.
-      return db.query<Row, Record<string, string | number>>(sql).all(params).map(requestLogFromRow)
+      const rows = db
+        .query<RowWithKey, Record<string, string | number>>(
+          `${SELECT_WITH_KEY} ${where} ORDER BY r.ts DESC, r.request_id DESC LIMIT $limit`,
+        )
+        .all(params)
+      const page = rows.slice(0, filter.limit).map(requestLogFromRow)
+      const last = page[page.length - 1]
+      return { rows: page, next: rows.length > filter.limit && last ? { ts: last.ts, requestId: last.requestId } : null }
+    },
+    async models(accountId) {
+      return models.all(accountId).map((r) => r.model)
     },
     async purgeBefore(before, limit) {
       return purge.run({ before, limit }).changes

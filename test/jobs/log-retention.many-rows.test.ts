@@ -101,7 +101,7 @@ test('a purge of many rows deletes exactly the expired ones, oldest first, in bo
   // logged during the purge, then the window's rows down to the boundary row.
   await new Promise((resolve) => setImmediate(resolve))
   await Promise.all(liveWrites)
-  const left = (await s.requestLog.list({ limit: 10_000 })).map((r) => r.requestId)
+  const left = (await s.requestLog.list({ limit: 10_000 })).rows.map((r) => r.requestId)
   const expected = [
     ...Array.from({ length: live }, (_, i) => `req_live_${String(i).padStart(5, '0')}`).reverse(),
     ...kept.map((r) => r.requestId).reverse(),

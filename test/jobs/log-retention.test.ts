@@ -40,7 +40,7 @@ afterEach(async () => {
 })
 
 async function ids(): Promise<string[]> {
-  return (await store!.requestLog.list({ limit: 10_000 })).map((r) => r.requestId).sort()
+  return (await store!.requestLog.list({ limit: 10_000 })).rows.map((r) => r.requestId).sort()
 }
 
 /** Waits (polling, up to a generous 5 s, so a busy machine does not fail it) until the rows left are `expected`. */

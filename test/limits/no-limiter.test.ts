@@ -13,7 +13,7 @@ test('noLimiter admits every request and reports nothing', () => {
   expect(noLimiter.peek(subject)).toBeNull()
   expect(noLimiter.size()).toBe(0)
   const ctx = new RequestContext('req', '/v1/models', 0)
-  ctx.rateLimit = reportedState(noLimiter.check(subject))
+  ctx.limitsChecked(reportedState(noLimiter.check(subject)))
   expect(ctx.rateLimitHeaders()).toEqual({})
 })
 

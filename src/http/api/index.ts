@@ -3,6 +3,7 @@ import { Elysia } from 'elysia'
 import { accountView, ledgerEntryView, requestView } from '../../accounts/views'
 import type { Clock } from '../../clock'
 import { formatUsd } from '../../money/usd'
+import { encodeCursor } from '../../observability/request-list'
 import type { TopupService } from '../../payments/topups'
 import { topupView } from '../../payments/views'
 import { GatewayError } from '../../errors'
@@ -10,13 +11,13 @@ import { bodyValidator } from '../../formats/validate'
 import { KeyPatchBody, MintKeyBody, TopupBody } from '../../accounts/self-service-model'
 import type { PortalService } from '../../accounts/self-service'
 import type { SessionService } from '../../accounts/sessions'
-import type { ActivityRow } from '../../store/activity'
+import type { RequestLogRowWithKey } from '../../store/request-log'
 import { InviteBody, PasswordChangeBody, SignInBody, SignUpBody } from '../../accounts/user-model'
 import type { UserService } from '../../accounts/users'
 import { inviteView, userView } from '../../accounts/user-views'
 import { json, readJsonBody } from '../responses'
 import { ownScope, requireCsrf, requireSameOrigin, requireSession } from '../session-guard'
-import { activityQuery, formatCursor, pageQuery } from './query'
+import { activityQuery, pageQuery } from './query'
 
 export interface ApiDeps {
   sessions: SessionService
@@ -38,7 +39,7 @@ const validate = {
   password: bodyValidator(PasswordChangeBody),
 }
 
-export const activityView = (row: ActivityRow) => ({ ...requestView(row), key_name: row.keyName, key_prefix: row.keyPrefix })
+export const activityView = (row: RequestLogRowWithKey) => ({ ...requestView(row), key_name: row.keyName, key_prefix: row.keyPrefix })
 
 export function apiRoutes(deps: ApiDeps) {
   const { sessions, users, portal, topups } = deps
@@ -131,7 +132,7 @@ export function apiRoutes(deps: ApiDeps) {
       const scope = ownScope(await signedIn(request))
       const { filter, page } = activityQuery(query)
       const result = await portal.activity(scope, filter, page)
-      return json({ data: result.rows.map(activityView), next: result.next ? formatCursor(result.next) : null })
+      return json({ data: result.rows.map(activityView), next: result.next ? encodeCursor(result.next) : null })
     })
     .get('/api/requests/:id', async ({ request, params }) =>
       json(activityView(await portal.request(ownScope(await signedIn(request)), params.id))),

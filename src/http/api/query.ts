@@ -1,7 +1,8 @@
 // Query-string parsing for the session API's lists: pages, activity filters and cursors.
 import { DAY_MS } from '../../clock'
 import { GatewayError } from '../../errors'
-import type { ActivityCursor, ActivityFilter } from '../../store/activity'
+import type { ActivityFilter, ActivityPage } from '../../accounts/self-service'
+import { decodeCursor } from '../../observability/request-list'
 
 type Query = Record<string, string | undefined>
 
@@ -26,36 +27,25 @@ function time(query: Query, name: string, endOfDay = false): number | undefined 
   return dateOnly && endOfDay ? ms + DAY_MS : ms
 }
 
-/** `after` cursors are `<ts>.<request id>`, as the previous page's `next` gave them. */
-export function parseCursor(value: string | undefined): ActivityCursor | undefined {
-  if (!value) return undefined
-  const match = /^(\d{1,15})\.(req_[0-9A-Za-z]{1,64})$/.exec(value)
-  if (!match) throw new GatewayError('invalid_body', 'after must be the `next` value of a previous page.', { param: 'after' })
-  return { ts: Number(match[1]), requestId: match[2]! }
-}
-
-export const formatCursor = (cursor: ActivityCursor) => `${cursor.ts}.${cursor.requestId}`
-
 /** key, model, status (ok | error | a number), from, to, limit, after. */
-export function activityQuery(query: Query): {
-  filter: Omit<ActivityFilter, 'accountId'>
-  page: { limit?: number; after?: ActivityCursor }
-} {
+export function activityQuery(query: Query): { filter: ActivityFilter; page: ActivityPage } {
   const status = query.status
   let parsedStatus: ActivityFilter['status']
-  if (status === 'ok' || status === 'error') parsedStatus = status
+  // HTTP statuses are three digits, so 999 bounds every error.
+  if (status === 'ok') parsedStatus = { min: 0, max: 399 }
+  else if (status === 'error') parsedStatus = { min: 400, max: 999 }
   else if (status) {
     if (!/^\d{3}$/.test(status)) throw new GatewayError('invalid_body', 'status must be ok, error or an HTTP status.', { param: 'status' })
-    parsedStatus = Number(status)
+    parsedStatus = { min: Number(status), max: Number(status) }
   }
   return {
     filter: {
       keyId: query.key || undefined,
       model: query.model || undefined,
       status: parsedStatus,
-      from: time(query, 'from'),
-      to: time(query, 'to', true),
+      since: time(query, 'from'),
+      until: time(query, 'to', true),
     },
-    page: { limit: integer(query, 'limit'), after: parseCursor(query.after) },
+    page: { limit: integer(query, 'limit'), after: query.after ? decodeCursor(query.after, 'after') : undefined },
   }
 }

@@ -186,4 +186,35 @@ describe('session API', () => {
     const bad = await owner.request('GET', `${base}&from=yesterday`)
     expect(bad.status).toBe(400)
   })
+
+  test('activity and GET /admin/requests page with one cursor; a bad one is a 400 naming after', async () => {
+    const minted = await owner.json<{ id: string; key: string }>('POST', '/api/keys', { name: 'cursor' })
+    const client = new OpenAI({ apiKey: minted.body.key, baseURL: `${hub.url}/v1`, maxRetries: 0 })
+    for (let i = 0; i < 3; i++)
+      await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `cursor ${i}` }] })
+    await settleLog(hub)
+    type AdminPage = { data: Array<{ request_id: string }>; next_cursor: string | null }
+    const adminPage = async (query: string) =>
+      (await (await hub.admin('GET', `/admin/requests?key=${minted.body.id}${query}`)).json()) as AdminPage
+    const activity = await owner.json<{ data: Array<{ request_id: string }>; next: string }>(
+      'GET',
+      `/api/activity?key=${minted.body.id}&limit=1`,
+    )
+    const admin = await adminPage('&limit=1')
+    expect(activity.body.data.map((r) => r.request_id)).toEqual(admin.data.map((r) => r.request_id))
+    expect(activity.body.next).toBe(admin.next_cursor!)
+    // Either view continues from the other's cursor.
+    const fromAdmin = await owner.json<{ data: Array<{ request_id: string }> }>(
+      'GET',
+      `/api/activity?key=${minted.body.id}&limit=1&after=${admin.next_cursor}`,
+    )
+    const fromActivity = await adminPage(`&limit=1&cursor=${activity.body.next}`)
+    expect(fromAdmin.body.data).toHaveLength(1)
+    expect(fromAdmin.body.data.map((r) => r.request_id)).toEqual(fromActivity.data.map((r) => r.request_id))
+    for (const after of ['nope', `${Date.now()}.req_abc`]) {
+      const bad = await owner.request('GET', `/api/activity?after=${encodeURIComponent(after)}`)
+      expect(bad.status).toBe(400)
+      expect(((await bad.json()) as { error: { param: string } }).error.param).toBe('after')
+    }
+  })
 })

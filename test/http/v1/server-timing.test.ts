@@ -67,8 +67,9 @@ test('slow first byte: the streamed upstream figure includes the wait for it', a
 
 test('computing the header costs well under 10 µs (it is on every answer)', () => {
   const ctx = new RequestContext('req_x', '/v1/chat/completions', Date.now())
-  ctx.upstreamStartedAt = performance.now()
-  ctx.upstreamEndedAt = performance.now() + 1
+  const deployment = { id: 'gpt-4o-mini', provider: { name: 'mock' } }
+  ctx.upstreamCalled(deployment)
+  ctx.upstreamAnswered(deployment)
   const n = 100_000
   const started = performance.now()
   let length = 0

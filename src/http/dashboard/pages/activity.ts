@@ -1,6 +1,6 @@
 // Activity (the account's calls, filtered and paginated) and Request lookup (one call's details).
-import type { ActivityCursor, ActivityRow } from '../../../store/activity'
-import { formatCursor } from '../../api/query'
+import { encodeCursor } from '../../../observability/request-list'
+import type { RequestLogPosition, RequestLogRowWithKey } from '../../../store/request-log'
 import { html, time, usdExact, type Html } from '../html'
 
 export interface ActivityFilters {
@@ -13,7 +13,7 @@ export interface ActivityFilters {
 
 export const statusBadge = (status: number) => html`<span class="badge ${status < 400 ? 'ok' : 'err'}">${status}</span>`
 
-const tokens = (r: ActivityRow) =>
+const tokens = (r: RequestLogRowWithKey) =>
   r.promptTokens === null && r.completionTokens === null
     ? html`<span class="muted">—</span>`
     : html`${r.promptTokens ?? 0} / ${r.completionTokens ?? 0}`
@@ -34,15 +34,15 @@ function filterForm(f: ActivityFilters, keys: Array<{ id: string; label: string 
 }
 
 export function activityBody(
-  rows: ActivityRow[],
-  next: ActivityCursor | null,
+  rows: RequestLogRowWithKey[],
+  next: RequestLogPosition | null,
   f: ActivityFilters,
   keys: Array<{ id: string; label: string }>,
   models: string[],
   paged: boolean,
 ): Html {
   const query = new URLSearchParams(Object.entries(f).filter(([, v]) => v !== ''))
-  const nextHref = next ? `/dashboard/activity?${new URLSearchParams([...query, ['after', formatCursor(next)]])}` : null
+  const nextHref = next ? `/dashboard/activity?${new URLSearchParams([...query, ['after', encodeCursor(next)]])}` : null
   return html`<h1>Activity</h1>
 <div class="panel">${filterForm(f, keys, models)}</div>
 <div class="panel"><div class="table-wrap"><table data-testid="activity-table">
@@ -66,7 +66,7 @@ export function activityBody(
 <div class="pager"><span>${paged ? html`<a href="/dashboard/activity?${query}">← Newest</a>` : ''}</span><span>${nextHref ? html`<a href="${nextHref}">Older →</a>` : ''}</span></div></div>`
 }
 
-export function lookupBody(id: string, row: ActivityRow | null, retentionDays: number): Html {
+export function lookupBody(id: string, row: RequestLogRowWithKey | null, retentionDays: number): Html {
   const detail = row
     ? html`<div class="panel" data-testid="request-details"><h2 class="mono">${row.requestId}</h2><dl class="details">
   <dt>Time</dt><dd>${time(row.ts)}</dd>

@@ -1,13 +1,13 @@
 // Overview: balance, held, available, spend this month, the 30-day spend chart, recent calls.
 import type { PortalService } from '../../../accounts/self-service'
-import type { ActivityRow } from '../../../store/activity'
+import type { RequestLogRowWithKey } from '../../../store/request-log'
 import { spendChart } from '../chart'
 import { html, time, usd, usdExact } from '../html'
 import { statusBadge } from './activity'
 
 type Overview = Awaited<ReturnType<PortalService['overview']>>
 
-export function overviewBody(o: Overview, recent: ActivityRow[], canManage: boolean) {
+export function overviewBody(o: Overview, recent: RequestLogRowWithKey[], canManage: boolean) {
   const a = o.account
   const total30 = o.spendByDay.reduce((sum, d) => sum + d.micros, 0)
   return html`<h1>Overview</h1>
