@@ -20,6 +20,7 @@ import { RequestContext } from './gateway/request-context'
 import { createRequestLogWriter, type RequestLogWriter } from './observability/request-log-writer'
 import { SlidingWindowLimiter } from './limits/sliding-window-limiter'
 import { errorResponse, GatewayError, toGatewayError, type ErrorFormat } from './errors'
+import { describeStorageFailure, isStorageFailure } from './store/group-commit'
 import { createPortalService, type PortalService } from './accounts/self-service'
 import { createSessionService, type SessionService } from './accounts/sessions'
 import { createUserService, type UserService } from './accounts/users'
@@ -170,7 +171,12 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
       if (error instanceof GatewayError) failure = error
       else if (code === 'NOT_FOUND') failure = new GatewayError('route_not_found', `No route ${request.method} ${ctx.route}.`)
       else if (code === 'PARSE') failure = new GatewayError('invalid_json', 'Request body is not valid JSON.')
-      else {
+      else if (isStorageFailure(error)) {
+        failure = new GatewayError(
+          'store_unavailable',
+          `The store cannot be written now (${describeStorageFailure(error)}); retry shortly.`,
+        )
+      } else {
         console.error(`request ${ctx.requestId} failed:`, error)
         failure = toGatewayError(error)
       }
@@ -194,7 +200,11 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
       if (billed) void billed.then(record)
       else record()
     })
-    .get('/healthz', () => (store.ping() ? json({ status: 'ok' }) : json({ status: 'unavailable', reason: 'database unreachable' }, 503)))
+    .get('/healthz', () => {
+      if (!store.ping()) return json({ status: 'unavailable', reason: 'database unreachable' }, 503)
+      const problem = store.writeProblem()
+      return problem ? json({ status: 'unavailable', reason: problem }, 503) : json({ status: 'ok' })
+    })
     .use(
       v1Routes({
         config,

@@ -25,6 +25,7 @@ export const ERROR_TABLE = {
   upstream_rate_limited: { status: 429, type: 'rate_limit_exceeded' },
   upstream_error: { status: 502, type: 'upstream_error' },
   upstream_timeout: { status: 504, type: 'upstream_timeout' },
+  store_unavailable: { status: 503, type: 'internal_server_error' },
   internal_error: { status: 500, type: 'internal_server_error' },
   unauthorized: { status: 401, type: 'authentication_error' },
   // dashboard, sessions and Stripe

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../src/clock'
 import { validateConfig } from '../src/config/load'
 import type { Config } from '../src/config/schema'
 import type { MockUpstream } from '../src/mock-upstream/server'
-import { openStore, type SqliteStore } from '../src/store'
+import { openStore, type OpenStoreOptions, type SqliteStore } from '../src/store'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789'
 
@@ -41,6 +41,8 @@ export interface TestHubOptions {
   config?: Record<string, unknown>
   deps?: Partial<Omit<AppDeps, 'config' | 'store'>>
   sqlitePath?: string
+  /** How the store is opened (the write queue's outage settings). */
+  store?: OpenStoreOptions
 }
 
 export interface TestHub {
@@ -94,7 +96,7 @@ export function testConfig(over: Record<string, unknown> = {}): Config {
 /** Starts token-hub on 127.0.0.1 with a free port. Always `close()` it (afterAll). */
 export async function startHub(options: TestHubOptions = {}): Promise<TestHub> {
   const config = testConfig(options.config)
-  const store = openStore(options.sqlitePath ?? config.storage.sqlite_path)
+  const store = openStore(options.sqlitePath ?? config.storage.sqlite_path, options.store)
   const hub = await createApp({ config, store, env: {}, ...options.deps })
   // port 0 (the default) picks a free port; a test that needs its public_url known up front chooses one.
   hub.app.listen({ hostname: '127.0.0.1', port: config.server.port, idleTimeout: 255 })

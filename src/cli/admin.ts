@@ -81,7 +81,8 @@ export async function runAdmin(args: string[]): Promise<number> {
     return 1
   }
   const { config } = loaded
-  const store = openStore(config.storage.sqlite_path)
+  // A one-shot command may wait for the server's brief write locks.
+  const store = openStore(config.storage.sqlite_path, { lockWaitMs: 5_000 })
   const catalog = new Catalog(config, createProviderRegistry(config))
   const admin = createAdminService({ store, config, catalog, clock: systemClock })
   const need = (value: string | undefined, what: string) => {

@@ -4,15 +4,14 @@ import { GatewayError } from '../errors'
 import { encodeOpenAIEmbeddings, parseOpenAIEmbedding } from '../formats/openai'
 import { SSE_HEADERS } from '../formats/sse'
 import type { ClientFormat } from '../formats/types'
-import type { ChatRequest, ChatResponse, FrameBatch, Usage } from '../providers/types'
+import type { ChatRequest, ChatResponse, FrameBatch } from '../providers/types'
 import type { Hold } from '../store/holds'
 import { fallbackChain, resolveModel } from '../access/model-access'
 import type { AuthenticatedKey } from '../access/auth'
 import type { Billing } from '../money/billing'
 import type { Catalog, CatalogModel } from '../catalog/catalog'
-import { countedCharge, planChatHold, planEmbeddingHold, type ChatHoldPlan } from '../money/hold-plan'
+import { chatBill, embeddingBill, planChatHold, planEmbeddingHold, type Bill, type ChatHoldPlan } from '../money/hold-plan'
 import { formatUsdExact } from '../money/usd'
-import { costOf } from '../money/pricing'
 import type { PendingWork } from './pending-work'
 import type { RequestContext } from './request-context'
 import { relayStream, type StreamOutcome } from './stream-relay'
@@ -63,6 +62,12 @@ async function releaseAfter(deps: GatewayDeps, ctx: RequestContext, hold: Hold):
   }
 }
 
+/** Records what was charged; usage the upstream reported but money did not believe is logged as such. */
+function recordBill(ctx: RequestContext, bill: Bill, costMicros: number) {
+  ctx.charged(bill.usage, costMicros, bill.problem)
+  if (bill.problem) console.warn(`request ${ctx.requestId}: ${bill.problem}; billed as if no usage came`)
+}
+
 /** A settled JSON answer: the body with what was charged and the gateway's timings. */
 const billedJson = (body: string, chargedMicros: number, ctx: RequestContext): GatewayAnswer => ({
   status: 200,
@@ -95,11 +100,9 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
       m.provider.chat({ ...effective, model: m.id }, context),
     )
     const body = format.encodeChat(response, model.id)
-    const bill = response.usage
-      ? { usage: response.usage, costMicros: costOf(served, response.usage) }
-      : countedCharge(plan, served, answerText(response), hold.amountMicros)
+    const bill = chatBill(plan, served, response.usage, () => answerText(response), hold.amountMicros)
     const charged = await deps.billing.settle(hold, bill.costMicros)
-    ctx.charged(bill.usage, charged)
+    recordBill(ctx, bill, charged)
     ctx.servedBy(served)
     return billedJson(body, charged, ctx)
   } catch (error) {
@@ -148,19 +151,27 @@ async function streamChat(deps: GatewayDeps, format: ClientFormat, call: ModelCa
  * left), else the tokens relayed, never more than the hold. The request's record (its log row)
  * is written by the one writer in app.ts once this has finished.
  */
-async function settleStream(deps: GatewayDeps, ctx: RequestContext, plan: StreamPlan, served: CatalogModel, outcome: StreamOutcome) {
-  const bill = outcome.usage
-    ? { usage: outcome.usage, costMicros: costOf(served, outcome.usage) }
-    : countedCharge(plan.plan, served, outcome.relayed, plan.hold.amountMicros)
+async function settleStream(
+  deps: GatewayDeps,
+  ctx: RequestContext,
+  plan: StreamPlan,
+  served: CatalogModel,
+  outcome: StreamOutcome,
+): Promise<GatewayError | null> {
+  const bill = chatBill(plan.plan, served, outcome.usage, () => outcome.relayed, plan.hold.amountMicros)
+  let failure: GatewayError | null = null
   try {
     const charged = await deps.billing.settle(plan.hold, bill.costMicros)
-    ctx.charged(bill.usage, charged)
+    recordBill(ctx, bill, charged)
   } catch (error) {
     console.error(`request ${ctx.requestId}: settling the stream failed:`, (error as Error).message)
     ctx.chargeFailed()
     await releaseAfter(deps, ctx, plan.hold)
+    // The client is told instead of seeing a normal end it was not charged for.
+    failure = new GatewayError('store_unavailable', 'The answer could not be billed, so it is not confirmed; retry the request.')
   }
   ctx.streamEnded(outcome.error ? outcome.error.code : null, outcome.clientGone)
+  return failure
 }
 
 /** `/v1/embeddings`. */
@@ -177,9 +188,9 @@ export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<Ga
       (m, context) => m.provider.embed({ ...request, model: m.id }, context),
     )
     const body = encodeOpenAIEmbeddings(answer.value, model.id)
-    const usage: Usage = { inputTokens: answer.value.usage.inputTokens, outputTokens: 0 }
-    const charged = await deps.billing.settle(hold, costOf(answer.model, usage))
-    ctx.charged(usage, charged)
+    const bill = embeddingBill(request.input, answer.model, answer.value.usage, hold.amountMicros)
+    const charged = await deps.billing.settle(hold, bill.costMicros)
+    recordBill(ctx, bill, charged)
     return billedJson(body, charged, ctx)
   } catch (error) {
     await releaseAfter(deps, ctx, hold)

@@ -135,10 +135,12 @@ export class RequestContext {
   }
 
   /** The hold was settled: the usage billed and what it cost. */
-  charged(usage: Usage, costMicros: number): void {
+  charged(usage: Usage, costMicros: number, usageProblem: string | null = null): void {
     this.promptTokens = usage.inputTokens
     this.completionTokens = usage.outputTokens
     this.costMicros = costMicros
+    // Billed as if no usage came (money did not believe the upstream's): the row says so.
+    if (usageProblem !== null) this.errorCode = 'upstream_usage_invalid'
   }
 
   /** A stream's bill could not be written (its hold is released instead). */

@@ -22,8 +22,12 @@ export interface RelayOptions {
   first: IteratorResult<FrameBatch>
   encoder: StreamEncoder
   onFirstByte(): void
-  /** Called exactly once, when the stream is over for good (billing and the log row). */
-  onEnd(outcome: StreamOutcome): Promise<void>
+  /**
+   * Called exactly once, when the stream is over for good (billing and the log row). A stream that
+   * completed gets its terminator only after this resolves, so a client that saw the end was
+   * charged durably; an error it resolves with is sent instead of the terminator.
+   */
+  onEnd(outcome: StreamOutcome): Promise<GatewayError | null>
   /**
    * The stream ends by this many ms from now whatever the client does: a client that stops
    * reading without disconnecting would otherwise keep the request (and its hold) open forever,
@@ -75,11 +79,18 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   }
 
   let deadline: ReturnType<typeof setTimeout> | undefined
-  const end = async () => {
-    if (ended) return
+  const end = async (): Promise<GatewayError | null> => {
+    if (ended) return null
     ended = true
     clearTimeout(deadline)
-    await options.onEnd(outcome)
+    return options.onEnd(outcome)
+  }
+  /** The end of a complete stream: billed first, then the terminator (or why there is none). */
+  const finish = async (controller: ReadableStreamDefaultController<Uint8Array>, text: string) => {
+    outcome.completed = true
+    const failure = await end()
+    controller.enqueue(utf8.encode(text + (failure ? encoder.error(failure) : encoder.end())))
+    controller.close()
   }
   if (options.deadlineMs !== undefined) {
     deadline = setTimeout(() => {
@@ -108,24 +119,17 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
           if (outcome.clientGone) return
           if (ended) continue
           if (next.done) {
-            outcome.completed = true
-            controller.enqueue(utf8.encode(encoder.end()))
-            controller.close()
-            await end()
+            await finish(controller, '')
             return
           }
           let text = ''
           for (const frame of next.value) text += encoder.frame(frame)
           if (next.value.last) {
-            // The terminator came in this read: the stream ends in the same write.
-            outcome.completed = true
-            text += encoder.end()
+            // The terminator came in this read: the stream ends in the same write, once billed.
             if (firstByte) options.onFirstByte()
-            controller.enqueue(utf8.encode(text))
-            controller.close()
             // Lets the upstream reader run its cleanup (timers, listeners, the body).
             frames.return?.(undefined)?.catch(() => {})
-            await end()
+            await finish(controller, text)
             return
           }
           if (text === '') continue

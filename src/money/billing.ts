@@ -9,7 +9,7 @@ import { newHoldId } from '../ids'
 
 export type HoldOutcome =
   | { ok: true; hold: Hold }
-  | { ok: false; code: 'insufficient_balance' | 'key_budget_exceeded' | 'key_expired'; message: string }
+  | { ok: false; code: 'insufficient_balance' | 'key_budget_exceeded' | 'key_expired' | 'store_unavailable'; message: string }
 
 export interface HoldInput {
   accountId: string
@@ -67,6 +67,11 @@ function budgetMessage(spend: KeySpend, amountMicros: number): string {
 export function createBilling(store: Store, clock: Clock): Billing {
   return {
     async hold(input) {
+      // A call that could not be billed is not started: refused before any upstream call.
+      const problem = store.writeProblem()
+      if (problem) {
+        return { ok: false, code: 'store_unavailable', message: `Money cannot be recorded right now (${problem}); retry shortly.` }
+      }
       const hold: Hold = {
         id: newHoldId(),
         accountId: input.accountId,

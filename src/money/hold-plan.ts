@@ -70,3 +70,68 @@ export function countedCharge(
   }
   return { usage, costMicros: Math.min(costOf(served, usage), holdMicros) }
 }
+
+/** What an answer is billed, and why the upstream's own usage was not believed (null when it was). */
+export interface Bill {
+  usage: Usage
+  costMicros: number
+  problem: string | null
+}
+
+/**
+ * Why `usage` cannot be what this request used, or null when it can: every counter must be a
+ * token count (see providers/usage.ts), the prompt within the served model's window, the output
+ * within what the request allowed for all its answers, the cached part within the prompt.
+ */
+export function usageProblem(usage: Usage, served: CatalogModel, plan: ChatHoldPlan): string | null {
+  if (usage.invalid) return usage.invalid
+  if (usage.inputTokens > served.contextWindow) {
+    return `the upstream reported ${usage.inputTokens} input tokens, above ${served.id}'s context window of ${served.contextWindow}`
+  }
+  const outputCeiling = Math.max(plan.maxOutputTokens, served.maxOutputTokens) * plan.choices
+  if (usage.outputTokens > outputCeiling) {
+    return `the upstream reported ${usage.outputTokens} output tokens, above the ${outputCeiling} this request allowed`
+  }
+  const cached = (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0)
+  if (cached > usage.inputTokens) {
+    return `the upstream reported ${cached} cached input tokens, above its ${usage.inputTokens} input tokens`
+  }
+  return null
+}
+
+/**
+ * A chat answer's bill: the upstream's usage when it reported a believable one, else what was
+ * relayed counted (never above the hold), as when it reported none.
+ */
+export function chatBill(
+  plan: ChatHoldPlan,
+  served: CatalogModel,
+  reported: Usage | null,
+  relayed: () => string[],
+  holdMicros: number,
+): Bill {
+  const problem = reported ? usageProblem(reported, served, plan) : null
+  if (reported && !problem) return { usage: reported, costMicros: costOf(served, reported), problem: null }
+  return { ...countedCharge(plan, served, relayed(), holdMicros), problem }
+}
+
+/** An embedding answer's bill: its reported input tokens when believable, else the estimate (never above the hold). */
+export function embeddingBill(
+  input: string[] | number[][],
+  served: CatalogModel,
+  reported: { inputTokens: number; invalid?: string },
+  holdMicros: number,
+): Bill {
+  const ceiling = served.contextWindow * input.length
+  const problem =
+    reported.invalid ??
+    (reported.inputTokens > ceiling
+      ? `the upstream reported ${reported.inputTokens} input tokens, above the ${ceiling} ${input.length} input(s) can hold`
+      : null)
+  if (!problem) {
+    const usage: Usage = { inputTokens: reported.inputTokens, outputTokens: 0 }
+    return { usage, costMicros: costOf(served, usage), problem: null }
+  }
+  const usage: Usage = { inputTokens: Math.min(estimateEmbeddingTokens(input), ceiling), outputTokens: 0 }
+  return { usage, costMicros: Math.min(costOf(served, usage), holdMicros), problem }
+}

@@ -3,6 +3,14 @@
 export const MICROS_PER_USD = 1_000_000
 
 /**
+ * Refuses an amount that is not a whole number of micro-USD a ledger can hold exactly (NaN,
+ * Infinity, a fraction, beyond 2^53): such a value would corrupt a balance rather than move it.
+ */
+export function assertMicros(amount: number, what: string): void {
+  if (!Number.isSafeInteger(amount)) throw new Error(`refused to write ${what} of ${amount} µUSD: not a whole number of micro-USD`)
+}
+
+/**
  * Parses a USD decimal string ("10", "10.5", "-0.000001") into micro-USD without floating point.
  * Returns null for anything else, including more than 6 decimals (no silent rounding of money).
  */

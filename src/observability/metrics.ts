@@ -49,6 +49,8 @@ export function createMetrics(): Metrics {
   const requests = new Map<string, { route: string; model: string; status: string; value: number }>()
   const latency = new Map<string, Histogram>()
   const rejections = { key_rpm_exceeded: 0, account_rpm_exceeded: 0 }
+  /** Answers whose usage was not believed, by provider (see money/hold-plan.ts usageProblem). */
+  const usageInvalid = new Map<string, number>()
   const routes = new Set<string>()
 
   return {
@@ -63,6 +65,10 @@ export function createMetrics(): Metrics {
       const counter = requests.get(id)
       if (counter) counter.value++
       else requests.set(id, { route, model, status: String(row.status), value: 1 })
+      if (row.errorCode === 'upstream_usage_invalid') {
+        const provider = row.provider ?? ''
+        usageInvalid.set(provider, (usageInvalid.get(provider) ?? 0) + 1)
+      }
 
       if (upstreamSeconds === null) return
       const provider = row.provider ?? ''
@@ -107,6 +113,13 @@ export function createMetrics(): Metrics {
         out.push(`token_hub_upstream_latency_seconds_sum${labels({ provider })} ${h.sum}`)
         out.push(`token_hub_upstream_latency_seconds_count${labels({ provider })} ${h.count}`)
       }
+
+      family(
+        'token_hub_upstream_usage_invalid_total',
+        'counter',
+        'Answers whose reported usage was not believed (not token counts, or beyond what the request could use), by provider.',
+      )
+      for (const [provider, count] of usageInvalid) out.push(`token_hub_upstream_usage_invalid_total${labels({ provider })} ${count}`)
 
       family('token_hub_open_holds', 'gauge', 'Money holds of requests in flight.')
       out.push(`token_hub_open_holds ${await gauges.openHolds()}`)

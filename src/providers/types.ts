@@ -15,6 +15,11 @@ export interface Usage {
   cacheReadTokens?: number
   /** Prompt tokens written to the provider's cache, when it reports them. */
   cacheWriteTokens?: number
+  /**
+   * Set when the upstream's counters were not token counts (negative, fractional, huge, text):
+   * then none of them is believed, and the request is billed as if no usage came.
+   */
+  invalid?: string
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter'
@@ -132,7 +137,8 @@ export interface EmbedRequest {
 export interface EmbedResponse {
   /** One vector per input, in input order (base64 strings when asked for). */
   vectors: Array<number[] | string>
-  usage: { inputTokens: number }
+  /** `invalid` as in Usage: the upstream's count was not a token count. */
+  usage: { inputTokens: number; invalid?: string }
   raw?: SourceBody
 }
 

@@ -12,10 +12,13 @@ import { MIGRATIONS } from './migrations'
  * - synchronous=NORMAL: in WAL mode a commit is durable against a process crash (kill -9) as soon
  *   as it returns; only an OS crash or power cut can lose the last transactions. No fsync per
  *   request on the hot path.
- * - busy_timeout=5000: the CLI (`token-hub admin`) may write while the server runs.
+ * - busy_timeout: opening and migrating wait up to 5 s for the lock (a server and the CLI may
+ *   start together); after that a connection waits `lockWaitMs`. The server's is 0: a locked
+ *   database must never stall its event loop (its writes are retried off a timer, see
+ *   group-commit.ts); the CLI, a short one-shot process, may wait.
  * - foreign_keys=ON: keys and ledger entries cannot point at a missing account.
  */
-export function openDatabase(path: string): Database {
+export function openDatabase(path: string, options: { lockWaitMs?: number } = {}): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const db = new Database(path, { create: true, strict: true })
   db.exec('PRAGMA journal_mode = WAL')
@@ -23,6 +26,7 @@ export function openDatabase(path: string): Database {
   db.exec('PRAGMA busy_timeout = 5000')
   db.exec('PRAGMA foreign_keys = ON')
   migrate(db)
+  db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.lockWaitMs ?? 0))}`)
   return db
 }
 

@@ -1,4 +1,5 @@
 // Holds: money reserved for requests in flight, placed in memory, settled into the ledger (group-committed).
+import { assertMicros } from '../money/usd'
 import type { Database } from 'bun:sqlite'
 import type { GroupCommit } from './group-commit'
 import type { HoldBook } from '../money/hold-book'
@@ -94,19 +95,21 @@ export function sqliteHoldStore(db: Database, batch: GroupCommit, book: HoldBook
   }
 
   const settle = async (holdId: string, costMicros: number, at: number): Promise<SettleResult | null> => {
+    // Before the book or the database sees it: a cost that is not a count of micro-USD, or a
+    // negative one (a charge that would credit), is refused and the hold stays open for release.
+    assertMicros(costMicros, 'a charge')
+    if (costMicros < 0) throw new Error(`refused to write a charge of ${costMicros} µUSD: a charge is never a credit`)
     const hold = book.take(holdId)
     if (!hold) return null
     if (costMicros === 0) return { entry: null, heldMicros: hold.amountMicros }
     book.addPending(hold.accountId, -costMicros, hold.keyId, costMicros)
-    // Pending until the op has run: the database has the charge from then on (or, if the write
-    // fails, never will; the request then fails and nothing is charged, as for a release).
-    return batch.run(() => {
-      try {
-        return write(hold, costMicros, at)
-      } finally {
-        book.removePending(hold.accountId, -costMicros, hold.keyId, costMicros)
-      }
-    })
+    // Pending until the write has committed: the database has the charge from then on (or, if
+    // the op itself fails, never will; the request then fails and nothing is charged, as for a
+    // release). A database that cannot be written keeps it pending and retries.
+    return batch.run(
+      () => write(hold, costMicros, at),
+      () => book.removePending(hold.accountId, -costMicros, hold.keyId, costMicros),
+    )
   }
 
   return {

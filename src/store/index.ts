@@ -4,7 +4,7 @@ import { startBackgroundCheckpointer, type BackgroundCheckpointer } from './chec
 import { openDatabase } from './db'
 import { sqliteAccountStore, type AccountStore } from './accounts'
 import { sqliteKeyStore, type KeyStore } from './keys'
-import { createGroupCommit, type GroupCommit } from './group-commit'
+import { createGroupCommit, type GroupCommit, type GroupCommitOptions } from './group-commit'
 import { HoldBook } from '../money/hold-book'
 import { sqliteLedgerStore, type LedgerStore } from './ledger'
 import { sqliteHoldStore, type HoldStore } from './holds'
@@ -43,6 +43,11 @@ export interface Store {
   ledgerLookup: LedgerLookupStore
   /** True while the database answers. */
   ping(): boolean
+  /**
+   * Why money cannot be written now (locked by another process for too long, disk full, …), or
+   * null. While it is not null no new model call may start: it could not be billed.
+   */
+  writeProblem(): string | null
   /** Changes whenever another connection (the CLI, another process) commits. */
   externalVersion(): number
   close(): void
@@ -63,12 +68,19 @@ export interface SqliteStore extends Store {
   readonly db: Database
 }
 
-export function openStore(path: string): SqliteStore {
-  const db = openDatabase(path)
+export interface OpenStoreOptions {
+  /** How long a statement waits for another process's lock: 0 (the default) for a server. */
+  lockWaitMs?: number
+  /** The write queue's clock and outage settings (tests drive them). */
+  writes?: GroupCommitOptions
+}
+
+export function openStore(path: string, options: OpenStoreOptions = {}): SqliteStore {
+  const db = openDatabase(path, { lockWaitMs: options.lockWaitMs })
   const ping = db.query('SELECT 1')
   const dataVersion = db.query<{ data_version: number }, []>('PRAGMA data_version')
   // Holds, ledger entries and log rows share one queue: money commits in call order.
-  const writes = createGroupCommit(db)
+  const writes = createGroupCommit(db, options.writes)
   const holdBook = new HoldBook()
   return {
     db,
@@ -97,6 +109,7 @@ export function openStore(path: string): SqliteStore {
         return false
       }
     },
+    writeProblem: () => writes.problem(),
     externalVersion: () => dataVersion.get()!.data_version,
     // Checkpoints (and their fsync) move off the event loop, so no request waits for the disk.
     startCheckpointer: () => startBackgroundCheckpointer(db, { writes }),

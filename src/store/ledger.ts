@@ -1,4 +1,5 @@
 // The ledger: every balance change is one entry, written in the same transaction as the balance.
+import { assertMicros } from '../money/usd'
 import type { Database } from 'bun:sqlite'
 import type { GroupCommit } from './group-commit'
 import type { HoldBook } from '../money/hold-book'
@@ -78,6 +79,8 @@ export function ledgerAppender(db: Database) {
   )
   const record = ledgerRecorder(db)
   return (entry: NewLedgerEntry): LedgerEntry | null => {
+    assertMicros(entry.amountMicros, `a ${entry.type} entry`)
+    if (entry.type === 'charge' && entry.amountMicros > 0) throw new Error('refused to write a positive charge: a charge is never a credit')
     const updated = bump.get({ id: entry.accountId, amount: entry.amountMicros })
     return updated ? record(entry, updated.balance_micros) : null
   }
@@ -93,6 +96,9 @@ export function ledgerRecorder(db: Database) {
     INSERT INTO ledger (account_id, type, amount_micros, balance_after_micros, request_id, topup_id, key_id, note, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   return (entry: NewLedgerEntry, balanceAfterMicros: number): LedgerEntry => {
+    assertMicros(entry.amountMicros, `a ${entry.type} entry`)
+    assertMicros(balanceAfterMicros, 'a balance')
+    if (entry.type === 'charge' && entry.amountMicros > 0) throw new Error('refused to write a positive charge: a charge is never a credit')
     const written: Omit<LedgerEntry, 'id'> = {
       accountId: entry.accountId,
       type: entry.type,
@@ -126,15 +132,14 @@ export function sqliteLedgerStore(db: Database, batch: GroupCommit, book: HoldBo
   return {
     // In the money queue: an entry commits in call order with the settlements around it, and
     // holds placed before it lands already count it (pending in the hold book).
-    append(entry) {
+    async append(entry) {
+      // Checked before the book counts it: a NaN pending total would admit everything.
+      assertMicros(entry.amountMicros, `a ${entry.type} entry`)
       book.addPending(entry.accountId, entry.amountMicros)
-      return batch.run(() => {
-        try {
-          return append(entry)
-        } finally {
-          book.removePending(entry.accountId, entry.amountMicros)
-        }
-      })
+      return batch.run(
+        () => append(entry),
+        () => book.removePending(entry.accountId, entry.amountMicros),
+      )
     },
     async list(accountId, options = {}) {
       const limit = Math.min(Math.max(options.limit ?? 50, 1), 500)

@@ -30,6 +30,7 @@ test('a stalled client: the deadline ends the stream once and bills what was rel
     onFirstByte: () => {},
     onEnd: async (outcome) => {
       ended.push(outcome)
+      return null
     },
   })
   const reader = body.getReader()
@@ -60,7 +61,10 @@ test('a stream that finishes before the deadline ends normally, once', async () 
     encoder,
     deadlineMs: 50,
     onFirstByte: () => {},
-    onEnd: async (o) => void ended.push(o),
+    onEnd: async (o) => {
+      ended.push(o)
+      return null
+    },
   })
   const text = await new Response(body).text()
   await Bun.sleep(80)
@@ -82,7 +86,10 @@ async function relayed(frames: AsyncGenerator<FrameBatch>, requestId: string) {
     first: await frames.next(),
     encoder: fresh,
     onFirstByte: () => {},
-    onEnd: async (o) => void ended.push(o),
+    onEnd: async (o) => {
+      ended.push(o)
+      return null
+    },
   })
   return { reader: body.getReader(), ended }
 }
@@ -133,3 +140,69 @@ test('a batch that carried the terminator ends the stream in the same write, and
   expect(ended[0]!.completed).toBe(true)
   expect(ended[0]!.relayed).toEqual(['a'])
 })
+
+test('the terminator reaches the client only after the end (the charge) has resolved', async () => {
+  async function* answer(): AsyncGenerator<FrameBatch> {
+    yield [{ chunks: [{ type: 'text', text: 'a' }] }]
+    const last: FrameBatch = [{ chunks: [{ type: 'finish', reason: 'stop' }] }]
+    last.last = true
+    yield last
+  }
+  for (const frames of [answer(), short()]) {
+    let charge!: () => void
+    const charged = new Promise<void>((resolve) => {
+      charge = resolve
+    })
+    const events: string[] = []
+    const body = relayStream({
+      frames,
+      first: await frames.next(),
+      encoder: freshEncoder('req_durable'),
+      onFirstByte: () => {},
+      onEnd: async () => {
+        events.push('end called')
+        await charged
+        events.push('charged')
+        return null
+      },
+    })
+    const text = new Response(body).text().then((t) => {
+      events.push('client saw the end')
+      return t
+    })
+    await Bun.sleep(5)
+    expect(events).toEqual(['end called'])
+    charge()
+    expect((await text).trimEnd().endsWith('data: [DONE]')).toBe(true)
+    expect(events).toEqual(['end called', 'charged', 'client saw the end'])
+  }
+})
+
+test('an end that could not be billed is sent as an error instead of the terminator', async () => {
+  const { GatewayError } = await import('../../src/errors')
+  const frames = short()
+  const body = relayStream({
+    frames,
+    first: await frames.next(),
+    encoder: freshEncoder('req_unbilled'),
+    onFirstByte: () => {},
+    onEnd: async () => new GatewayError('store_unavailable', 'not billed'),
+  })
+  const text = await new Response(body).text()
+  expect(text).toContain('"content":"a"')
+  expect(text).toContain('store_unavailable')
+  expect(text).not.toContain('[DONE]')
+})
+
+async function* short(): AsyncGenerator<FrameBatch> {
+  yield [{ chunks: [{ type: 'text', text: 'a' }] }]
+  yield [{ chunks: [{ type: 'usage', usage: { inputTokens: 3, outputTokens: 1 } }] }]
+}
+
+function freshEncoder(requestId: string) {
+  return openAIStreamEncoder({
+    clientModel: 'm',
+    request: parseOpenAIChat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }),
+    requestId,
+  })
+}

@@ -1,4 +1,5 @@
 // Anthropic Message answer → shared answer.
+import { tokenCount, unbelievableUsage } from '../usage'
 import { GatewayError } from '../../errors'
 import type { ChatResponse, ContentPart, FinishReason, Usage } from '../types'
 import type { AnthropicMessageResponse, AnthropicUsage } from './wire'
@@ -19,10 +20,14 @@ export function fromAnthropicStopReason(reason: string | null | undefined): Fini
 
 /** Anthropic's `input_tokens` excludes cache reads and writes; the shared count includes them. */
 export function fromAnthropicUsage(usage: AnthropicUsage | null | undefined): Usage | null {
-  if (!usage || typeof usage.input_tokens !== 'number') return null
-  const read = usage.cache_read_input_tokens ?? 0
-  const write = usage.cache_creation_input_tokens ?? 0
-  const out: Usage = { inputTokens: usage.input_tokens + read + write, outputTokens: usage.output_tokens ?? 0 }
+  if (!usage || usage.input_tokens === undefined || usage.input_tokens === null) return null
+  const problems: string[] = []
+  const input = tokenCount(usage.input_tokens, 'input_tokens', problems)
+  const read = tokenCount(usage.cache_read_input_tokens, 'cache_read_input_tokens', problems)
+  const write = tokenCount(usage.cache_creation_input_tokens, 'cache_creation_input_tokens', problems)
+  const output = tokenCount(usage.output_tokens, 'output_tokens', problems)
+  if (problems.length > 0) return unbelievableUsage(problems)
+  const out: Usage = { inputTokens: input + read + write, outputTokens: output }
   if (read) out.cacheReadTokens = read
   if (write) out.cacheWriteTokens = write
   return out

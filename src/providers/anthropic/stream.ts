@@ -8,13 +8,16 @@ import type { AnthropicStreamEvent, AnthropicUsage } from './wire'
 
 const malformed = (provider: string) => new GatewayError('upstream_error', `Upstream provider '${provider}' sent a malformed stream event.`)
 
-/** Only the non-null counters of a later usage replace earlier ones (message_delta totals are cumulative). */
+/**
+ * Only the non-null counters of a later usage replace earlier ones (message_delta totals are
+ * cumulative). Whatever else a counter holds is kept, for fromAnthropicUsage to judge.
+ */
 function mergeUsage(base: AnthropicUsage | undefined, update: AnthropicUsage | undefined): AnthropicUsage {
-  const out: AnthropicUsage = { ...base }
+  const out: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(update ?? {})) {
-    if (typeof value === 'number') out[key as keyof AnthropicUsage] = value
+    if (value !== null && value !== undefined) out[key] = value
   }
-  return out
+  return out as AnthropicUsage
 }
 
 /**

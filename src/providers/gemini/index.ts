@@ -1,4 +1,5 @@
 // The Gemini provider: generateContent, streamGenerateContent (SSE) and embeddings, natively.
+import { tokenCount, unbelievableUsage } from '../usage'
 import { estimateText } from '../../tokens/estimate'
 import { postJson, readJson, type FetchLike } from '../http'
 import { readSse } from '../sse-reader'
@@ -56,12 +57,14 @@ export function createGeminiProvider(options: GeminiOptions): Provider {
       const response = await postJson(fetchImpl, name, url(context.upstreamModel, method), headers, body, context.signal)
       const answer = await readJson(name, response, context)
       const vectors = fromGeminiEmbeddings(name, answer)
-      const reported = (answer as { usageMetadata?: { promptTokenCount?: number } }).usageMetadata?.promptTokenCount
+      const reported = (answer as { usageMetadata?: { promptTokenCount?: unknown } }).usageMetadata?.promptTokenCount
+      const problems: string[] = []
+      const counted = tokenCount(reported, 'usageMetadata.promptTokenCount', problems)
       // Gemini's embedding answers may not count tokens; the estimate (an upper bound) bills them then.
-      const inputTokens = reported ?? texts.reduce((n, text) => n + estimateText(text).high, 0)
+      const inputTokens = reported === undefined || reported === null ? texts.reduce((n, text) => n + estimateText(text).high, 0) : counted
       return {
         vectors: request.encodingFormat === 'base64' ? vectors.map(toBase64) : vectors,
-        usage: { inputTokens },
+        usage: problems.length > 0 ? unbelievableUsage(problems) : { inputTokens },
       }
     },
   }

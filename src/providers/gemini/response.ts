@@ -1,4 +1,5 @@
 // Gemini generateContent / embedContent answers → shared answers.
+import { tokenCount, unbelievableUsage } from '../usage'
 import { GatewayError } from '../../errors'
 import type { ChatChunk, ChatResponse, ContentPart, FinishReason, Usage } from '../types'
 import { encodeToolId } from './tool-ids'
@@ -25,12 +26,16 @@ export function fromGeminiFinish(reason: string, calledTools: boolean): FinishRe
 
 /** `promptTokenCount` includes cached tokens; thinking tokens are billed as output. */
 export function fromGeminiUsage(usage: GeminiUsageMetadata | undefined): Usage | null {
-  if (!usage || typeof usage.promptTokenCount !== 'number') return null
-  const out: Usage = {
-    inputTokens: usage.promptTokenCount + (usage.toolUsePromptTokenCount ?? 0),
-    outputTokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
-  }
-  if (usage.cachedContentTokenCount) out.cacheReadTokens = usage.cachedContentTokenCount
+  if (!usage || usage.promptTokenCount === undefined || usage.promptTokenCount === null) return null
+  const problems: string[] = []
+  const prompt = tokenCount(usage.promptTokenCount, 'promptTokenCount', problems)
+  const toolUse = tokenCount(usage.toolUsePromptTokenCount, 'toolUsePromptTokenCount', problems)
+  const candidates = tokenCount(usage.candidatesTokenCount, 'candidatesTokenCount', problems)
+  const thoughts = tokenCount(usage.thoughtsTokenCount, 'thoughtsTokenCount', problems)
+  const cached = tokenCount(usage.cachedContentTokenCount, 'cachedContentTokenCount', problems)
+  if (problems.length > 0) return unbelievableUsage(problems)
+  const out: Usage = { inputTokens: prompt + toolUse, outputTokens: candidates + thoughts }
+  if (cached) out.cacheReadTokens = cached
   return out
 }
 

@@ -1,4 +1,5 @@
 // OpenAI Chat Completions / Embeddings answer → shared answer.
+import { tokenCount, unbelievableUsage } from '../usage'
 import { GatewayError } from '../../errors'
 import type { ChatResponse, ContentPart, EmbedResponse, FinishReason, Usage } from '../types'
 import type { OpenAIChatCompletion, OpenAIEmbeddingResponse, OpenAIUsage } from './wire'
@@ -16,9 +17,13 @@ export function fromOpenAIFinish(reason: string | null | undefined): FinishReaso
 }
 
 export function fromOpenAIUsage(usage: OpenAIUsage | null | undefined): Usage | null {
-  if (!usage || typeof usage.prompt_tokens !== 'number') return null
-  const out: Usage = { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens ?? 0 }
-  const cached = usage.prompt_tokens_details?.cached_tokens
+  if (!usage || usage.prompt_tokens === undefined || usage.prompt_tokens === null) return null
+  const problems: string[] = []
+  const prompt = tokenCount(usage.prompt_tokens, 'prompt_tokens', problems)
+  const completion = tokenCount(usage.completion_tokens, 'completion_tokens', problems)
+  const cached = tokenCount(usage.prompt_tokens_details?.cached_tokens, 'prompt_tokens_details.cached_tokens', problems)
+  if (problems.length > 0) return unbelievableUsage(problems)
+  const out: Usage = { inputTokens: prompt, outputTokens: completion }
   if (cached) out.cacheReadTokens = cached
   return out
 }
@@ -51,5 +56,8 @@ export function fromOpenAIEmbeddings(provider: string, body: Record<string, unkn
     throw new GatewayError('upstream_error', `Upstream provider '${provider}' sent embeddings without data.`)
   }
   const vectors = [...response.data].sort((a, b) => a.index - b.index).map((item) => item.embedding)
-  return { vectors, usage: { inputTokens: response.usage?.prompt_tokens ?? 0 }, raw: { format: 'openai', body } }
+  const problems: string[] = []
+  const inputTokens = tokenCount(response.usage?.prompt_tokens, 'prompt_tokens', problems)
+  const usage = problems.length > 0 ? unbelievableUsage(problems) : { inputTokens, outputTokens: 0 }
+  return { vectors, usage, raw: { format: 'openai', body } }
 }
