@@ -1,4 +1,5 @@
-// kill -9 of a real `token-hub serve` during a burst of settlements, 20 cycles: the money survives every time.
+// kill -9 of a real `token-hub serve` during a burst of settlements, 20 cycles: the money survives every time,
+// and every answer a client saw complete (a 200, a stream's [DONE] or message_stop) was charged.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { Database } from 'bun:sqlite'
 import type { Subprocess } from 'bun'
@@ -124,24 +125,39 @@ test(`kill -9 during a burst of settlements, ${CYCLES} cycles: integrity ok, no 
   const committed = new Set<string>()
   // Requests the kill cut: their holds were open when the process died.
   let cutByKill = 0
+  let streamsCompleted = 0
   let charges = 0
   for (let cycle = 0; cycle < CYCLES; cycle++) {
-    // A burst: plain answers (settled before they are sent) and slow streams (in flight at the kill).
+    // A burst: plain answers (settled before they are sent) and streams of both formats, some
+    // ending before the kill and some in flight at it.
     const burst = Array.from({ length: 40 }, async (_, i) => {
       const stream = i % 3 === 0
+      const messages = stream && i % 2 === 0
       try {
-        const response = await fetch(`${base}/v1/chat/completions`, {
+        const response = await fetch(`${base}${messages ? '/v1/messages' : '/v1/chat/completions'}`, {
           method: 'POST',
           headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
           body: JSON.stringify({
             model: 'gpt-4o-mini',
+            max_tokens: 64,
             messages: [{ role: 'user', content: `cycle ${cycle} request ${i}` }],
-            ...(stream ? { stream: true, metadata: { mock_fault: 'drip-15' } } : { metadata: { mock_fault: `slow-${(i * 7) % 60}` } }),
+            ...(stream
+              ? { stream: true, metadata: { mock_fault: `drip-${5 + (i % 4) * 5}` } }
+              : { metadata: { mock_fault: `slow-${(i * 7) % 60}` } }),
           }),
         })
-        await response.text()
-        // A plain 200 is only sent after its charge committed: it must survive the kill.
-        if (response.status === 200 && !stream) committed.add(response.headers.get('x-request-id')!)
+        const text = await response.text()
+        // A plain 200 is only sent after its charge committed, and a stream's terminator only
+        // after its charge: either must survive the kill.
+        const complete = !stream
+          ? response.status === 200
+          : messages
+            ? text.includes('event: message_stop')
+            : text.trimEnd().endsWith('data: [DONE]')
+        if (complete) {
+          committed.add(response.headers.get('x-request-id')!)
+          if (stream) streamsCompleted++
+        }
       } catch {
         cutByKill++
       }
@@ -172,8 +188,10 @@ test(`kill -9 during a burst of settlements, ${CYCLES} cycles: integrity ok, no 
   await kill9()
   console.log(
     `kill -9: ${CYCLES} cycles in ${((performance.now() - started) / 1000).toFixed(1)} s; ${charges} charges committed, ` +
-      `${committed.size} acknowledged before a kill and all found; ${cutByKill} requests cut by the kills, nothing held after restart`,
+      `${committed.size} acknowledged before a kill (${streamsCompleted} of them complete streams) and all found; ` +
+      `${cutByKill} requests cut by the kills, nothing held after restart`,
   )
+  expect(streamsCompleted).toBeGreaterThan(0)
   expect(committed.size).toBeGreaterThan(0)
   expect(cutByKill).toBeGreaterThan(0) // the kills did land mid-burst
 }, 90_000)
