@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { placeHold, settleHold } from '../../src/money/holds'
 import { openStore, type Store } from '../../src/store'
 
 const T0 = Date.UTC(2026, 0, 1)
@@ -138,7 +139,7 @@ test('random interleavings of hold, settle, release, top-up and restart keep eve
           // Admitted exactly when both the account and the key have room.
           const admitted = availableBefore >= r.amount && keyRoom >= r.amount
           if (admitted) open.set(hold.id, { account: k.account, key: k.id, amount: r.amount })
-          const placed = await call(() => live.store.holds.place(hold))
+          const placed = await call(() => placeHold(live.store.holds, hold))
           expect(placed.ok).toBe(admitted)
           check()
           if (!placed.ok) return
@@ -154,7 +155,7 @@ test('random interleavings of hold, settle, release, top-up and restart keep eve
               overrun[k.account]! += Math.max(0, cost - r.amount)
               overrun[k.id]! += Math.max(0, cost - r.amount)
             }
-            const settled = await call(() => live.store.holds.settle(hold.id, cost, T0))
+            const settled = await call(() => settleHold(live.store.holds, hold.id, cost, T0))
             expect(settled !== null).toBe(wasOpen)
           } else {
             if (wasOpen) {
