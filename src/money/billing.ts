@@ -30,8 +30,9 @@ export interface CreditInput {
 
 /**
  * The money module's interface: every implementation (SQLite with holds in this process's memory
- * today; a shared store across instances later) passes the same conformance suite
- * (test/money/billing.conformance.test.ts). Nothing here assumes where holds live.
+ * today; a shared store across instances later) passes the same conformance suites
+ * (test/money/conformance/, over the implementations listed in implementations.ts). Nothing here
+ * assumes where holds live.
  *
  * The money path of a request: `hold` runs before any upstream call; exactly one of `settle` or
  * `release` follows (later calls for the same hold are no-ops).
