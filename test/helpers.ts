@@ -142,7 +142,7 @@ export async function startHub(options: TestHubOptions = {}): Promise<TestHub> {
 }
 
 /** POSTs JSON to the hub with a key. */
-export function post(hub: TestHub, path: string, key: string | null, body: unknown, headers: Record<string, string> = {}) {
+export function post(hub: Pick<TestHub, 'url'>, path: string, key: string | null, body: unknown, headers: Record<string, string> = {}) {
   return fetch(hub.url + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },

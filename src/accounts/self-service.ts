@@ -8,6 +8,7 @@ import type { Catalog } from '../catalog/catalog'
 import { type Clock, DAY_MS, utcDayStart } from '../clock'
 import { GatewayError } from '../errors'
 import type { Store } from '../store'
+import { keySpendOf } from '../money/key-budget'
 import type { RequestLogFilter, RequestLogPosition } from '../store/request-log'
 import type { ApiKey } from '../store/keys'
 import type { KeyPatchBody, MintKeyBody } from './self-service-model'
@@ -58,7 +59,10 @@ export function createPortalService({ store, config, catalog, clock, admin, onAc
     return key
   }
   /** Settled spend in the key's current budget window (the windows the budget is enforced in). */
-  const keySpend = async (key: ApiKey, now: number) => (await store.keySpend.get(key.id, now))?.spentMicros ?? 0
+  const keySpend = async (key: ApiKey, now: number) => {
+    const record = await store.keySpend.read(key.id)
+    return record ? keySpendOf(record, now).spentMicros : 0
+  }
 
   return {
     async overview(scope: Scope) {

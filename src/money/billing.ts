@@ -1,11 +1,12 @@
 // The money module: hold, settle, release, credit, available balance and key window spend behind one interface.
 import type { Store } from '../store'
 import type { Hold } from '../store/holds'
-import type { KeySpend } from '../store/key-spend'
 import type { LedgerEntry } from '../store/ledger'
 import type { Clock } from '../clock'
 import { formatUsd } from './usd'
 import { newHoldId } from '../ids'
+import { placeHold, settleHold } from './holds'
+import { keySpendOf, type KeySpend } from './key-budget'
 
 export type HoldOutcome =
   | { ok: true; hold: Hold }
@@ -29,8 +30,9 @@ export interface CreditInput {
 
 /**
  * The money module's interface: every implementation (SQLite with holds in this process's memory
- * today; a shared store across instances later) passes the same conformance suite
- * (test/money/billing.conformance.test.ts). Nothing here assumes where holds live.
+ * today; a shared store across instances later) passes the same conformance suites
+ * (test/money/conformance/, over the implementations listed in implementations.ts). Nothing here
+ * assumes where holds live.
  *
  * The money path of a request: `hold` runs before any upstream call; exactly one of `settle` or
  * `release` follows (later calls for the same hold are no-ops).
@@ -45,7 +47,8 @@ export interface Billing {
   hold(input: HoldInput): Promise<HoldOutcome>
   /** Charges the real cost (in full, even above the hold); returns what was charged (0 if the hold was already resolved). */
   settle(hold: Hold, costMicros: number): Promise<number>
-  release(hold: Hold): Promise<void>
+  /** Gives the whole hold back; false if it was already resolved. */
+  release(hold: Hold): Promise<boolean>
   /** The key's spend in its current budget window. */
   keySpend(keyId: string): Promise<KeySpend | null>
   /** Credits (or, negative, debits) the account; null if there is no such account. */
@@ -80,7 +83,7 @@ export function createBilling(store: Store, clock: Clock): Billing {
         amountMicros: input.amountMicros,
         createdAt: clock.now(),
       }
-      const placed = await store.holds.place(hold)
+      const placed = await placeHold(store.holds, hold)
       if (placed.ok) return placed
       switch (placed.reason) {
         case 'key_budget_exceeded':
@@ -96,14 +99,16 @@ export function createBilling(store: Store, clock: Clock): Billing {
       }
     },
     async settle(hold, costMicros) {
-      const settled = await store.holds.settle(hold.id, costMicros, clock.now())
+      const settled = await settleHold(store.holds, hold.id, costMicros, clock.now())
       return settled ? costMicros : 0
     },
     async release(hold) {
-      await store.holds.release(hold.id)
+      return store.holds.release(hold.id)
     },
     async keySpend(keyId) {
-      return store.keySpend.get(keyId, clock.now())
+      const now = clock.now()
+      const record = await store.keySpend.read(keyId)
+      return record ? keySpendOf(record, now) : null
     },
     async credit(input) {
       return store.ledger.append({ ...input, createdAt: clock.now() })

@@ -1,5 +1,6 @@
 // Money reserved by the requests in flight of this process, kept in memory.
-import type { Hold } from '../store/holds'
+import type { AccountFunds, Hold } from '../store/holds'
+import { availableMicros } from './holds'
 
 /**
  * A hold lives exactly as long as its request, and a request never outlives its process, so
@@ -43,12 +44,14 @@ export class HoldBook {
     return this.perAccount.get(accountId) ?? 0
   }
 
-  /**
-   * The one rule for an account's available money: its written balance, plus changes called for
-   * and not yet written, minus what requests in flight hold. Holds, refunds and every view use it.
-   */
+  /** The account's written balance with what is pending and held beside it. */
+  funds(accountId: string, writtenBalanceMicros: number): AccountFunds {
+    return { balanceMicros: writtenBalanceMicros, pendingMicros: this.accountPending(accountId), heldMicros: this.accountHeld(accountId) }
+  }
+
+  /** What new holds may take (the one rule, `availableMicros` in holds.ts). */
   available(accountId: string, writtenBalanceMicros: number): number {
-    return writtenBalanceMicros + this.accountPending(accountId) - this.accountHeld(accountId)
+    return availableMicros(this.funds(accountId, writtenBalanceMicros))
   }
 
   keyHeld(keyId: string): number {

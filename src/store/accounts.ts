@@ -9,7 +9,7 @@ export interface Account {
   plan: string
   balanceMicros: number
   heldMicros: number
-  /** What new holds may take: the one rule, `HoldBook.available`. */
+  /** What new holds may take: the one rule, `availableMicros` in money/holds.ts. */
   availableMicros: number
   disabledModels: string[]
   createdAt: number

@@ -9,7 +9,7 @@ export interface AccountSummary {
   plan: string
   balanceMicros: number
   heldMicros: number
-  /** What new holds may take: the one rule, `HoldBook.available`. */
+  /** What new holds may take: the one rule, `availableMicros` in money/holds.ts. */
   availableMicros: number
   users: number
   createdAt: number

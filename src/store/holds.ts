@@ -3,7 +3,7 @@ import { assertMicros } from '../money/usd'
 import type { Database } from 'bun:sqlite'
 import type { GroupCommit } from './group-commit'
 import type { HoldBook } from '../money/hold-book'
-import { keySpendOps, type KeySpend } from './key-spend'
+import { keySpendOps, type KeyBudgetTerms, type RecordedKeySpend } from './key-spend'
 import { ledgerRecorder, type LedgerEntry } from './ledger'
 
 export interface Hold {
@@ -15,10 +15,27 @@ export interface Hold {
   createdAt: number
 }
 
-export type PlaceHoldResult =
-  | { ok: true; hold: Hold }
-  | { ok: false; reason: 'insufficient_balance' | 'account_not_found' }
-  | { ok: false; reason: 'key_budget_exceeded'; spend: KeySpend }
+/** An account's money as recorded, with what is called for and held beside it. */
+export interface AccountFunds {
+  /** The written balance. */
+  balanceMicros: number
+  /** Balance changes called for and not yet written. */
+  pendingMicros: number
+  /** What open holds reserve. */
+  heldMicros: number
+}
+
+/** What a hold is decided on (the rule is money/holds.ts `decideHold`). */
+export interface HoldFacts {
+  /** Null when the account does not exist or was deleted. */
+  account: AccountFunds | null
+  /**
+   * The hold's key's budget; null for a hold without a key, or an unknown key. The key's facts are
+   * read when asked: a refusal for money never reads them, and only a key with a budget needs its spend.
+   */
+  key(): KeyBudgetTerms | null
+  keySpend(): RecordedKeySpend
+}
 
 export interface SettleResult {
   /** The charge entry; null when the cost was zero (nothing changed, so nothing is recorded). */
@@ -29,19 +46,20 @@ export interface SettleResult {
 
 export interface HoldStore {
   /**
-   * Reserves `amountMicros` against the account's available balance (balance − open holds) and
-   * the key's window budget (spent + open holds ≤ budget), or neither. Checking and reserving is
-   * one synchronous step on the one thread that places holds, so concurrent requests can never
-   * both pass on the same money. Open holds are kept in memory (see hold-book.ts).
+   * Reads the facts the hold is decided on, asks `decide`, and reserves the hold if it says ok;
+   * returns its answer. Reading, deciding and reserving are one step (here: synchronous, on the
+   * one thread that places holds), so concurrent requests can never both pass on the same money.
+   * Open holds are kept in memory (see hold-book.ts).
    */
-  place(hold: Hold): Promise<PlaceHoldResult>
+  place<D extends { ok: boolean }>(hold: Hold, decide: (facts: HoldFacts) => D): Promise<D>
   /**
    * Resolves the hold by charging `costMicros`; a cost above the hold is charged in full (the
-   * overrun is noted on the entry). Returns null if the hold was already resolved: a hold
-   * resolves once, when this is called; from then until the charge is written, checks count the
-   * charge as pending, so the money is counted once and never zero times.
+   * overrun is noted on the entry). The key's spend is counted in the window `windowOf` picks.
+   * Returns null if the hold was already resolved: a hold resolves once, when this is called;
+   * from then until the charge is written, checks count the charge as pending, so the money is
+   * counted once and never zero times.
    */
-  settle(holdId: string, costMicros: number, at: number): Promise<SettleResult | null>
+  settle(holdId: string, costMicros: number, at: number, windowOf: (key: KeyBudgetTerms) => number): Promise<SettleResult | null>
   /** Resolves the hold without charge. False if it was already resolved. */
   release(holdId: string): Promise<boolean>
   /**
@@ -61,22 +79,19 @@ export function sqliteHoldStore(db: Database, batch: GroupCommit, book: HoldBook
   )
   const record = ledgerRecorder(db)
   const keys = keySpendOps(db, book)
-  const place = (hold: Hold): PlaceHoldResult => {
+  const facts = (hold: Hold): HoldFacts => {
     const account = funds.get(hold.accountId)
-    if (!account) return { ok: false, reason: 'account_not_found' }
-    const available = book.available(hold.accountId, account.balance_micros)
-    if (available < hold.amountMicros) return { ok: false, reason: 'insufficient_balance' }
-    if (hold.keyId !== null) {
-      const budget = keys.fits(hold.keyId, hold.amountMicros, hold.createdAt)
-      if (!budget.ok) return { ok: false, reason: 'key_budget_exceeded', spend: budget.spend }
+    const keyId = hold.keyId
+    return {
+      account: account ? book.funds(hold.accountId, account.balance_micros) : null,
+      key: () => (keyId === null ? null : keys.terms(keyId)),
+      keySpend: () => keys.spend(keyId!),
     }
-    book.add(hold)
-    return { ok: true, hold }
   }
 
   // Writes a charge taken from the book at call time; runs inside the group commit.
-  const write = (hold: Hold, costMicros: number, at: number): SettleResult => {
-    if (hold.keyId !== null) keys.charge(hold.keyId, costMicros, at)
+  const write = (hold: Hold, costMicros: number, at: number, windowOf: (key: KeyBudgetTerms) => number): SettleResult => {
+    if (hold.keyId !== null) keys.charge(hold.keyId, costMicros, windowOf)
     const { balance_micros } = charge.get({ accountId: hold.accountId, cost: costMicros })!
     const overrun = costMicros - hold.amountMicros
     const entry = record(
@@ -94,7 +109,7 @@ export function sqliteHoldStore(db: Database, batch: GroupCommit, book: HoldBook
     return { entry, heldMicros: hold.amountMicros }
   }
 
-  const settle = async (holdId: string, costMicros: number, at: number): Promise<SettleResult | null> => {
+  const settle: HoldStore['settle'] = async (holdId, costMicros, at, windowOf) => {
     // Before the book or the database sees it: a cost that is not a count of micro-USD, or a
     // negative one (a charge that would credit), is refused and the hold stays open for release.
     assertMicros(costMicros, 'a charge')
@@ -107,14 +122,16 @@ export function sqliteHoldStore(db: Database, batch: GroupCommit, book: HoldBook
     // the op itself fails, never will; the request then fails and nothing is charged, as for a
     // release). A database that cannot be written keeps it pending and retries.
     return batch.run(
-      () => write(hold, costMicros, at),
+      () => write(hold, costMicros, at, windowOf),
       () => book.removePending(hold.accountId, -costMicros, hold.keyId, costMicros),
     )
   }
 
   return {
-    async place(hold) {
-      return place(hold)
+    async place(hold, decide) {
+      const decision = decide(facts(hold))
+      if (decision.ok) book.add(hold)
+      return decision
     },
     settle,
     // A release writes nothing: the reservation is only in memory.

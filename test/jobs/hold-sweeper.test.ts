@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, expect, test } from 'bun:test'
 import { ManualClock } from '../../src/clock'
 import { holdTtlMs, startHoldSweeper } from '../../src/jobs/hold-sweeper'
+import { placeHold, settleHold } from '../../src/money/holds'
 import { openStore, type Store } from '../../src/store'
 import { testConfig } from '../helpers'
 
@@ -29,9 +30,9 @@ test('sweep releases holds past the TTL and keeps younger ones', async () => {
   const t0 = clock.now()
   await store.accounts.create({ id: 'acct_1', email: 'a@t.local', name: null, plan: 'standard', createdAt: t0 })
   await store.ledger.append({ accountId: 'acct_1', type: 'topup', amountMicros: 1_000, createdAt: t0 })
-  await store.holds.place({ id: 'hold_old', accountId: 'acct_1', keyId: null, requestId: 'req_1', amountMicros: 300, createdAt: t0 })
+  await placeHold(store.holds, { id: 'hold_old', accountId: 'acct_1', keyId: null, requestId: 'req_1', amountMicros: 300, createdAt: t0 })
   clock.advance(50_000)
-  await store.holds.place({
+  await placeHold(store.holds, {
     id: 'hold_new',
     accountId: 'acct_1',
     keyId: null,
@@ -45,8 +46,8 @@ test('sweep releases holds past the TTL and keeps younger ones', async () => {
     clock.advance(20_000) // the first hold is 70 s old, the second 20 s
     expect(await sweeper.sweep()).toBe(1)
     expect((await store.accounts.get('acct_1'))!.heldMicros).toBe(200)
-    expect(await store.holds.settle('hold_old', 300, clock.now())).toBeNull() // resolved once, by the sweep
-    expect(await store.holds.settle('hold_new', 150, clock.now())).not.toBeNull()
+    expect(await settleHold(store.holds, 'hold_old', 300, clock.now())).toBeNull() // resolved once, by the sweep
+    expect(await settleHold(store.holds, 'hold_new', 150, clock.now())).not.toBeNull()
   } finally {
     sweeper.stop()
   }

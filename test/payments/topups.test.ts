@@ -1,6 +1,7 @@
 // Top-ups end to end with the real Stripe SDK against a local fake: Checkout in USD/CNY, refunds, expiry.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { ManualClock } from '../../src/clock'
+import { placeHold } from '../../src/money/holds'
 import { startHub, type TestHub } from '../helpers'
 import { startFakeStripe, stripeHubOptions, type FakeStripe } from '../support/fake-stripe'
 import { makeUser, SessionClient } from '../support/session'
@@ -194,7 +195,7 @@ describe('refunds', () => {
   test('money held by calls in flight is not refundable', async () => {
     const { client, accountId } = await owner()
     const topup = await topUp(client, '10')
-    const hold = await hub.hub.store.holds.place({
+    const hold = await placeHold(hub.hub.store.holds, {
       id: 'hold_test_refund',
       accountId,
       keyId: null,

@@ -1,6 +1,7 @@
-// Concurrency never overspends: 1,000 requests against $1.00, and 50 against a $0.05 key budget.
+// Concurrency never overspends, on each implementation: 1,000 requests against $1.00, and 50 against a $0.05 key budget.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { post, startHub, TEST_MODELS, type TestHub } from '../../helpers'
+import { post, TEST_MODELS } from '../../helpers'
+import { IMPLEMENTATIONS, type MoneyHub } from './implementations'
 
 // Output at $2,000 per million tokens and at most 5 output tokens (the mock always writes 6+ words,
 // so it stops at 5): every request holds exactly $0.01 and settles at exactly $0.01.
@@ -14,12 +15,6 @@ const CENT_MODEL = {
   max_output_tokens: 5,
 }
 
-let hub: TestHub
-beforeAll(async () => {
-  hub = await startHub({ config: { models: [...TEST_MODELS, CENT_MODEL], limits: { key_rpm: 1_000_000, account_rpm: 1_000_000 } } })
-})
-afterAll(() => hub.close())
-
 const centBody = (i: number) => ({
   model: 'cent',
   messages: [{ role: 'user', content: `request ${i}` }],
@@ -28,29 +23,38 @@ const centBody = (i: number) => ({
   ...(i % 2 === 0 ? { stream: true, stream_options: { include_usage: true } } : {}),
 })
 
-/** Sends a request and reads its whole body (a stream settles when it ends). */
-async function call(key: string, body: unknown) {
-  const response = await post(hub, '/v1/chat/completions', key, body)
-  const text = await response.text()
-  return { status: response.status, text }
-}
+describe.each(IMPLEMENTATIONS)('money under concurrency: $name', (impl) => {
+  let hub: MoneyHub
+  beforeAll(async () => {
+    hub = await impl.startHub({
+      config: { models: [...TEST_MODELS, CENT_MODEL], limits: { key_rpm: 1_000_000, account_rpm: 1_000_000 } },
+    })
+  })
+  afterAll(() => hub.close())
 
-async function ledgerSum(accountId: string): Promise<number> {
-  return hub.hub.store.ledger.sum(accountId)
-}
+  /** Sends a request and reads its whole body (a stream settles when it ends). */
+  async function call(key: string, body: unknown) {
+    const response = await post(hub, '/v1/chat/completions', key, body)
+    const text = await response.text()
+    return { status: response.status, text }
+  }
 
-describe('money under concurrency', () => {
+  const money = async (accountId: string) => (await hub.inspect.snapshot([accountId])).accounts[accountId]!
+
   test('1,000 concurrent $0.01 requests against $1.00: 100 admitted, $1.00 settled, balance never below zero', async () => {
     const { accountId, key } = await hub.account({ balanceUsd: '1.00' })
-    const store = hub.hub.store
     let samples = 0
     let minBalance = Infinity
     let minAvailable = Infinity
+    let minBillingAvailable = Infinity
     const sample = () => {
-      void store.accounts.get(accountId).then((a) => {
+      void money(accountId).then((a) => {
         samples++
-        minBalance = Math.min(minBalance, a!.balanceMicros)
-        minAvailable = Math.min(minAvailable, a!.balanceMicros - a!.heldMicros)
+        minBalance = Math.min(minBalance, a.balanceMicros)
+        minAvailable = Math.min(minAvailable, a.balanceMicros - a.heldMicros)
+      })
+      void hub.billing.available(accountId).then((available) => {
+        minBillingAvailable = Math.min(minBillingAvailable, available!)
       })
     }
     // Sampled on a timer and as each answer completes, while the others are still in flight.
@@ -62,7 +66,7 @@ describe('money under concurrency', () => {
 
     const ok = results.filter((r) => r.status === 200).length
     const refused = results.filter((r) => r.status === 402)
-    const account = (await store.accounts.get(accountId))!
+    const account = await money(accountId)
     console.log(
       `1,000 concurrent: ${ok} admitted, ${refused.length} refused with 402, settled $${((1_000_000 - account.balanceMicros) / 1e6).toFixed(4)}, ` +
         `min balance sampled ${minBalance} µUSD over ${samples} samples, ${elapsed.toFixed(0)} ms`,
@@ -74,16 +78,19 @@ describe('money under concurrency', () => {
     expect(ok).toBe(100)
     expect(account.balanceMicros).toBe(0)
     expect(account.heldMicros).toBe(0)
+    expect(account.pendingMicros).toBe(0)
+    expect(await hub.billing.available(accountId)).toBe(0)
     expect(samples).toBeGreaterThanOrEqual(1000)
     expect(minBalance).toBeGreaterThanOrEqual(0)
     expect(minAvailable).toBeGreaterThanOrEqual(0)
-    expect(await ledgerSum(accountId)).toBe(account.balanceMicros)
-    const charges = (await store.ledger.list(accountId, { limit: 500 })).entries.filter((e) => e.type === 'charge')
+    expect(minBillingAvailable).toBeGreaterThanOrEqual(0)
+    expect(account.ledgerSumMicros).toBe(account.balanceMicros)
+    const charges = (await hub.inspect.ledger(accountId)).filter((e) => e.type === 'charge')
     expect(charges).toHaveLength(100)
     expect(charges.every((e) => e.amountMicros === -10_000)).toBe(true)
     // The balance only moves at ledger entries: their balance_after is every value it ever had.
     expect(Math.min(...charges.map((e) => e.balanceAfterMicros))).toBe(0)
-    expect(await store.holds.countOpen()).toBe(0)
+    expect((await hub.inspect.snapshot([])).openHolds).toBe(0)
   })
 
   test('$100 account, $0.05 key budget, 50 concurrent $0.01 requests: 5 succeed, the rest 402 key_budget_exceeded', async () => {
@@ -95,9 +102,9 @@ describe('money under concurrency', () => {
     expect(ok).toBeLessThanOrEqual(5)
     expect(ok).toBe(5)
     expect(overBudget).toBe(45)
-    const account = (await hub.hub.store.accounts.get(accountId))!
+    const account = await money(accountId)
     expect(account.balanceMicros).toBe(100_000_000 - 50_000)
-    expect(await ledgerSum(accountId)).toBe(account.balanceMicros)
+    expect(account.ledgerSumMicros).toBe(account.balanceMicros)
     const info = (await (await fetch(`${hub.url}/v1/key`, { headers: { authorization: `Bearer ${key}` } })).json()) as Record<
       string,
       unknown

@@ -1,66 +1,16 @@
 // The money module's conformance suite: every Billing implementation must pass it unchanged.
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { ManualClock } from '../../src/clock'
-import { createBilling, type Billing } from '../../src/money/billing'
-import { openStore } from '../../src/store'
-
-/** One implementation under test, with the few seeding and inspection hooks the suite needs. */
-interface Implementation {
-  name: string
-  open(clock: ManualClock): Promise<{
-    billing: Billing
-    account(id: string, balanceMicros: number): Promise<void>
-    key(id: string, accountId: string, budgetMicros: number | null): Promise<void>
-    /** Σ of the account's ledger entries: must equal its balance. */
-    ledgerSum(accountId: string): Promise<number>
-    close(): Promise<void>
-  }>
-}
-
-const sqlite: Implementation = {
-  name: 'SQLite (holds in this process)',
-  async open(clock) {
-    const store = openStore(':memory:')
-    return {
-      billing: createBilling(store, clock),
-      async account(id, balanceMicros) {
-        await store.accounts.create({ id, email: `${id}@t.local`, name: null, plan: 'standard', createdAt: clock.now() })
-        if (balanceMicros) await store.ledger.append({ accountId: id, type: 'topup', amountMicros: balanceMicros, createdAt: clock.now() })
-      },
-      async key(id, accountId, budgetMicros) {
-        await store.keys.insert({
-          id,
-          accountId,
-          name: null,
-          hash: `h_${id}`,
-          prefix: 'sk-th_x',
-          models: null,
-          ipAllowlist: null,
-          rpm: null,
-          budgetMicros,
-          budgetWindowDays: 30,
-          createdAt: clock.now(),
-          expiresAt: null,
-          revokedAt: null,
-        })
-      },
-      ledgerSum: (accountId) => store.ledger.sum(accountId),
-      async close() {
-        store.close()
-      },
-    }
-  },
-}
-
-// A Postgres implementation joins this list; nothing below may name one.
-const IMPLEMENTATIONS: Implementation[] = [sqlite]
+import { ManualClock } from '../../../src/clock'
+import { IMPLEMENTATIONS, type MoneyWorld } from './implementations'
 
 describe.each(IMPLEMENTATIONS)('money conformance: $name', (impl) => {
   let clock: ManualClock
-  let world: Awaited<ReturnType<Implementation['open']>>
+  let world: MoneyWorld
   let n = 0
   const hold = (amountMicros: number, keyId = 'key_a') =>
     world.billing.hold({ accountId: 'acct_a', keyId, requestId: `req_${++n}`, amountMicros })
+  /** Σ of the account's ledger entries: must equal its balance. */
+  const ledgerSum = async (accountId: string) => (await world.inspect.snapshot([accountId])).accounts[accountId]!.ledgerSumMicros
 
   beforeEach(async () => {
     clock = new ManualClock()
@@ -69,7 +19,16 @@ describe.each(IMPLEMENTATIONS)('money conformance: $name', (impl) => {
     await world.key('key_a', 'acct_a', null)
     await world.key('key_b', 'acct_a', 1_000)
   })
-  afterEach(() => world.close())
+  afterEach(async () => {
+    try {
+      // Whatever a test did, once it is quiet the written balance is the Σ of the ledger, with nothing pending.
+      const account = (await world.inspect.snapshot(['acct_a'])).accounts.acct_a!
+      expect(account.balanceMicros).toBe(account.ledgerSumMicros)
+      expect(account.pendingMicros).toBe(0)
+    } finally {
+      await world.close()
+    }
+  })
 
   test('a hold takes from available; one that does not fit is refused before anything moves', async () => {
     const first = await hold(6_000)
@@ -86,7 +45,7 @@ describe.each(IMPLEMENTATIONS)('money conformance: $name', (impl) => {
     expect(await world.billing.available('acct_a')).toBe(10_000 - 33 * 300)
     await Promise.all(placed.map((h) => world.billing.settle(h, 250)))
     expect(await world.billing.available('acct_a')).toBe(10_000 - 33 * 250)
-    expect(await world.ledgerSum('acct_a')).toBe(10_000 - 33 * 250)
+    expect(await ledgerSum('acct_a')).toBe(10_000 - 33 * 250)
   })
 
   test('a hold resolves exactly once: a second settle or a release after it moves nothing', async () => {
@@ -94,24 +53,24 @@ describe.each(IMPLEMENTATIONS)('money conformance: $name', (impl) => {
     if (!placed.ok) throw new Error('not placed')
     expect(await world.billing.settle(placed.hold, 400)).toBe(400)
     expect(await world.billing.settle(placed.hold, 400)).toBe(0)
-    await world.billing.release(placed.hold)
+    expect(await world.billing.release(placed.hold)).toBe(false)
     expect(await world.billing.available('acct_a')).toBe(9_600)
-    expect(await world.ledgerSum('acct_a')).toBe(9_600)
+    expect(await ledgerSum('acct_a')).toBe(9_600)
   })
 
   test('a release gives the whole hold back and charges nothing', async () => {
     const placed = await hold(2_500)
     if (!placed.ok) throw new Error('not placed')
-    await world.billing.release(placed.hold)
+    expect(await world.billing.release(placed.hold)).toBe(true)
     expect(await world.billing.available('acct_a')).toBe(10_000)
-    expect(await world.ledgerSum('acct_a')).toBe(10_000)
+    expect(await ledgerSum('acct_a')).toBe(10_000)
   })
 
   test('a cost above the hold is charged in full', async () => {
     const placed = await hold(100)
     if (!placed.ok) throw new Error('not placed')
     expect(await world.billing.settle(placed.hold, 150)).toBe(150)
-    expect(await world.ledgerSum('acct_a')).toBe(9_850)
+    expect(await ledgerSum('acct_a')).toBe(9_850)
   })
 
   test("a key's budget bounds its spend plus its holds in the window", async () => {
@@ -132,7 +91,7 @@ describe.each(IMPLEMENTATIONS)('money conformance: $name', (impl) => {
       balanceAfterMicros: 15_000,
     })
     expect(await world.billing.available('acct_a')).toBe(15_000)
-    expect(await world.ledgerSum('acct_a')).toBe(15_000)
+    expect(await ledgerSum('acct_a')).toBe(15_000)
     expect(await world.billing.credit({ accountId: 'nobody', type: 'topup', amountMicros: 1 })).toBeNull()
     expect(await world.billing.available('nobody')).toBeNull()
   })
