@@ -1,4 +1,5 @@
 // `token-hub backup FILE` and `token-hub restore FILE`: a consistent copy of the configured database, and putting one back.
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config/load'
 import { backupDatabase, restoreDatabase } from '../store/backup'
@@ -21,6 +22,15 @@ function parse(args: string[]) {
   return parseArgs({ args, allowPositionals: true, options: { config: { type: 'string' }, force: { type: 'boolean' } } })
 }
 
+/** A failure the store did not foresee (a disk error mid-way) is still one line, not a stack trace. */
+function attempt<T extends { ok: boolean }>(run: () => T): T | { ok: false; reason: string } {
+  try {
+    return run()
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message }
+  }
+}
+
 export async function runBackup(args: string[]): Promise<number> {
   const { values, positionals } = parse(args)
   const [file] = positionals
@@ -30,13 +40,14 @@ export async function runBackup(args: string[]): Promise<number> {
   }
   const database = await configuredDatabase(values.config)
   if (database === null) return 1
-  const result = backupDatabase(database, file, { force: values.force })
+  const result = attempt(() => backupDatabase(database, file, { force: values.force }))
   if (!result.ok) {
     process.stderr.write(`backup failed: ${result.reason}\n`)
     return 1
   }
+  // Absolute paths: a relative sqlite_path resolves against the current directory, easy to get wrong.
   process.stdout.write(
-    `backup of ${database} written to ${result.path} (${result.bytes} bytes, schema ${result.schemaVersion}, integrity ok)\n`,
+    `backup of ${resolve(database)} written to ${resolve(result.path)} (${result.bytes} bytes, schema ${result.schemaVersion}, integrity ok)\n`,
   )
   return 0
 }
@@ -50,13 +61,13 @@ export async function runRestore(args: string[]): Promise<number> {
   }
   const database = await configuredDatabase(values.config)
   if (database === null) return 1
-  const result = restoreDatabase(file, database, { force: values.force })
+  const result = attempt(() => restoreDatabase(file, database, { force: values.force }))
   if (!result.ok) {
     process.stderr.write(`restore failed: ${result.reason}\n`)
     return 1
   }
   process.stdout.write(
-    `restored ${file} into ${database} (${result.tables} tables, ${result.rows} rows, schema ${result.schemaVersion}, integrity ok)\n`,
+    `restored ${resolve(file)} into ${resolve(database)} (${result.tables} tables, ${result.rows} rows, schema ${result.schemaVersion}, integrity ok)\n`,
   )
   return 0
 }

@@ -27,9 +27,9 @@ export function backupDatabase(source: string, target: string, options: { force?
   if (source === ':memory:') return { ok: false, reason: 'the configured database is in memory (storage.sqlite_path = ":memory:")' }
   if (!existsSync(source)) return { ok: false, reason: `no database at ${source}` }
   if (!options.force && existsSync(target)) return { ok: false, reason: `${target} already exists (--force overwrites it)` }
-  mkdirSync(dirname(target), { recursive: true })
   const partial = join(dirname(target), `.${basename(target)}.partial-${randomBase62(8)}`)
   try {
+    mkdirSync(dirname(target), { recursive: true })
     const live = new Database(source, { readwrite: true, create: false })
     try {
       // Only to begin the read while the server's checkpointer briefly holds a lock.
@@ -92,9 +92,9 @@ export function restoreDatabase(backup: string, target: string, options: { force
   if (target === ':memory:') return { ok: false, reason: 'the configured database is in memory (storage.sqlite_path = ":memory:")' }
   const checked = checkBackup(backup)
   if (!checked.ok) return checked
-  mkdirSync(dirname(target), { recursive: true })
   let live: Database
   try {
+    mkdirSync(dirname(target), { recursive: true })
     live = new Database(target, { readwrite: true, create: true })
   } catch (error) {
     return { ok: false, reason: `cannot open ${target}: ${(error as Error).message}` }
