@@ -2,7 +2,7 @@
 import { loadConfig } from '../config/load'
 
 /** How long the probe waits for an answer; a health check that hangs tells the supervisor nothing. */
-const TIMEOUT_MS = 5_000
+export const TIMEOUT_MS = 5_000
 
 /** The address a local client reaches a server listening on `host` at: a wildcard bind means loopback. */
 export function healthzUrl(host: string, port: number): string {
