@@ -79,8 +79,8 @@ export function backupDatabase(source: string, target: string, options: { force?
  * a CLI command's), and the operating system drops it when the process ends, kill -9 included.
  * The restore's connection asks for SQLite's exclusive lock (`locking_mode = EXCLUSIVE`, no
  * waiting): it is refused while any of them is open, and once granted it is kept until the restore
- * ends, so a server starting meanwhile cannot open the database either (it fails after its 5 s
- * lock wait, and its supervisor starts it again). File locks are unreliable on network file
+ * ends, so a server starting meanwhile cannot open the database either (it exits with "database
+ * is locked", and its supervisor starts it again). File locks are unreliable on network file
  * systems: keep the database on a local disk.
  *
  * The copy happens inside that connection, in one transaction (every table of `target` dropped,
