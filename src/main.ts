@@ -1,8 +1,10 @@
 #!/usr/bin/env bun
-// The token-hub command: serve | mock-upstream | check-config | admin.
+// The token-hub command: serve | mock-upstream | check-config | admin | backup | restore | healthcheck.
 import { parseArgs } from 'node:util'
 import { runAdmin } from './cli/admin'
+import { runBackup, runRestore } from './cli/backup'
 import { runCheckConfig } from './cli/check-config'
+import { runHealthcheck } from './cli/healthcheck'
 import { runMockUpstream } from './cli/mock-upstream'
 import { runServe } from './cli/serve'
 import { applyServeEnv } from './cli/runtime-env'
@@ -15,6 +17,11 @@ Usage:
   token-hub check-config FILE                  validate a config file; exit 1 on any problem
   token-hub admin <command> [...] [--config FILE]
                                                operator actions on the local database (run 'token-hub admin help')
+  token-hub backup FILE [--force] [--config FILE]
+                                               a consistent copy of the database, also while the server runs
+  token-hub restore FILE [--force] [--config FILE]
+                                               put a backup in place of the database (no server may have it open)
+  token-hub healthcheck [--config FILE]        exit 0 when the configured server's /healthz answers 200
 `
 
 export async function main(argv: string[]): Promise<number> {
@@ -33,6 +40,14 @@ export async function main(argv: string[]): Promise<number> {
       return runCheckConfig(rest[0])
     case 'admin':
       return runAdmin(rest)
+    case 'backup':
+      return runBackup(rest)
+    case 'restore':
+      return runRestore(rest)
+    case 'healthcheck': {
+      const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } })
+      return runHealthcheck(values.config)
+    }
     case undefined:
     case 'help':
     case '--help':

@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load'
 import { openStore } from '../store'
 
 /** How long in-flight requests (streams included) may take to finish after a stop signal. */
-const DRAIN_MS = 30_000
+export const DRAIN_MS = 30_000
 
 export async function runServe(configPath: string | undefined): Promise<number> {
   const loaded = await loadConfig(configPath)
