@@ -1,4 +1,6 @@
 // createApp(deps): the whole server from its dependencies; main.ts and the tests both build it here.
+import { timingSafeEqual } from 'node:crypto'
+import { hashKey } from './access/keys'
 import { Elysia } from 'elysia'
 import { resolveAdminToken, type AdminToken } from './accounts/bootstrap'
 import { createAdminGuard } from './access/admin-auth'
@@ -63,6 +65,8 @@ export interface AppDeps<S extends Store = Store> {
   limiter?: Limiter
   /** Stripe; defaults to the SDK when its secrets are in `env`, else none (top-ups off). */
   payments?: PaymentsClient | null
+  /** A second admin token for this run only: the one `serve` puts in its serving lease for the CLI. */
+  localAdminToken?: string
 }
 
 /** `S` is the store's own type, so tests of the SQLite store can reach its database. */
@@ -99,7 +103,15 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
   const catalog = new Catalog(config, registry)
   const auth = new KeyAuthenticator(store, catalog, clock, config)
   const admin = createAdminService({ store, config, catalog, clock, onAccessChange: () => auth.invalidate() })
-  const adminToken = await resolveAdminToken(store, config, env)
+  const resolved = await resolveAdminToken(store, config, env)
+  const local = deps.localAdminToken
+  const localHash = local ? Buffer.from(hashKey(local), 'hex') : null
+  const adminToken: AdminToken = localHash
+    ? {
+        generated: resolved.generated,
+        verify: (token) => resolved.verify(token) || timingSafeEqual(Buffer.from(hashKey(token), 'hex'), localHash),
+      }
+    : resolved
   const billing = createBilling(store, clock)
   const log = createRequestLogWriter(store.requestLog, { intervalMs: config.logs.flush_interval_ms })
   const endings = new PendingWork()
@@ -224,6 +236,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
         clientIp,
         maxBodyBytes: config.server.max_body_bytes,
         topups: portal.topups,
+        expireCredits: () => portal.expiry.runOnce(),
         inviteOwner: async (account) =>
           (await portal.users.createInvite(null, { email: account.email, accountId: account.id, role: 'owner' })).url,
       }),

@@ -4,7 +4,7 @@ import type { Catalog } from '../catalog/catalog'
 import type { Clock } from '../clock'
 import { newAccountId, newKeyId, randomBase62 } from '../ids'
 import { mintKey } from '../access/keys'
-import { parseUsd } from '../money/usd'
+import { formatUsd, parseUsd } from '../money/usd'
 import { GatewayError } from '../errors'
 import type { Store } from '../store'
 import type { ApiKey } from '../store/keys'
@@ -78,10 +78,19 @@ export function createAdminService({ store, config, catalog, clock, onAccessChan
 
     /** A positive amount is a top-up by the operator; a negative one an adjustment. */
     async addCredits(id: string, body: CreditsBody) {
-      await liveAccount(id)
+      const account = await liveAccount(id)
       const amount = parseUsd(body.amount_usd)
       if (amount === null || amount === 0) {
         throw new GatewayError('invalid_body', 'amount_usd must be a non-zero USD amount with at most 6 decimals.', { param: 'amount_usd' })
+      }
+      // A debit never takes money that requests in flight hold (their holds are in this process).
+      if (amount < 0 && -amount > account.availableMicros) {
+        throw new GatewayError(
+          'conflict',
+          `This adjustment of $${formatUsd(-amount)} exceeds the account's available $${formatUsd(account.availableMicros)} ` +
+            `($${formatUsd(account.heldMicros)} is held by requests in flight); retry when they finish, or debit less.`,
+          { param: 'amount_usd' },
+        )
       }
       const entry = await store.ledger.append({
         accountId: id,

@@ -6,6 +6,7 @@ import { Catalog } from '../catalog/catalog'
 import { systemClock } from '../clock'
 import { GatewayError } from '../errors'
 import { createProviderRegistry } from '../providers/registry'
+import { readServingLease, type ServingLease } from '../jobs/serving-lease'
 import { openStore } from '../store'
 import { portalCommand, PORTAL_COMMANDS } from './admin-portal'
 
@@ -30,8 +31,56 @@ const HELP = `token-hub admin <command> [options] [--config FILE]
   refund-topup TOPUP_ID                           (unused credit, within 7 days, through Stripe)
   expire-credits                                  (writes off top-up credit older than 12 months now)
 
-Prints JSON. Works while the server runs: revocations take effect on its next request.
+Prints JSON. Works while the server runs: revocations take effect on its next request, and commands
+that move money (add-credits, refund-topup, expire-credits) go through the running server's admin
+API (found by its serving lease), so money its requests in flight hold is never debited.
 `
+
+/**
+ * Commands that move money. Holds of requests in flight live in the serving process's memory, so
+ * while a server serves the database these go through its admin API, where the holds are counted
+ * (contract §1: a CLI command never refunds or debits money that requests in flight hold).
+ */
+const MONEY_COMMANDS = new Set(['add-credits', 'refund-topup', 'expire-credits'])
+
+/** The admin API call a money command becomes while a server is serving. */
+function serverCall(command: string, id: string | undefined, values: { amount?: string; note?: string }) {
+  const need = (value: string | undefined, what: string) => {
+    if (!value) throw new GatewayError('invalid_body', `${command} needs ${what}`)
+    return value
+  }
+  switch (command) {
+    case 'add-credits':
+      return {
+        path: `/admin/accounts/${encodeURIComponent(need(id, 'an account id'))}/credits`,
+        body: { amount_usd: need(values.amount, '--amount'), ...(values.note === undefined ? {} : { note: values.note }) },
+      }
+    case 'refund-topup':
+      return { path: `/admin/topups/${encodeURIComponent(need(id, 'a top-up id'))}/refund`, body: {} }
+    default:
+      return { path: '/admin/credits/expire', body: {} }
+  }
+}
+
+async function throughServer(lease: ServingLease, call: { path: string; body: unknown }): Promise<unknown> {
+  let response: Response
+  try {
+    response = await fetch(lease.url + call.path, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${lease.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(call.body),
+      signal: AbortSignal.timeout(30_000),
+    })
+  } catch (error) {
+    throw new Error(
+      `a server (pid ${lease.pid}) is serving this database, but its admin API at ${lease.url} did not answer (${(error as Error).message}); ` +
+        'nothing was changed. Money moves through the running server so that the holds of its requests count; retry when it answers, or stop it.',
+    )
+  }
+  const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null
+  if (!response.ok) throw new Error(body?.error?.message ?? `the server answered ${response.status}`)
+  return body
+}
 
 const list = (value: string | undefined) =>
   value === undefined
@@ -83,6 +132,21 @@ export async function runAdmin(args: string[]): Promise<number> {
   const { config } = loaded
   // A one-shot command may wait for the server's brief write locks.
   const store = openStore(config.storage.sqlite_path, { lockWaitMs: 5_000 })
+  if (MONEY_COMMANDS.has(command)) {
+    const lease = await readServingLease(store, Date.now())
+    if (lease) {
+      try {
+        const result = await throughServer(lease, serverCall(command, id, values))
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+        return 0
+      } catch (error) {
+        process.stderr.write(`error: ${(error as Error).message}\n`)
+        return 1
+      } finally {
+        store.close()
+      }
+    }
+  }
   const catalog = new Catalog(config, createProviderRegistry(config))
   const admin = createAdminService({ store, config, catalog, clock: systemClock })
   const need = (value: string | undefined, what: string) => {

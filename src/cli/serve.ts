@@ -2,6 +2,9 @@
 import { seedDemo } from '../accounts/bootstrap'
 import { createApp } from '../app'
 import { loadConfig } from '../config/load'
+import { systemClock } from '../clock'
+import { randomBase62 } from '../ids'
+import { startServingLease } from '../jobs/serving-lease'
 import { openStore } from '../store'
 
 /** How long in-flight requests (streams included) may take to finish after a stop signal. */
@@ -16,12 +19,21 @@ export async function runServe(configPath: string | undefined): Promise<number> 
   }
   const { config } = loaded
   const store = openStore(config.storage.sqlite_path)
-  const hub = await createApp({ config, store })
+  const localAdminToken = `th_local_${randomBase62(40)}`
+  const hub = await createApp({ config, store, localAdminToken })
   const demo = await seedDemo(store, config, hub.admin)
   // Bun closes connections silent for longer than idleTimeout; upstreams may think for minutes.
   hub.app.listen({ hostname: config.server.host, port: config.server.port, idleTimeout: 255 })
   const server = hub.app.server!
   const base = `http://${server.hostname}:${server.port}`
+  // Other processes (the CLI) learn from this lease that money moves through this server now.
+  const loopback = server.hostname === '0.0.0.0' || server.hostname === '::' ? '127.0.0.1' : server.hostname
+  const lease = startServingLease(
+    store,
+    { url: `http://${loopback}:${server.port}`, pid: process.pid, token: localAdminToken },
+    systemClock,
+  )
+  await lease.ready
   console.log(`token-hub listening on ${base} (config: ${loaded.source}, database: ${config.storage.sqlite_path})`)
   if (hub.adminToken.generated) {
     console.log(`\nAdmin token (shown once; set ${config.admin.token_env} to choose your own):\n  ${hub.adminToken.generated}`)
@@ -46,6 +58,7 @@ export async function runServe(configPath: string | undefined): Promise<number> 
     stopping = true
     console.log(`${signal}: no new connections; letting in-flight requests finish (up to ${DRAIN_MS / 1000} s)`)
     await Promise.race([server.stop(false), Bun.sleep(DRAIN_MS).then(() => server.stop(true))])
+    await lease.stop().catch(() => {})
     await hub.close()
     store.close()
     process.exit(0)

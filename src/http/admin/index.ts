@@ -15,6 +15,8 @@ export interface AdminRouteDeps {
   clientIp: (request: Request) => string | null
   maxBodyBytes: number
   topups?: TopupService
+  /** Writes off credit lots past their expiry now (what the expiry job does on its timer). */
+  expireCredits?: () => Promise<unknown>
   /**
    * Creates the new account's owner user, pending until they open the returned link and choose a
    * password (an operator API has no password to give them).
@@ -27,7 +29,7 @@ const validateCredits = bodyValidator(CreditsBody)
 const validateMintKey = bodyValidator(MintKeyBody)
 const validatePatchAccount = bodyValidator(PatchAccountBody)
 
-export function adminRoutes({ admin, adminGuard, clientIp, maxBodyBytes, topups, inviteOwner }: AdminRouteDeps) {
+export function adminRoutes({ admin, adminGuard, clientIp, maxBodyBytes, topups, expireCredits, inviteOwner }: AdminRouteDeps) {
   const body = (request: Request) => readJsonBody(request, maxBodyBytes)
   return new Elysia({ name: 'admin' })
     .onBeforeHandle(({ request }) => adminGuard.require(request.headers, clientIp(request)))
@@ -90,6 +92,10 @@ export function adminRoutes({ admin, adminGuard, clientIp, maxBodyBytes, topups,
       await admin.getAccount(params.id)
       const service = requireTopups(topups)
       return json({ data: (await service.list(params.id)).map((t) => topupView(t, service.now())) })
+    })
+    .post('/admin/credits/expire', async () => {
+      if (!expireCredits) throw new GatewayError('not_found', 'Credit expiry is not available in this server.')
+      return json(await expireCredits())
     })
     .post('/admin/topups/:id/refund', async ({ params }) => {
       const service = requireTopups(topups)
