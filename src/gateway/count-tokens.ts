@@ -14,5 +14,6 @@ export function countTokens(catalog: Catalog, format: ClientFormat, call: ModelC
   const model = resolveModel(catalog, call.auth, request.model, 'chat')
   call.ctx.model = model.id
   call.ctx.provider = model.provider.name
-  return { input_tokens: estimatePrompt(request).high }
+  // A prompt nothing bounds (a PDF, a file id) is at most the model's window, as its hold is.
+  return { input_tokens: Math.min(estimatePrompt(request).high, model.contextWindow) }
 }

@@ -18,7 +18,16 @@ export function openAIErrorResponse(status: number): Response {
 function textOf(content: OpenAIMessage['content']): string {
   if (typeof content === 'string') return content
   if (!Array.isArray(content)) return ''
-  return content.map((part) => (part.type === 'text' ? part.text : '')).join('\n')
+  return content.map(partText).join('\n')
+}
+
+/** What a part costs the mock's tokenizer: audio and files by the size of their data, unknown parts by their JSON. */
+function partText(part: { type: string } & Record<string, unknown>): string {
+  if (part.type === 'text') return String(part.text ?? '')
+  if (part.type === 'image_url') return ''
+  if (part.type === 'input_audio') return String((part.input_audio as { data?: unknown } | undefined)?.data ?? '')
+  if (part.type === 'file') return String((part.file as { file_data?: unknown } | undefined)?.file_data ?? '')
+  return JSON.stringify(part)
 }
 
 function answerFor(body: Record<string, unknown>): MockAnswer {

@@ -1,4 +1,4 @@
-// The mock upstream called directly: loop counts bounded, deep bodies refused.
+// The mock upstream called directly: loop counts bounded, deep bodies refused, unmodeled content billed by its size.
 import { describe, expect, test } from 'bun:test'
 import { createMockUpstream } from '../../src/mock-upstream/server'
 
@@ -44,5 +44,39 @@ describe('nesting', () => {
       `{"model":"m","messages":[{"role":"user","content":${'['.repeat(1e5)}${']'.repeat(1e5)}}]}`,
     )
     expect(openai.status).toBe(400)
+  })
+})
+
+describe('usage of content the mock does not read as text', () => {
+  const promptTokens = async (path: string, body: Record<string, unknown>) => {
+    const answer = (await (await call(path, body)).json()) as { usage: Record<string, number> }
+    return path === '/v1/messages' ? answer.usage.input_tokens! + answer.usage.cache_read_input_tokens! : answer.usage.prompt_tokens!
+  }
+  const data = 'QUJD'.repeat(10_000) // 40,000 bytes: 10,000 mock tokens
+
+  test('Anthropic documents, search results and unknown blocks are billed by their size', async () => {
+    const blocks = [
+      { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data } },
+      { type: 'document', source: { type: 'text', media_type: 'text/plain', data } },
+      { type: 'document', source: { type: 'content', content: [{ type: 'text', text: data }] } },
+      { type: 'search_result', source: 's', title: 't', content: [{ type: 'text', text: data }] },
+      { type: 'future_block', payload: data },
+    ]
+    for (const block of blocks) {
+      const tokens = await promptTokens('/v1/messages', { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: [block] }] })
+      expect(tokens).toBeGreaterThanOrEqual(10_000)
+    }
+  })
+
+  test('OpenAI audio, files and unknown parts are billed by their size', async () => {
+    const parts = [
+      { type: 'input_audio', input_audio: { data, format: 'wav' } },
+      { type: 'file', file: { file_data: `data:application/pdf;base64,${data}`, filename: 'a.pdf' } },
+      { type: 'future_part', payload: data },
+    ]
+    for (const part of parts) {
+      const tokens = await promptTokens('/v1/chat/completions', { model: 'm', messages: [{ role: 'user', content: [part] }] })
+      expect(tokens).toBeGreaterThanOrEqual(10_000)
+    }
   })
 })
