@@ -13,5 +13,6 @@ export function countTokens(catalog: Catalog, format: ClientFormat, call: ModelC
   const request = format.parseChat(call.body)
   const model = resolveModel(catalog, call.auth, request.model, 'chat')
   call.ctx.routed(model, false)
-  return { input_tokens: estimatePrompt(request).high }
+  // A prompt nothing bounds (a PDF, a file id) is at most the model's window, as its hold is.
+  return { input_tokens: Math.min(estimatePrompt(request).high, model.contextWindow) }
 }

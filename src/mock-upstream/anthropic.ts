@@ -24,14 +24,28 @@ export function anthropicErrorResponse(status: number): Response {
   return Response.json(errorBody(status), { status, headers: status === 429 ? { 'retry-after': '7' } : {} })
 }
 
+const nested = (content: unknown) =>
+  typeof content === 'string' ? content : Array.isArray(content) ? (content as Block[]).map(blockText).join('\n') : ''
+
+/** What a block costs the mock's tokenizer: documents by the size of their data, unknown blocks by their JSON. */
 function blockText(block: Block): string {
-  if (block.type === 'text') return block.text ?? ''
-  if (block.type === 'tool_use') return JSON.stringify(block.input ?? {})
-  if (block.type === 'tool_result') {
-    const content = block.content
-    return typeof content === 'string' ? content : Array.isArray(content) ? (content as Block[]).map(blockText).join('\n') : ''
+  switch (block.type) {
+    case 'text':
+      return block.text ?? ''
+    case 'image':
+      return ''
+    case 'tool_use':
+      return JSON.stringify(block.input ?? {})
+    case 'tool_result':
+    case 'search_result':
+      return nested(block.content)
+    case 'document': {
+      const source = (block.source ?? {}) as { data?: unknown; content?: unknown }
+      return typeof source.data === 'string' ? source.data : nested(source.content)
+    }
+    default:
+      return JSON.stringify(block)
   }
-  return ''
 }
 
 const contentText = (content: Message['content']) => (typeof content === 'string' ? content : content.map(blockText).join('\n'))

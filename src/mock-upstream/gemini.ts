@@ -1,4 +1,5 @@
 // The mock's Gemini wire format: generateContent, streamGenerateContent (alt=sse), embedContent, batchEmbedContents.
+import { MAX_EMBEDDING_DIMENSIONS } from '../formats/openai/schema'
 import { sseData } from '../formats/sse'
 import { FAULT_MESSAGES, type FaultMode } from './faults'
 import { mockAnswer, mockEmbedding, mockId, mockTokenCount, type MockAnswer } from './generator'
@@ -117,8 +118,18 @@ type EmbedRequest = { content?: Content; outputDimensionality?: number }
 const embedding = (request: EmbedRequest) => ({ values: mockEmbedding(contentText(request.content), request.outputDimensionality ?? 8) })
 const embedTokens = (requests: EmbedRequest[]) => requests.reduce((n, r) => n + mockTokenCount(contentText(r.content)), 0)
 
+/** The vector is built element by element: an unbounded count would build an unbounded answer. */
+const validDimensions = (request: EmbedRequest) => {
+  const d = request.outputDimensionality ?? 8
+  return Number.isInteger(d) && d >= 1 && d <= MAX_EMBEDDING_DIMENSIONS
+}
+
 export async function geminiEmbed(body: Record<string, unknown>, fault: FaultMode, signal: AbortSignal, batch: boolean) {
   const requests = batch ? ((Array.isArray(body.requests) ? body.requests : []) as EmbedRequest[]) : [body as EmbedRequest]
+  if (!requests.every(validDimensions)) {
+    const message = `mock: outputDimensionality must be an integer from 1 to ${MAX_EMBEDDING_DIMENSIONS}`
+    return Response.json({ error: { code: 400, message, status: 'INVALID_ARGUMENT' } }, { status: 400 })
+  }
   const answer = batch ? { embeddings: requests.map(embedding) } : { embedding: embedding(requests[0]!) }
   return jsonResponse({ ...answer, usageMetadata: { promptTokenCount: embedTokens(requests) } }, fault, signal, errorBody(500))
 }

@@ -1,5 +1,6 @@
 // The mock's OpenAI wire format: chat completions (streamed and not), embeddings, models.
 import { sseData, SSE_DONE } from '../formats/sse'
+import { MAX_EMBEDDING_DIMENSIONS } from '../formats/openai/schema'
 import type { OpenAIMessage } from '../providers/openai-compatible/wire'
 import { FAULT_MESSAGES, type FaultMode } from './faults'
 import { mockAnswer, mockEmbedding, mockId, mockTokenCount, type MockAnswer } from './generator'
@@ -17,7 +18,16 @@ export function openAIErrorResponse(status: number): Response {
 function textOf(content: OpenAIMessage['content']): string {
   if (typeof content === 'string') return content
   if (!Array.isArray(content)) return ''
-  return content.map((part) => (part.type === 'text' ? part.text : '')).join('\n')
+  return content.map(partText).join('\n')
+}
+
+/** What a part costs the mock's tokenizer: audio and files by the size of their data, unknown parts by their JSON. */
+function partText(part: { type: string } & Record<string, unknown>): string {
+  if (part.type === 'text') return String(part.text ?? '')
+  if (part.type === 'image_url') return ''
+  if (part.type === 'input_audio') return String((part.input_audio as { data?: unknown } | undefined)?.data ?? '')
+  if (part.type === 'file') return String((part.file as { file_data?: unknown } | undefined)?.file_data ?? '')
+  return JSON.stringify(part)
 }
 
 function answerFor(body: Record<string, unknown>): MockAnswer {
@@ -119,10 +129,15 @@ export async function openAIEmbeddings(body: Record<string, unknown>, fault: Fau
   const input = body.input
   const inputs: string[] =
     typeof input === 'string' ? [input] : Array.isArray(input) ? input.map((i) => (typeof i === 'string' ? i : JSON.stringify(i))) : []
-  const dimensions = typeof body.dimensions === 'number' ? body.dimensions : 8
+  const dimensions = body.dimensions ?? 8
+  // The vector is built element by element: an unbounded count would build an unbounded answer.
+  if (!Number.isInteger(dimensions) || (dimensions as number) < 1 || (dimensions as number) > MAX_EMBEDDING_DIMENSIONS) {
+    const message = `mock: dimensions must be an integer from 1 to ${MAX_EMBEDDING_DIMENSIONS}`
+    return Response.json({ error: { message, type: 'invalid_request_error', param: 'dimensions', code: null } }, { status: 400 })
+  }
   const base64 = body.encoding_format === 'base64'
   const data = inputs.map((text, index) => {
-    const vector = mockEmbedding(text, dimensions)
+    const vector = mockEmbedding(text, dimensions as number)
     const embedding = base64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector
     return { object: 'embedding', index, embedding }
   })

@@ -1,4 +1,5 @@
 // The mock upstream as a fetch handler: served over HTTP by `token-hub mock-upstream`, or in-process.
+import { tooDeepPath } from '../formats/json-depth'
 import type { WireFormat } from '../providers/types'
 import { anthropicErrorResponse, anthropicMessages } from './anthropic'
 import { faultOf, type FaultMode } from './faults'
@@ -95,7 +96,11 @@ export function createMockUpstream(options: { models?: string[] } = {}): MockUps
         if (matched === null) continue
         let body: Record<string, unknown>
         try {
-          body = (await request.json()) as Record<string, unknown>
+          const text = await request.text()
+          // The handlers walk the body recursively: nesting beyond the gateway's own limit is refused first.
+          if (tooDeepPath(text) !== null) return ERROR_RESPONSES[route.format](400)
+          body = JSON.parse(text) as Record<string, unknown>
+          if (typeof body !== 'object' || body === null || Array.isArray(body)) return ERROR_RESPONSES[route.format](400)
         } catch {
           return ERROR_RESPONSES[route.format](400)
         }

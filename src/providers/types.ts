@@ -33,6 +33,22 @@ export type ContentPart =
   | { type: 'tool_call'; id: string; name: string; arguments: string }
   | { type: 'tool_result'; toolCallId: string; content: string | ContentPart[]; isError?: boolean }
 
+/**
+ * Source-body content the shared messages leave out but an upstream of the client's own format
+ * still bills (documents, files, audio, search results, provider tools, unknown blocks), kept so
+ * the estimator can bound it: each kind says how.
+ */
+export type OpaqueContent =
+  /** Carried inline: at most one token per UTF-8 byte of its JSON (no tokenizer makes a token of less than a byte). */
+  | { kind: 'inline'; path: string; value: unknown }
+  /** An image the shared messages drop (a Files API image, an image in an OpenAI tool message): the image rule. */
+  | { kind: 'image'; path: string }
+  /**
+   * Content its bytes do not bound: a PDF (each page rendered as an image, its text compressed),
+   * anything by URL or file id, tools that fetch or run on the provider's side.
+   */
+  | { kind: 'unbounded'; path: string }
+
 export interface Message {
   role: 'user' | 'assistant'
   content: ContentPart[]
@@ -85,6 +101,8 @@ export interface ChatRequest {
    * param paths. A provider of another format refuses the request with 400 naming them.
    */
   untranslatable: string[]
+  /** What reaches a same-format upstream besides the shared fields, for the estimate (none when absent). */
+  opaque?: OpaqueContent[]
 }
 
 export interface ChatResponse {

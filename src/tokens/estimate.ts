@@ -1,5 +1,5 @@
 // Token estimates of whole requests (prompt, tools, images) and of what a stream relayed.
-import type { ChatRequest, ContentPart } from '../providers/types'
+import type { ChatRequest, ContentPart, OpaqueContent } from '../providers/types'
 import { estimateText, type TokenEstimate } from './token-count'
 
 export { estimateText, type TokenEstimate } from './token-count'
@@ -10,6 +10,11 @@ export const IMAGE_TOKENS = 1600
 export const IMAGE_TOKENS_LOW = 85
 /** Role markers and separators each message costs (OpenAI documents 3–4). */
 export const MESSAGE_OVERHEAD_TOKENS = 4
+/**
+ * The system prompt an upstream adds when a request offers tools: Anthropic documents 159–530
+ * tokens by model and tool choice; OpenAI's wrapping of function definitions is smaller.
+ */
+export const TOOLS_OVERHEAD_TOKENS = 600
 
 const ZERO: TokenEstimate = { high: 0, low: 0 }
 const add = (a: TokenEstimate, b: TokenEstimate): TokenEstimate => ({ high: a.high + b.high, low: a.low + b.low })
@@ -27,7 +32,27 @@ function partTokens(part: ContentPart): TokenEstimate {
   }
 }
 
-/** Estimated prompt tokens of a chat request: system, messages, tool definitions. */
+/** UTF-8 bytes of a value's JSON: text never has fewer bytes than tokens, and the JSON around it only adds bytes. */
+const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? '')
+
+/** Content outside the shared messages: no lower estimate, an upper bound by its kind. */
+function opaqueTokens(content: OpaqueContent): TokenEstimate {
+  switch (content.kind) {
+    case 'inline':
+      return { high: jsonBytes(content.value), low: 0 }
+    case 'image':
+      return { high: IMAGE_TOKENS, low: 0 }
+    case 'unbounded':
+      return { high: Number.POSITIVE_INFINITY, low: 0 }
+  }
+}
+
+/**
+ * Estimated prompt tokens of a chat request: system, messages, tool definitions, and what
+ * reaches a same-format upstream outside them. `high` is infinite when the request carries
+ * content nothing in it bounds (a PDF, a file id, server tools): the hold then takes the whole
+ * context window, the most an upstream bills for one prompt.
+ */
 export function estimatePrompt(request: ChatRequest): TokenEstimate {
   let tokens = ZERO
   const overhead = { high: MESSAGE_OVERHEAD_TOKENS, low: 0 }
@@ -41,6 +66,8 @@ export function estimatePrompt(request: ChatRequest): TokenEstimate {
     tokens = add(tokens, estimateText(tool.description ?? ''))
     tokens = add(tokens, estimateText(JSON.stringify(tool.parameters)))
   }
+  if (request.tools?.length) tokens = add(tokens, { high: TOOLS_OVERHEAD_TOKENS, low: 0 })
+  for (const content of request.opaque ?? []) tokens = add(tokens, opaqueTokens(content))
   return tokens
 }
 

@@ -1,5 +1,6 @@
 // Anthropic Messages request body → shared request (validated; fields other formats cannot carry are noted).
-import type { ChatRequest, ContentPart, ImageSource, Message, ToolChoice, ToolDefinition } from '../../providers/types'
+import type { ChatRequest, ContentPart, ImageSource, Message, OpaqueContent, ToolChoice, ToolDefinition } from '../../providers/types'
+import { extraFields, unknownContent } from '../opaque'
 import { bodyValidator } from '../validate'
 import { AnthropicMessagesBody, type AnthropicMessage, type ContentBlock } from './schema'
 
@@ -36,25 +37,53 @@ function untranslatableFields(body: Record<string, unknown>): string[] {
   return out
 }
 
-function imageSource(source: Block, path: string, untranslatable: string[]): ImageSource | null {
+/** What the parse gathers besides the shared messages. */
+interface Leftovers {
+  untranslatable: string[]
+  opaque: OpaqueContent[]
+}
+
+function imageSource(source: Block, path: string, left: Leftovers): ImageSource | null {
   if (source.type === 'base64') return { kind: 'base64', mediaType: source.media_type as string, data: source.data as string }
   if (source.type === 'url') return { kind: 'url', url: source.url as string }
-  untranslatable.push(`${path}.source.type=${source.type}`)
+  left.untranslatable.push(`${path}.source.type=${source.type}`)
+  left.opaque.push({ kind: 'image', path })
   return null
+}
+
+/**
+ * A block the shared type cannot carry, bounded for the estimate: a PDF (base64), or a document
+ * by URL or file id, unbounded (pages are rendered as images, text is compressed, the size
+ * unknown); a plain-text or content document, search results, thinking and unknown blocks by their bytes.
+ */
+function opaqueBlock(block: Block, at: string): OpaqueContent[] {
+  if (block.type !== 'document') return [unknownContent(block, at)]
+  const source = block.source as Block
+  if (source.type === 'text') return [{ kind: 'inline', path: at, value: block }]
+  if (source.type === 'content') {
+    if (typeof source.content === 'string') return [{ kind: 'inline', path: at, value: block }]
+    return (source.content as Block[]).map((inner, k) =>
+      inner.type === 'image'
+        ? { kind: 'image', path: `${at}.source.content[${k}]` }
+        : { kind: 'inline', path: `${at}.source.content[${k}]`, value: inner },
+    )
+  }
+  return [{ kind: 'unbounded', path: at }]
 }
 
 /** Text and image blocks (message content, tool results); anything else is noted as untranslatable. */
-function mediaPart(block: Block, path: string, untranslatable: string[]): ContentPart | null {
+function mediaPart(block: Block, path: string, left: Leftovers): ContentPart | null {
   if (block.type === 'text') return { type: 'text', text: block.text as string }
   if (block.type === 'image') {
-    const source = imageSource(block.source as Block, path, untranslatable)
+    const source = imageSource(block.source as Block, path, left)
     return source ? { type: 'image', source } : null
   }
-  untranslatable.push(`${path}.type=${block.type}`)
+  left.untranslatable.push(`${path}.type=${block.type}`)
+  for (const item of opaqueBlock(block, path)) left.opaque.push(item)
   return null
 }
 
-function contentParts(content: AnthropicMessage['content'], path: string, untranslatable: string[]): ContentPart[] {
+function contentParts(content: AnthropicMessage['content'], path: string, left: Leftovers): ContentPart[] {
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }]
   const parts: ContentPart[] = []
   content.forEach((raw: ContentBlock, j) => {
@@ -69,7 +98,7 @@ function contentParts(content: AnthropicMessage['content'], path: string, untran
           ? ''
           : typeof result === 'string'
             ? result
-            : result.flatMap((b, k) => mediaPart(b, `${at}.content[${k}]`, untranslatable) ?? [])
+            : result.flatMap((b, k) => mediaPart(b, `${at}.content[${k}]`, left) ?? [])
       parts.push({
         type: 'tool_result',
         toolCallId: block.tool_use_id as string,
@@ -77,19 +106,22 @@ function contentParts(content: AnthropicMessage['content'], path: string, untran
         ...(block.is_error ? { isError: true } : {}),
       })
     } else {
-      const part = mediaPart(block, at, untranslatable)
+      const part = mediaPart(block, at, left)
       if (part) parts.push(part)
     }
   })
   return parts
 }
 
-function tools(body: AnthropicMessagesBody, untranslatable: string[]): ToolDefinition[] | undefined {
+function tools(body: AnthropicMessagesBody, left: Leftovers): ToolDefinition[] | undefined {
   if (!body.tools) return undefined
   const out: ToolDefinition[] = []
   body.tools.forEach((tool, i) => {
     if (tool.type !== undefined && tool.type !== 'custom') {
-      untranslatable.push(`tools[${i}].type=${tool.type}`)
+      left.untranslatable.push(`tools[${i}].type=${tool.type}`)
+      // Anthropic's own tools bring their own prompts, and its server tools add what they search,
+      // fetch or run to the input: nothing in the request bounds that.
+      left.opaque.push({ kind: 'unbounded', path: `tools[${i}]` })
       return
     }
     const custom = tool as { name: string; description?: string; input_schema: Record<string, unknown> }
@@ -105,9 +137,25 @@ function toolChoice(choice: AnthropicMessagesBody['tool_choice']): ToolChoice | 
   return { type: choice.type }
 }
 
+/**
+ * Top-level fields whose content the upstream reads as prompt: output schemas by their bytes;
+ * MCP servers and containers (skills) bring tools and files the request does not carry.
+ */
+function opaqueFields(body: Record<string, unknown>): OpaqueContent[] {
+  const out: OpaqueContent[] = []
+  for (const field of ['output_format', 'output_config'] as const) {
+    if (body[field] !== undefined && body[field] !== null) out.push({ kind: 'inline', path: field, value: body[field] })
+  }
+  for (const field of ['mcp_servers', 'container'] as const) {
+    if (body[field] !== undefined && body[field] !== null) out.push({ kind: 'unbounded', path: field })
+  }
+  return out
+}
+
 export function parseAnthropicMessages(raw: Record<string, unknown>): ChatRequest {
   const body = validate(raw)
   const untranslatable = untranslatableFields(raw)
+  const left: Leftovers = { untranslatable, opaque: opaqueFields(raw) }
   const system =
     body.system === undefined
       ? []
@@ -116,10 +164,10 @@ export function parseAnthropicMessages(raw: Record<string, unknown>): ChatReques
           ? []
           : [body.system]
         : body.system.map((b) => b.text)
-  const messages: Message[] = body.messages.map((message, i) => ({
-    role: message.role,
-    content: contentParts(message.content, `messages[${i}].content`, untranslatable),
-  }))
+  const messages: Message[] = body.messages.map((message, i) => {
+    for (const extra of extraFields(message as Record<string, unknown>, ['role', 'content'], `messages[${i}]`)) left.opaque.push(extra)
+    return { role: message.role, content: contentParts(message.content, `messages[${i}].content`, left) }
+  })
   const choice = body.tool_choice as { disable_parallel_tool_use?: boolean } | undefined
   const userId = body.metadata?.user_id
   return {
@@ -131,7 +179,7 @@ export function parseAnthropicMessages(raw: Record<string, unknown>): ChatReques
     topP: body.top_p,
     topK: body.top_k,
     stop: body.stop_sequences?.length ? body.stop_sequences : undefined,
-    tools: tools(body, untranslatable),
+    tools: tools(body, left),
     toolChoice: toolChoice(body.tool_choice),
     ...(choice?.disable_parallel_tool_use ? { parallelToolCalls: false } : {}),
     ...(userId ? { user: userId } : {}),
@@ -140,5 +188,6 @@ export function parseAnthropicMessages(raw: Record<string, unknown>): ChatReques
     includeUsage: true,
     source: { format: 'anthropic', body: raw },
     untranslatable,
+    opaque: left.opaque,
   }
 }

@@ -1,5 +1,6 @@
 // Shared answer → Anthropic Message body (an Anthropic upstream's own body is relayed as it came).
 import { GatewayError } from '../../errors'
+import { MAX_JSON_DEPTH, tooDeepPath } from '../json-depth'
 import type { ChatResponse, FinishReason, Usage } from '../../providers/types'
 
 const STOP_REASONS: Record<FinishReason, string> = {
@@ -27,6 +28,12 @@ export function anthropicUsage(usage: Usage | null) {
 /** Tool-call arguments (JSON text) as Anthropic's `input` object. */
 export function toolInput(args: string, name: string): Record<string, unknown> {
   if (args.trim() === '') return {}
+  if (tooDeepPath(args) !== null) {
+    throw new GatewayError(
+      'upstream_error',
+      `The upstream model called tool '${name}' with arguments nested deeper than ${MAX_JSON_DEPTH} levels.`,
+    )
+  }
   try {
     const input: unknown = JSON.parse(args)
     if (typeof input === 'object' && input !== null && !Array.isArray(input)) return input as Record<string, unknown>

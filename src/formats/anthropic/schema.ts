@@ -14,7 +14,24 @@ const ImageSource = Type.Union([
 ])
 export const ImageBlock = Type.Object({ type: Type.Literal('image'), source: ImageSource })
 
-const OtherBlock = Type.Object({ type: OtherType('text', 'image', 'tool_use', 'tool_result') })
+const DocumentSource = Type.Union([
+  Type.Object({ type: Type.Literal('base64'), media_type: Type.String({ minLength: 1 }), data: Type.String() }),
+  Type.Object({ type: Type.Literal('text'), media_type: Type.String({ minLength: 1 }), data: Type.String() }),
+  Type.Object({ type: Type.Literal('content'), content: Type.Union([Type.String(), Type.Array(Type.Union([TextBlock, ImageBlock]))]) }),
+  Type.Object({ type: Type.Literal('url'), url: Type.String({ minLength: 1 }) }),
+  Type.Object({ type: Type.Literal('file'), file_id: Type.String({ minLength: 1 }) }),
+  Type.Object({ type: OtherType('base64', 'text', 'content', 'url', 'file') }),
+])
+export const DocumentBlock = Type.Object({ type: Type.Literal('document'), source: DocumentSource })
+
+export const SearchResultBlock = Type.Object({
+  type: Type.Literal('search_result'),
+  source: Type.String(),
+  title: Type.String(),
+  content: Type.Array(TextBlock),
+})
+
+const OtherBlock = Type.Object({ type: OtherType('text', 'image', 'document', 'search_result', 'tool_use', 'tool_result') })
 
 export const ToolUseBlock = Type.Object({
   type: Type.Literal('tool_use'),
@@ -26,11 +43,13 @@ export const ToolUseBlock = Type.Object({
 export const ToolResultBlock = Type.Object({
   type: Type.Literal('tool_result'),
   tool_use_id: Type.String({ minLength: 1 }),
-  content: Type.Optional(Type.Union([Type.String(), Type.Array(Type.Union([TextBlock, ImageBlock, OtherBlock]))])),
+  content: Type.Optional(
+    Type.Union([Type.String(), Type.Array(Type.Union([TextBlock, ImageBlock, DocumentBlock, SearchResultBlock, OtherBlock]))]),
+  ),
   is_error: Type.Optional(Type.Boolean()),
 })
 
-export const ContentBlock = Type.Union([TextBlock, ImageBlock, ToolUseBlock, ToolResultBlock, OtherBlock])
+export const ContentBlock = Type.Union([TextBlock, ImageBlock, DocumentBlock, SearchResultBlock, ToolUseBlock, ToolResultBlock, OtherBlock])
 export type ContentBlock = Static<typeof ContentBlock>
 
 export const AnthropicMessage = Type.Object({
@@ -66,13 +85,20 @@ const ToolChoice = Type.Union([
 export const AnthropicMessagesBody = Type.Object({
   model: Type.String({ minLength: 1 }),
   messages: Type.Array(AnthropicMessage, { minItems: 1 }),
-  max_tokens: Type.Optional(Type.Integer({ minimum: 1 })),
+  max_tokens: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
   system: Type.Optional(Type.Union([Type.String(), Type.Array(TextBlock)])),
   stop_sequences: Type.Optional(Type.Array(Type.String())),
   stream: Type.Optional(Type.Boolean()),
   temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
   top_p: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
-  top_k: Type.Optional(Type.Integer({ minimum: 0 })),
+  top_k: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+  // Anthropic documents at least 1,024 thinking tokens; the other thinking fields pass through.
+  thinking: Type.Optional(
+    Type.Union([
+      Type.Object({ budget_tokens: Type.Optional(Type.Integer({ minimum: 1024, maximum: Number.MAX_SAFE_INTEGER })) }),
+      Type.Null(),
+    ]),
+  ),
   tools: Type.Optional(Type.Array(Type.Union([CustomTool, OtherTool]))),
   tool_choice: Type.Optional(ToolChoice),
   metadata: Type.Optional(Type.Object({ user_id: Type.Optional(Type.Union([Type.String(), Type.Null()])) })),

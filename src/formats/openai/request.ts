@@ -1,8 +1,9 @@
 // OpenAI request body → shared request (validated; fields other formats cannot carry are noted).
 import { GatewayError } from '../../errors'
-import type { ChatRequest, ContentPart, EmbedRequest, ImageSource, Message, ToolChoice } from '../../providers/types'
+import type { ChatRequest, ContentPart, EmbedRequest, ImageSource, Message, OpaqueContent, ToolChoice } from '../../providers/types'
+import { extraFields, unknownContent } from '../opaque'
 import { bodyValidator } from '../validate'
-import { OpenAIChatBody, OpenAIEmbeddingBody, type OpenAIChatMessage } from './schema'
+import { OpenAIChatBody, OpenAIEmbeddingBody, type OpenAIChatMessage, type OpenAIContentPart } from './schema'
 
 const validateChat = bodyValidator(OpenAIChatBody)
 const validateEmbedding = bodyValidator(OpenAIEmbeddingBody)
@@ -13,7 +14,29 @@ export function imageSourceFromUrl(url: string): ImageSource {
   return match ? { kind: 'base64', mediaType: match[1]!, data: match[2]! } : { kind: 'url', url }
 }
 
-function contentParts(content: OpenAIChatMessage['content'], path: string, untranslatable: string[]): ContentPart[] {
+/** What the parse gathers besides the shared messages. */
+interface Leftovers {
+  untranslatable: string[]
+  opaque: OpaqueContent[]
+}
+
+/**
+ * A part the shared type cannot carry, bounded for the estimate: audio by its bytes (a second
+ * of audio is ~10 tokens and far more bytes), files unbounded (a PDF's pages are rendered as
+ * images; a file id's size is unknown), anything else by its bytes unless it names content elsewhere.
+ */
+function opaquePart(part: OpenAIContentPart, at: string): OpaqueContent {
+  switch (part.type) {
+    case 'input_audio':
+      return { kind: 'inline', path: at, value: (part as { input_audio: unknown }).input_audio }
+    case 'file':
+      return { kind: 'unbounded', path: at }
+    default:
+      return unknownContent(part, at)
+  }
+}
+
+function contentParts(content: OpenAIChatMessage['content'], path: string, left: Leftovers): ContentPart[] {
   if (content === undefined || content === null) return []
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }]
   const parts: ContentPart[] = []
@@ -21,9 +44,28 @@ function contentParts(content: OpenAIChatMessage['content'], path: string, untra
     if (part.type === 'text') parts.push({ type: 'text', text: (part as { text: string }).text })
     else if (part.type === 'image_url')
       parts.push({ type: 'image', source: imageSourceFromUrl((part as { image_url: { url: string } }).image_url.url) })
-    else untranslatable.push(`${path}[${i}].type=${part.type}`)
+    else {
+      left.untranslatable.push(`${path}[${i}].type=${part.type}`)
+      left.opaque.push(opaquePart(part, `${path}[${i}]`))
+    }
   })
   return parts
+}
+
+/** Message fields the shared type models; any other (`name`, a legacy `function_call`, `refusal`) still reaches the upstream. */
+const MESSAGE_FIELDS = ['role', 'content', 'tool_calls', 'tool_call_id'] as const
+
+/**
+ * Top-level fields whose content the upstream reads as prompt: schemas and legacy function
+ * definitions by their bytes; web search adds pages the request does not carry.
+ */
+function opaqueFields(body: Record<string, unknown>): OpaqueContent[] {
+  const out: OpaqueContent[] = []
+  for (const field of ['response_format', 'functions'] as const) {
+    if (body[field] !== undefined && body[field] !== null) out.push({ kind: 'inline', path: field, value: body[field] })
+  }
+  if (body.web_search_options !== undefined && body.web_search_options !== null) out.push({ kind: 'unbounded', path: 'web_search_options' })
+  return out
 }
 
 const textOf = (parts: ContentPart[]) => parts.map((p) => (p.type === 'text' ? p.text : '')).join('')
@@ -68,11 +110,15 @@ function untranslatableFields(body: Record<string, unknown>): string[] {
 export function parseOpenAIChat(raw: Record<string, unknown>): ChatRequest {
   const body = validateChat(raw)
   const untranslatable = untranslatableFields(raw)
+  const left: Leftovers = { untranslatable, opaque: opaqueFields(raw) }
   const system: string[] = []
   const messages: Message[] = []
   body.messages.forEach((message, i) => {
     const path = `messages[${i}].content`
-    const parts = contentParts(message.content, path, untranslatable)
+    const parts = contentParts(message.content, path, left)
+    const extras = extraFields(message as Record<string, unknown>, MESSAGE_FIELDS, `messages[${i}]`)
+    // An assistant's `audio` names an earlier spoken answer, billed again as audio tokens of unknown count.
+    for (const extra of extras) left.opaque.push(extra.path.endsWith('.audio') ? { kind: 'unbounded', path: extra.path } : extra)
     switch (message.role) {
       case 'system':
       case 'developer':
@@ -94,6 +140,10 @@ export function parseOpenAIChat(raw: Record<string, unknown>): ChatRequest {
         if (!message.tool_call_id) {
           throw new GatewayError('invalid_body', "Tool messages need 'tool_call_id'.", { param: `messages[${i}].tool_call_id` })
         }
+        // Only the text crosses to other formats; an image an OpenAI-format upstream reads is still held for.
+        parts.forEach((p, j) => {
+          if (p.type !== 'text') left.opaque.push({ kind: 'image', path: `${path}[${j}]` })
+        })
         const result: ContentPart = { type: 'tool_result', toolCallId: message.tool_call_id, content: textOf(parts) }
         const previous = messages[messages.length - 1]
         // Consecutive tool results answer one assistant turn: keep them in one user turn.
@@ -126,6 +176,7 @@ export function parseOpenAIChat(raw: Record<string, unknown>): ChatRequest {
     includeUsage: body.stream_options?.include_usage === true,
     source: { format: 'openai', body: raw },
     untranslatable,
+    opaque: left.opaque,
   }
 }
 

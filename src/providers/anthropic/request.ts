@@ -1,5 +1,6 @@
 // Shared request → Anthropic Messages request body.
 import { GatewayError } from '../../errors'
+import { MAX_JSON_DEPTH, tooDeepPath } from '../../formats/json-depth'
 import { refuseUntranslatable } from '../untranslatable'
 import type { ChatRequest, ContentPart, ImageSource, ToolChoice } from '../types'
 import type { AnthropicContentBlock, AnthropicImageBlock, AnthropicMessage, AnthropicTextBlock } from './wire'
@@ -76,6 +77,10 @@ function imageBlock(source: ImageSource): AnthropicImageBlock {
 
 function toolInput(args: string, at: string): Record<string, unknown> {
   if (args.trim() === '') return {}
+  // Arguments are JSON inside a string: the body's depth check never saw their nesting.
+  if (tooDeepPath(args) !== null) {
+    throw new GatewayError('invalid_body', `${at}: tool call arguments nest deeper than ${MAX_JSON_DEPTH} levels.`, { param: at })
+  }
   try {
     const input: unknown = JSON.parse(args)
     if (typeof input === 'object' && input !== null && !Array.isArray(input)) return input as Record<string, unknown>

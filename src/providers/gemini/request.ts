@@ -1,5 +1,6 @@
 // Shared request → Gemini generateContent / embedContent request bodies.
 import { GatewayError } from '../../errors'
+import { MAX_JSON_DEPTH, tooDeepPath } from '../../formats/json-depth'
 import { refuseField, refuseUntranslatable } from '../untranslatable'
 import type { ChatRequest, ContentPart, EmbedRequest, ImageSource, ToolChoice } from '../types'
 import { signatureOf, SKIP_SIGNATURE, validatesSignatures } from './tool-ids'
@@ -25,6 +26,10 @@ function imagePart(source: ImageSource): GeminiPart {
 
 function functionArgs(args: string, at: string): Record<string, unknown> {
   if (args.trim() === '') return {}
+  // Arguments are JSON inside a string: the body's depth check never saw their nesting.
+  if (tooDeepPath(args) !== null) {
+    throw new GatewayError('invalid_body', `${at}: tool call arguments nest deeper than ${MAX_JSON_DEPTH} levels.`, { param: at })
+  }
   try {
     const value: unknown = JSON.parse(args)
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>
