@@ -132,21 +132,6 @@ export async function runAdmin(args: string[]): Promise<number> {
   const { config } = loaded
   // A one-shot command may wait for the server's brief write locks.
   const store = openStore(config.storage.sqlite_path, { lockWaitMs: 5_000 })
-  if (MONEY_COMMANDS.has(command)) {
-    const lease = await readServingLease(store, Date.now())
-    if (lease) {
-      try {
-        const result = await throughServer(lease, serverCall(command, id, values))
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
-        return 0
-      } catch (error) {
-        process.stderr.write(`error: ${(error as Error).message}\n`)
-        return 1
-      } finally {
-        store.close()
-      }
-    }
-  }
   const catalog = new Catalog(config, createProviderRegistry(config))
   const admin = createAdminService({ store, config, catalog, clock: systemClock })
   const need = (value: string | undefined, what: string) => {
@@ -155,65 +140,68 @@ export async function runAdmin(args: string[]): Promise<number> {
   }
   try {
     let result: unknown
-    switch (command) {
-      case 'create-account':
-        result = await admin.createAccount({ email: need(values.email, '--email'), plan: values.plan, name: values.name })
-        break
-      case 'show-account':
-        result = await admin.getAccount(need(id, 'an account id'))
-        break
-      case 'delete-account':
-        await admin.deleteAccount(need(id, 'an account id'))
-        result = { id, deleted: true }
-        break
-      case 'disable-models':
-        if (values.models === undefined) throw new GatewayError('invalid_body', 'disable-models needs --models (empty to clear)')
-        result = await admin.patchAccount(need(id, 'an account id'), { disabled_models: list(values.models) ?? [] })
-        break
-      case 'add-credits':
-        result = await admin.addCredits(need(id, 'an account id'), { amount_usd: need(values.amount, '--amount'), note: values.note })
-        break
-      case 'create-key':
-        result = await admin.mintKey(need(id, 'an account id'), {
-          name: values.name,
-          models: list(values.models),
-          ip_allowlist: list(values.ips),
-          rpm: values.rpm ? Number(values.rpm) : undefined,
-          budget_usd: values.budget,
-          budget_window_days: values['budget-window-days'] ? Number(values['budget-window-days']) : undefined,
-          expires_in_days: values['no-expiry'] ? null : values['expires-in-days'] ? Number(values['expires-in-days']) : undefined,
-        })
-        break
-      case 'list-keys':
-        result = await admin.listKeys(need(id, 'an account id'))
-        break
-      case 'revoke-key':
-        result = await admin.revokeKey(need(id, 'a key id'))
-        break
-      case 'show-request':
-        result = await admin.getRequest(need(id, 'a request id'))
-        break
-      case 'requests':
-        result = await admin.listRequests({
-          account: values.account,
-          key: values.key,
-          status: values.status,
-          since: values.since,
-          limit: values.limit,
-          cursor: values.cursor,
-        })
-        break
-      case 'ledger':
-        result = await admin.ledger(need(id, 'an account id'), { limit: values.limit ? Number(values.limit) : undefined })
-        break
-      default:
-        if (PORTAL_COMMANDS.has(command)) {
-          result = await portalCommand(command, id, values, { store, config, admin, catalog })
+    const lease = MONEY_COMMANDS.has(command) ? await readServingLease(store, Date.now()) : null
+    if (lease) result = await throughServer(lease, serverCall(command, id, values))
+    else
+      switch (command) {
+        case 'create-account':
+          result = await admin.createAccount({ email: need(values.email, '--email'), plan: values.plan, name: values.name })
           break
-        }
-        process.stderr.write(`unknown admin command '${command}'\n\n${HELP}`)
-        return 1
-    }
+        case 'show-account':
+          result = await admin.getAccount(need(id, 'an account id'))
+          break
+        case 'delete-account':
+          await admin.deleteAccount(need(id, 'an account id'))
+          result = { id, deleted: true }
+          break
+        case 'disable-models':
+          if (values.models === undefined) throw new GatewayError('invalid_body', 'disable-models needs --models (empty to clear)')
+          result = await admin.patchAccount(need(id, 'an account id'), { disabled_models: list(values.models) ?? [] })
+          break
+        case 'add-credits':
+          result = await admin.addCredits(need(id, 'an account id'), { amount_usd: need(values.amount, '--amount'), note: values.note })
+          break
+        case 'create-key':
+          result = await admin.mintKey(need(id, 'an account id'), {
+            name: values.name,
+            models: list(values.models),
+            ip_allowlist: list(values.ips),
+            rpm: values.rpm ? Number(values.rpm) : undefined,
+            budget_usd: values.budget,
+            budget_window_days: values['budget-window-days'] ? Number(values['budget-window-days']) : undefined,
+            expires_in_days: values['no-expiry'] ? null : values['expires-in-days'] ? Number(values['expires-in-days']) : undefined,
+          })
+          break
+        case 'list-keys':
+          result = await admin.listKeys(need(id, 'an account id'))
+          break
+        case 'revoke-key':
+          result = await admin.revokeKey(need(id, 'a key id'))
+          break
+        case 'show-request':
+          result = await admin.getRequest(need(id, 'a request id'))
+          break
+        case 'requests':
+          result = await admin.listRequests({
+            account: values.account,
+            key: values.key,
+            status: values.status,
+            since: values.since,
+            limit: values.limit,
+            cursor: values.cursor,
+          })
+          break
+        case 'ledger':
+          result = await admin.ledger(need(id, 'an account id'), { limit: values.limit ? Number(values.limit) : undefined })
+          break
+        default:
+          if (PORTAL_COMMANDS.has(command)) {
+            result = await portalCommand(command, id, values, { store, config, admin, catalog })
+            break
+          }
+          process.stderr.write(`unknown admin command '${command}'\n\n${HELP}`)
+          return 1
+      }
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
     return 0
   } catch (error) {

@@ -7,9 +7,9 @@ import { Database } from 'bun:sqlite'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ROOT, startServe } from '../support/serve-process'
 import { SERVING_LEASE_KEY } from '../../src/jobs/serving-lease'
 
-const ROOT = join(import.meta.dir, '../..')
 const ADMIN = 'test-admin-token-0123456789'
 
 let dir: string
@@ -51,24 +51,9 @@ afterAll(() => {
 })
 
 async function start(): Promise<string> {
-  server = Bun.spawn([process.execPath, 'run', 'src/main.ts', 'serve', '--config', configPath], {
-    cwd: ROOT,
-    stdin: 'ignore',
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: { ...process.env, TOKEN_HUB_CONFIG: undefined },
-  })
-  const reader = server.stdout.getReader()
-  let out = ''
-  for (let r = await reader.read(); !r.done; r = await reader.read()) {
-    out += new TextDecoder().decode(r.value)
-    const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-    if (match) {
-      reader.releaseLock()
-      return match[1]!
-    }
-  }
-  throw new Error(`server did not start:\n${out}`)
+  const started = await startServe(configPath)
+  server = started.process
+  return started.url
 }
 
 function cli(...args: string[]) {

@@ -5,9 +5,9 @@ import type { Subprocess } from 'bun'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runCli, startServe } from '../support/serve-process'
 import { openDatabase } from '../../src/store/db'
 
-const ROOT = join(import.meta.dir, '../..')
 const ADMIN = 'test-admin-token-0123456789'
 const ACCOUNTS = 3
 const WORKERS = 8
@@ -75,41 +75,12 @@ afterAll(() => {
 
 /** Starts `token-hub serve` and resolves with its base URL once it listens. */
 async function serve(configPath: string): Promise<string> {
-  const server = Bun.spawn([process.execPath, 'run', 'src/main.ts', 'serve', '--config', configPath], {
-    cwd: ROOT,
-    stdin: 'ignore',
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: { ...process.env, TOKEN_HUB_CONFIG: undefined },
-  })
-  servers.push(server)
-  const reader = server.stdout.getReader()
-  const decoder = new TextDecoder()
-  let out = ''
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    out += decoder.decode(value, { stream: true })
-    const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-    if (match) {
-      reader.releaseLock()
-      return match[1]!
-    }
-  }
-  throw new Error(`server did not start:\n${out}\n${await new Response(server.stderr).text()}`)
+  const started = await startServe(configPath)
+  servers.push(started.process)
+  return started.url
 }
 
-/** Runs a token-hub sub-command to its end. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = Bun.spawn([process.execPath, 'run', 'src/main.ts', ...args], {
-    cwd: ROOT,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: { ...process.env, TOKEN_HUB_CONFIG: undefined },
-  })
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited])
-  return { code, stdout, stderr }
-}
+const cli = runCli
 
 const admin = async <T>(base: string, method: string, path: string, body?: unknown): Promise<T> => {
   const response = await fetch(base + path, {

@@ -9,7 +9,7 @@ let reported: Record<string, unknown> = {}
 const answers = {
   openai: (stream: boolean) =>
     stream
-      ? sse([
+      ? `${sse([
           {
             id: 'c1',
             object: 'chat.completion.chunk',
@@ -19,7 +19,7 @@ const answers = {
           },
           { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'x', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
           { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'x', choices: [], usage: reported },
-        ]) + 'data: [DONE]\n\n'
+        ])}data: [DONE]\n\n`
       : {
           id: 'c1',
           object: 'chat.completion',

@@ -5,9 +5,9 @@ import type { Subprocess } from 'bun'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { startServe } from '../../support/serve-process'
 import { IMPLEMENTATIONS, type ServerData } from './implementations'
 
-const ROOT = join(import.meta.dir, '../../..')
 const ADMIN = 'test-admin-token-0123456789'
 const CYCLES = 20
 
@@ -54,28 +54,9 @@ models = ["*"]
 
   /** Starts `token-hub serve` and resolves with its base URL once it listens. */
   async function start(): Promise<string> {
-    server = Bun.spawn([process.execPath, 'run', 'src/main.ts', 'serve', '--config', configPath], {
-      cwd: ROOT,
-      stdin: 'ignore',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      env: { ...process.env, TOKEN_HUB_CONFIG: undefined },
-    })
-    const reader = server.stdout.getReader()
-    const decoder = new TextDecoder()
-    let out = ''
-    const deadline = Date.now() + 15_000
-    while (Date.now() < deadline) {
-      const { done, value } = await reader.read()
-      if (done) break
-      out += decoder.decode(value, { stream: true })
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-      if (match) {
-        reader.releaseLock()
-        return match[1]!
-      }
-    }
-    throw new Error(`server did not start:\n${out}\n${await new Response(server.stderr).text()}`)
+    const started = await startServe(configPath)
+    server = started.process
+    return started.url
   }
 
   async function kill9(): Promise<void> {
