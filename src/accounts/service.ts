@@ -1,4 +1,5 @@
 // The operator's operations (accounts, credits, keys, the log), shared by /admin/* and `token-hub admin`.
+import { availableMicros, debitTakesNoHeldMoney } from '../money/holds'
 import type { Config } from '../config/schema'
 import type { Catalog } from '../catalog/catalog'
 import type { Clock } from '../clock'
@@ -30,6 +31,31 @@ export function createAdminService({ store, config, catalog, clock, onAccessChan
     const account = await store.accounts.get(id)
     if (!account || account.deletedAt !== null) throw new GatewayError('not_found', `No account '${id}'.`)
     return account
+  }
+
+  const credit = (accountId: string, amount: number, note: string | undefined) =>
+    store.ledger.append({
+      accountId,
+      type: 'topup',
+      amountMicros: amount,
+      topupId: `manual_${randomBase62(16)}`,
+      note: note ?? 'manual credit',
+      createdAt: clock.now(),
+    })
+
+  /** An adjustment never takes money that requests in flight hold (their holds are in the serving process). */
+  const debit = async (accountId: string, amount: number, note: string | undefined) => {
+    const entry = { accountId, type: 'adjustment' as const, amountMicros: amount, note: note ?? 'manual credit', createdAt: clock.now() }
+    const outcome = await store.ledger.appendIf(entry, (funds) => debitTakesNoHeldMoney(funds, amount))
+    if (outcome.ok) return outcome.entry
+    if (outcome.reason === 'account_not_found') return null
+    const { funds } = outcome
+    throw new GatewayError(
+      'conflict',
+      `An adjustment of -$${formatUsd(-amount)} would take money held by requests in flight: $${formatUsd(funds.heldMicros)} is held ` +
+        `and $${formatUsd(availableMicros(funds))} available. Adjust by at most what is available, or once those requests have finished.`,
+      { param: 'amount_usd' },
+    )
   }
 
   return {
@@ -78,28 +104,12 @@ export function createAdminService({ store, config, catalog, clock, onAccessChan
 
     /** A positive amount is a top-up by the operator; a negative one an adjustment. */
     async addCredits(id: string, body: CreditsBody) {
-      const account = await liveAccount(id)
+      await liveAccount(id)
       const amount = parseUsd(body.amount_usd)
       if (amount === null || amount === 0) {
         throw new GatewayError('invalid_body', 'amount_usd must be a non-zero USD amount with at most 6 decimals.', { param: 'amount_usd' })
       }
-      // A debit never takes money that requests in flight hold (their holds are in this process).
-      if (amount < 0 && -amount > account.availableMicros) {
-        throw new GatewayError(
-          'conflict',
-          `This adjustment of $${formatUsd(-amount)} exceeds the account's available $${formatUsd(account.availableMicros)} ` +
-            `($${formatUsd(account.heldMicros)} is held by requests in flight); retry when they finish, or debit less.`,
-          { param: 'amount_usd' },
-        )
-      }
-      const entry = await store.ledger.append({
-        accountId: id,
-        type: amount > 0 ? 'topup' : 'adjustment',
-        amountMicros: amount,
-        topupId: amount > 0 ? `manual_${randomBase62(16)}` : null,
-        note: body.note ?? 'manual credit',
-        createdAt: clock.now(),
-      })
+      const entry = amount > 0 ? await credit(id, amount, body.note) : await debit(id, amount, body.note)
       if (!entry) throw new GatewayError('not_found', `No account '${id}'.`)
       return { entry: ledgerEntryView(entry), account: await this.getAccount(id) }
     },

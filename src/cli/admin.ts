@@ -82,6 +82,19 @@ async function throughServer(lease: ServingLease, call: { path: string; body: un
   return body
 }
 
+/** parseArgs reads `--amount -5` as a missing value and an option; as `--amount=-5` it takes it. */
+const negativeAmountsJoined = (args: string[]): string[] => {
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const next = args[i + 1]
+    if (args[i] === '--amount' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`--amount=${next}`)
+      i++
+    } else out.push(args[i]!)
+  }
+  return out
+}
+
 const list = (value: string | undefined) =>
   value === undefined
     ? undefined
@@ -92,7 +105,7 @@ const list = (value: string | undefined) =>
 
 export async function runAdmin(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args,
+    args: negativeAmountsJoined(args),
     allowPositionals: true,
     options: {
       config: { type: 'string' },

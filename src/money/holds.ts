@@ -16,6 +16,15 @@ export function availableMicros(funds: AccountFunds): number {
 }
 
 /**
+ * Whether a debit outside any request (an operator's adjustment) may be taken: never from money
+ * requests in flight hold, since they were admitted against it. With nothing held an operator may
+ * still take an account below zero, as a correction can need.
+ */
+export function debitTakesNoHeldMoney(funds: AccountFunds, debitMicros: number): boolean {
+  return funds.heldMicros === 0 || availableMicros(funds) + debitMicros >= 0
+}
+
+/**
  * Whether `hold` may be placed: the account exists, its available money covers the hold, and the
  * key's window budget covers it too (spent + open holds + this one ≤ budget). The key's window is
  * the one containing the hold's `createdAt`.

@@ -1,4 +1,5 @@
 // The ledger: every balance change is one entry, written in the same transaction as the balance.
+import type { AccountFunds } from './holds'
 import { assertMicros } from '../money/usd'
 import type { Database } from 'bun:sqlite'
 import type { GroupCommit } from './group-commit'
@@ -37,9 +38,19 @@ export interface LedgerPage {
   nextBefore: number | null
 }
 
+export type ConditionalAppend =
+  | { ok: true; entry: LedgerEntry }
+  | { ok: false; reason: 'account_not_found' }
+  | { ok: false; reason: 'refused'; funds: AccountFunds }
+
 export interface LedgerStore {
   /** Applies the entry to the balance and records it, atomically. Returns null if the account is unknown. */
   append(entry: NewLedgerEntry): Promise<LedgerEntry | null>
+  /**
+   * `append`, if `allow` (a money rule) says so on the account's funds: read, decided and queued in
+   * one synchronous step, as a hold is placed, so no hold can take the same money in between.
+   */
+  appendIf(entry: NewLedgerEntry, allow: (funds: AccountFunds) => boolean): Promise<ConditionalAppend>
   /** Newest first. */
   list(accountId: string, options?: { limit?: number; before?: number }): Promise<LedgerPage>
   /** Σ amount of the account's entries: equals its balance, always. */
@@ -129,17 +140,29 @@ export function sqliteLedgerStore(db: Database, batch: GroupCommit, book: HoldBo
   const append = ledgerAppender(db)
   const page = db.query<Row, [string, number, number]>('SELECT * FROM ledger WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?')
   const sum = db.query<{ total: number }, [string]>('SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE account_id = ?')
+  const funds = db.query<{ balance_micros: number }, [string]>('SELECT balance_micros FROM accounts WHERE id = ?')
+  // In the money queue: an entry commits in call order with the settlements around it, and
+  // holds placed before it lands already count it (pending in the hold book).
+  const queue = (entry: NewLedgerEntry): Promise<LedgerEntry | null> => {
+    // Checked before the book counts it: a NaN pending total would admit everything.
+    assertMicros(entry.amountMicros, `a ${entry.type} entry`)
+    book.addPending(entry.accountId, entry.amountMicros)
+    return batch.run(
+      () => append(entry),
+      () => book.removePending(entry.accountId, entry.amountMicros),
+    )
+  }
   return {
-    // In the money queue: an entry commits in call order with the settlements around it, and
-    // holds placed before it lands already count it (pending in the hold book).
     async append(entry) {
-      // Checked before the book counts it: a NaN pending total would admit everything.
-      assertMicros(entry.amountMicros, `a ${entry.type} entry`)
-      book.addPending(entry.accountId, entry.amountMicros)
-      return batch.run(
-        () => append(entry),
-        () => book.removePending(entry.accountId, entry.amountMicros),
-      )
+      return queue(entry)
+    },
+    async appendIf(entry, allow) {
+      const account = funds.get(entry.accountId)
+      if (!account) return { ok: false, reason: 'account_not_found' }
+      const facts = book.funds(entry.accountId, account.balance_micros)
+      if (!allow(facts)) return { ok: false, reason: 'refused', funds: facts }
+      const written = await queue(entry)
+      return written ? { ok: true, entry: written } : { ok: false, reason: 'account_not_found' }
     },
     async list(accountId, options = {}) {
       const limit = Math.min(Math.max(options.limit ?? 50, 1), 500)

@@ -107,7 +107,7 @@ test('a CLI debit cannot take money a running server holds; without a server it 
   expect(Number(held.held_usd)).toBeGreaterThan(0.85)
 
   // Debiting $0.50 would take held money: the server refuses it, and the CLI says so.
-  const refused = cli('add-credits', account.id, '--amount=-0.50', '--note', 'correction')
+  const refused = cli('add-credits', account.id, '--amount', '-0.50', '--note', 'correction')
   expect(refused.code).toBe(1)
   expect(refused.err).toContain('held by requests in flight')
   // What is not held may still be debited, through the server.
