@@ -3,6 +3,7 @@ import { sseEvent } from '../formats/sse'
 import { FAULT_MESSAGES, type FaultMode } from './faults'
 import { mockAnswer, mockId, type MockAnswer } from './generator'
 import { jsonResponse, sseResponse } from './respond'
+import { ANY_OBJECT } from './json'
 
 type Part = { type: string; text?: string; image_url?: string }
 type Item = {
@@ -38,6 +39,7 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
   const tools = callable((Array.isArray(body.tools) ? body.tools : []) as Tool[])
   const choice = body.tool_choice as string | { name?: string } | undefined
   const chosen = typeof choice === 'object' ? choice.name : undefined
+  const format = (body.text as { format?: { type?: string; schema?: unknown } } | undefined)?.format
   const endsOnUser = last !== undefined && (last.type === undefined || last.type === 'message') && last.role === 'user'
   const tool = tools.length > 0 && choice !== 'none' && endsOnUser ? { name: chosen ?? tools[0]!.name! } : null
   return mockAnswer({
@@ -46,6 +48,7 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     maxTokens: typeof body.max_output_tokens === 'number' ? body.max_output_tokens : null,
     tool,
     lastUserText: last ? itemText(last) : '',
+    schema: format?.type === 'json_schema' ? (format.schema ?? ANY_OBJECT) : format?.type === 'json_object' ? ANY_OBJECT : undefined,
   })
 }
 
