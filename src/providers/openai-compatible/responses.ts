@@ -13,7 +13,7 @@ import type { ResponsesObject, ResponsesOutputItem, ResponsesStreamEvent, Respon
  * gateway held money for (the model's max_output_tokens when the client set none).
  */
 export function toResponsesBody(request: ChatRequest, upstreamModel: string): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...request.source.body, model: upstreamModel, stream: request.stream }
+  const body: Record<string, unknown> = { ...request.source.body, model: upstreamModel }
   if (request.maxTokens !== null && body.max_output_tokens == null) body.max_output_tokens = request.maxTokens
   return body
 }
@@ -164,12 +164,12 @@ export function responsesRelay(options: { name: string; url: string; headers: Re
   const { name, url, headers } = options
   return {
     async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
-      const body = JSON.stringify(toResponsesBody({ ...request, stream: false }, context.upstreamModel))
+      const body = JSON.stringify(toResponsesBody(request, context.upstreamModel))
       const response = await postJson(options.fetch, name, url, headers, body, context.signal)
       return fromResponsesObject(name, await readJson(name, response, context))
     },
     async chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<FrameBatch>> {
-      const body = JSON.stringify(toResponsesBody({ ...request, stream: true }, context.upstreamModel))
+      const body = JSON.stringify(toResponsesBody(request, context.upstreamModel))
       const response = await postJson(options.fetch, name, url, headers, body, context.signal)
       return responsesFrames(name, readSse(name, response.body!, context))
     },
