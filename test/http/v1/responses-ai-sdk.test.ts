@@ -22,11 +22,18 @@ afterAll(async () => {
   http.stop()
 })
 
-/** Every row of the log so far: the routes the SDK called. */
+/**
+ * The routes of the log's rows so far. A row is pushed after its response was sent, so this polls
+ * (as `logRow` does) until the first one is written.
+ */
 async function routes(): Promise<string[]> {
-  await hub.hub.log.flush()
-  const { rows } = await hub.hub.store.requestLog.list({ limit: 500 })
-  return rows.map((r) => r.route)
+  for (let i = 0; i < 300; i++) {
+    await hub.hub.log.flush()
+    const { rows } = await hub.hub.store.requestLog.list({ limit: 500 })
+    if (rows.length > 0) return rows.map((r) => r.route)
+    await Bun.sleep(10)
+  }
+  return []
 }
 
 for (const { model, family } of FAMILIES) {

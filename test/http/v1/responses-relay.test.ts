@@ -205,3 +205,18 @@ describe('translated for a model without the Responses API', () => {
     expect(((await files.json()) as { error: { param: string } }).error.param).toBe('input[0].content[0].type')
   })
 })
+
+describe('the in-process mock as a Responses upstream', () => {
+  test('a mock provider with responses_api relays to the mock’s own /v1/responses', async () => {
+    const local = await startHub({ config: { providers: { mock: { type: 'mock', responses_api: true } } } })
+    try {
+      const { key: localKey } = await local.account()
+      const response = await post(local, '/v1/responses', localKey, { model: 'gpt-4o-mini', input: 'hi', stream: true })
+      expect(await response.text()).toContain('event: response.completed')
+      expect(local.mock.stats.lastPath).toBe('/v1/responses')
+      expect(local.mock.stats.lastBody).toEqual({ model: 'gpt-4o-mini', input: 'hi', stream: true, max_output_tokens: 16384 })
+    } finally {
+      await local.close()
+    }
+  })
+})
