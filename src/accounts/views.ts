@@ -77,5 +77,6 @@ export function requestView(row: RequestLogRow) {
     stream: row.stream,
     client_ip: row.clientIp,
     attempts: row.attempts,
+    notes: row.notes ?? null,
   }
 }

@@ -70,6 +70,12 @@ export const ProviderConfig = Type.Object(
     api_key_env: Type.Optional(Type.String()),
     api_key: Type.Optional(Type.String({ description: 'tests only; prefer api_key_env' })),
     headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+    responses_api: Type.Optional(
+      Type.Boolean({
+        description:
+          'type = "openai" (or an openai-wire mock): the upstream serves /v1/responses, so Responses requests are relayed as they came (default: true for api.openai.com)',
+      }),
+    ),
     wire: Type.Optional(
       Type.Union([Type.Literal('openai'), Type.Literal('anthropic'), Type.Literal('gemini')], {
         description: 'type = "mock" only: the wire format the in-process mock speaks (default openai)',

@@ -1,5 +1,5 @@
 // The contract of a client wire format: parse its requests, encode answers and streams in it.
-import type { GatewayError, ErrorFormat } from '../errors'
+import type { GatewayError } from '../errors'
 import type { ChatRequest, ChatResponse, StreamFrame, WireFormat } from '../providers/types'
 
 export interface StreamEncoderOptions {
@@ -20,9 +20,15 @@ export interface StreamEncoder {
   error(error: GatewayError): string
 }
 
+/** What encoding a whole answer may need besides the answer: the request it answers, for echoes and ids. */
+export interface EncodeOptions {
+  request: ChatRequest
+  requestId: string
+}
+
 export interface ClientFormat {
-  readonly name: WireFormat & ErrorFormat
+  readonly name: WireFormat
   parseChat(body: Record<string, unknown>): ChatRequest
-  encodeChat(response: ChatResponse, clientModel: string): string
+  encodeChat(response: ChatResponse, clientModel: string, options: EncodeOptions): string
   streamEncoder(options: StreamEncoderOptions): StreamEncoder
 }

@@ -75,11 +75,21 @@ const billedJson = (body: string, chargedMicros: number, ctx: RequestContext): G
   headers: { ...JSON_HEADERS, 'x-token-hub-cost-usd': formatUsdExact(chargedMicros), 'server-timing': ctx.serverTiming() },
 })
 
+/**
+ * What a translation left out of the request (hosted tools a translated model cannot run) goes in
+ * the log row; a model whose upstream takes the client's body as it came received it all.
+ */
+function noteLeftOut(ctx: RequestContext, request: ChatRequest, served: CatalogModel) {
+  const { format, relays } = served.provider
+  if (!request.leftOut || format === request.source.format || relays?.includes(request.source.format)) return
+  ctx.noted(`left out of the request to ${served.provider.name}: ${request.leftOut.join(', ')}`)
+}
+
 /** Text and tool-call arguments of an answer, for counting when the upstream reported no usage. */
 const answerText = (response: ChatResponse) =>
   response.content.flatMap((p) => (p.type === 'text' ? [p.text] : p.type === 'tool_call' ? [p.name, p.arguments] : []))
 
-/** `/v1/chat/completions` and `/v1/messages`: the same path, in the client's format. */
+/** `/v1/chat/completions`, `/v1/messages` and `/v1/responses`: the same path, in the client's format. */
 export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelCall): Promise<GatewayAnswer> {
   const { ctx, auth } = call
   const request = format.parseChat(call.body)
@@ -99,11 +109,12 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
     const { value: response, model: served } = await callWithFallbacks(upstream, (m, context) =>
       m.provider.chat({ ...effective, model: m.id }, context),
     )
-    const body = format.encodeChat(response, model.id)
+    const body = format.encodeChat(response, model.id, { request: effective, requestId: ctx.requestId })
     const bill = chatBill(plan, served, response.usage, () => answerText(response), hold.amountMicros)
     const charged = await deps.billing.settle(hold, bill.costMicros)
     recordBill(ctx, bill, charged)
     ctx.servedBy(served)
+    noteLeftOut(ctx, effective, served)
     return billedJson(body, charged, ctx)
   } catch (error) {
     await releaseAfter(deps, ctx, hold)
@@ -131,6 +142,7 @@ async function streamChat(deps: GatewayDeps, format: ClientFormat, call: ModelCa
   const served = opened.model
   const encoder = format.streamEncoder({ clientModel: plan.model.id, request: plan.request, requestId: ctx.requestId })
   ctx.servedBy(served)
+  noteLeftOut(ctx, plan.request, served)
   ctx.awaitSettlement()
   const body = relayStream({
     frames: opened.value.frames as AsyncIterator<FrameBatch>,

@@ -46,6 +46,7 @@ export class RequestContext {
   private ttfbMs: number | null = null
   private stream = false
   private readonly attempts: UpstreamAttempt[] = []
+  private readonly notes: string[] = []
   private rateLimit: RateLimitState | null = null
   /** `timer()` when the first upstream call started and when its answer was in. */
   private upstreamStartedAt: number | null = null
@@ -122,6 +123,11 @@ export class RequestContext {
   /** The answer came from this model (a fallback's, when one was used). */
   servedBy(model: Deployment): void {
     this.model = model.id
+  }
+
+  /** The request was served other than the client asked, without failing (what a translation left out). */
+  noted(note: string): void {
+    this.notes.push(note)
   }
 
   /** The answer is a stream: the request's record waits for `settled()`. */
@@ -216,6 +222,7 @@ export class RequestContext {
       stream: this.stream,
       clientIp: this.client,
       attempts: this.attempts.length > 1 ? this.attempts : null,
+      notes: this.notes.length > 0 ? [...this.notes] : null,
     }
     this.onFinish?.(row, this)
     return row

@@ -68,6 +68,7 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : null,
     tool,
     lastUserText: last ? contentText(last.content) : '',
+    schema: (body.output_config as { format?: { schema?: unknown } } | undefined)?.format?.schema,
   })
 }
 

@@ -4,6 +4,7 @@ import { sseData } from '../formats/sse'
 import { FAULT_MESSAGES, type FaultMode } from './faults'
 import { mockAnswer, mockEmbedding, mockId, mockTokenCount, type MockAnswer } from './generator'
 import { jsonResponse, sseResponse } from './respond'
+import { ANY_OBJECT } from './json'
 
 type Part = {
   text?: string
@@ -64,13 +65,17 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     declarations.length > 0 && config?.mode !== 'NONE' && last?.role !== 'model' && !answersTools
       ? { name: config?.allowedFunctionNames?.[0] ?? declarations[0]!.name }
       : null
-  const generation = body.generationConfig as { maxOutputTokens?: number } | undefined
+  const generation = body.generationConfig as
+    | { maxOutputTokens?: number; responseMimeType?: string; responseJsonSchema?: unknown; responseSchema?: unknown }
+    | undefined
+  const json = generation?.responseMimeType === 'application/json'
   return mockAnswer({
     promptText,
     extraPromptTokens: contents.length * 3 + images * 85,
     maxTokens: generation?.maxOutputTokens ?? null,
     tool,
     lastUserText: contentText(last),
+    schema: json ? (generation?.responseJsonSchema ?? generation?.responseSchema ?? ANY_OBJECT) : undefined,
   })
 }
 

@@ -1,4 +1,5 @@
 // The mock's deterministic "model": the same prompt always gives the same words and the same usage.
+import { jsonPieces, mockJson } from './json'
 
 const VOCABULARY = (
   'the gateway answers every request with care and the ledger keeps each cent where it belongs ' +
@@ -93,6 +94,8 @@ export function mockAnswer(options: {
   maxTokens: number | null
   tool: { name: string } | null
   lastUserText: string
+  /** Structured output asked for: the answer is JSON of this schema. */
+  schema?: unknown
 }): MockAnswer {
   const promptTokens = mockTokenCount(options.promptText) + options.extraPromptTokens
   const cachedTokens = promptTokens > MOCK_CACHE_PREFIX ? MOCK_CACHE_PREFIX : 0
@@ -107,6 +110,12 @@ export function mockAnswer(options: {
       cachedTokens,
       completionTokens: mockTokenCount(options.tool.name) + mockTokenCount(args),
     }
+  }
+  if (options.schema !== undefined) {
+    const pieces = jsonPieces(mockJson(options.schema, options.promptText))
+    const cut = options.maxTokens !== null && options.maxTokens < pieces.length
+    const kept = cut ? pieces.slice(0, options.maxTokens!) : pieces
+    return { pieces: kept, toolCall: null, finish: cut ? 'length' : 'stop', promptTokens, cachedTokens, completionTokens: kept.length }
   }
   const reply = mockReply(options.promptText, options.maxTokens)
   return { pieces: reply.pieces, toolCall: null, finish: reply.finish, promptTokens, cachedTokens, completionTokens: reply.pieces.length }

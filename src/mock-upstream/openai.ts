@@ -5,6 +5,7 @@ import type { OpenAIMessage } from '../providers/openai-compatible/wire'
 import { FAULT_MESSAGES, type FaultMode } from './faults'
 import { mockAnswer, mockEmbedding, mockId, mockTokenCount, type MockAnswer } from './generator'
 import { jsonResponse, sseResponse } from './respond'
+import { ANY_OBJECT } from './json'
 
 const errorBody = (status: number) => {
   const fault = FAULT_MESSAGES[status] ?? FAULT_MESSAGES[500]!
@@ -42,12 +43,16 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
   const chosen = typeof choice === 'object' ? choice.function?.name : undefined
   const tool = tools.length > 0 && choice !== 'none' && last?.role === 'user' ? { name: chosen ?? tools[0]!.function.name } : null
   const maxTokens = (body.max_completion_tokens ?? body.max_tokens ?? null) as number | null
+  const format = body.response_format as { type?: string; json_schema?: { schema?: unknown } } | undefined
+  const schema =
+    format?.type === 'json_schema' ? (format.json_schema?.schema ?? ANY_OBJECT) : format?.type === 'json_object' ? ANY_OBJECT : undefined
   return mockAnswer({
     promptText,
     extraPromptTokens: messages.length * 3 + images * 85,
     maxTokens,
     tool,
     lastUserText: last ? textOf(last.content) : '',
+    schema,
   })
 }
 

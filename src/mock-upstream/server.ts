@@ -6,9 +6,10 @@ import { faultOf, type FaultMode } from './faults'
 import { geminiEmbed, geminiErrorResponse, geminiGenerate } from './gemini'
 import { openAIChat, openAIEmbeddings, openAIErrorResponse, openAIModels } from './openai'
 import { never } from './respond'
+import { openAIResponses } from './responses'
 
 export interface MockStats {
-  /** Requests answered on model routes (chat, messages, embeddings), faults included. */
+  /** Requests answered on model routes (chat, responses, messages, embeddings), faults included. */
   calls: number
   /** The Authorization (or x-api-key / x-goog-api-key) header of the last call. */
   lastAuthorization: string | null
@@ -48,6 +49,7 @@ const gemini = (name: string) => (method: string, path: string) => {
 const ROUTES: Route[] = [
   { match: exact('POST', '/v1/chat/completions'), format: 'openai', handle: openAIChat },
   { match: exact('POST', '/v1/embeddings'), format: 'openai', handle: openAIEmbeddings },
+  { match: exact('POST', '/v1/responses'), format: 'responses', handle: openAIResponses },
   { match: exact('POST', '/v1/messages'), format: 'anthropic', handle: anthropicMessages },
   { match: gemini('generateContent'), format: 'gemini', handle: (b, f, s, m) => geminiGenerate(b, f, s, m, false) },
   { match: gemini('streamGenerateContent'), format: 'gemini', handle: (b, f, s, m) => geminiGenerate(b, f, s, m, true) },
@@ -60,6 +62,7 @@ const ERROR_RESPONSES: Record<WireFormat, (status: number) => Response> = {
   openai: openAIErrorResponse,
   anthropic: anthropicErrorResponse,
   gemini: geminiErrorResponse,
+  responses: openAIErrorResponse,
 }
 
 const emptyStats = (): MockStats => ({
@@ -72,7 +75,7 @@ const emptyStats = (): MockStats => ({
 })
 
 /**
- * A deterministic provider speaking the OpenAI, Anthropic and Gemini wire formats (same request →
+ * A deterministic provider speaking the OpenAI (Chat Completions and Responses), Anthropic and Gemini wire formats (same request →
  * same answer and usage), with the same fault modes in each (see faults.ts).
  *
  * @example

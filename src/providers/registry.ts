@@ -19,7 +19,13 @@ type ProviderFactory = (input: ProviderFactoryInput) => Provider
 
 const FACTORIES: Partial<Record<ProviderType, ProviderFactory>> = {
   openai: ({ name, config, apiKey }) =>
-    createOpenAICompatibleProvider({ name, baseUrl: config.base_url!, apiKey, headers: config.headers }),
+    createOpenAICompatibleProvider({
+      name,
+      baseUrl: config.base_url!,
+      apiKey,
+      headers: config.headers,
+      responsesApi: config.responses_api ?? isOpenAIHost(config.base_url!),
+    }),
   anthropic: ({ name, config, apiKey }) => createAnthropicProvider({ name, baseUrl: config.base_url!, apiKey, headers: config.headers }),
   gemini: ({ name, config, apiKey }) => createGeminiProvider({ name, baseUrl: config.base_url!, apiKey, headers: config.headers }),
   // The in-process mock is served through the real adapter of the wire format it speaks, so the
@@ -35,9 +41,25 @@ const FACTORIES: Partial<Record<ProviderType, ProviderFactory>> = {
           type: 'mock',
         }
       case 'openai':
-        return createOpenAICompatibleProvider({ name, type: 'mock', baseUrl: 'http://mock.invalid/v1', apiKey: 'mock-upstream-key', fetch })
+        return createOpenAICompatibleProvider({
+          name,
+          type: 'mock',
+          baseUrl: 'http://mock.invalid/v1',
+          apiKey: 'mock-upstream-key',
+          responsesApi: config.responses_api === true,
+          fetch,
+        })
     }
   },
+}
+
+/** OpenAI's own API serves the Responses API; other OpenAI-compatible vendors say so with `responses_api`. */
+function isOpenAIHost(baseUrl: string): boolean {
+  try {
+    return new URL(baseUrl).hostname === 'api.openai.com'
+  } catch {
+    return false
+  }
 }
 
 /** Like a network fetch, the in-process one rejects when its signal aborts (timeouts become 504). */

@@ -1,8 +1,8 @@
 // The shared request, answer and stream types every client format and provider translates through.
 import type { ProviderType } from '../config/schema'
 
-/** A wire format spoken by a client or an upstream. */
-export type WireFormat = 'openai' | 'anthropic' | 'gemini'
+/** A wire format spoken by a client or an upstream (`responses`: OpenAI's Responses API). */
+export type WireFormat = 'openai' | 'anthropic' | 'gemini' | 'responses'
 
 export interface Usage {
   /**
@@ -15,6 +15,8 @@ export interface Usage {
   cacheReadTokens?: number
   /** Prompt tokens written to the provider's cache, when it reports them. */
   cacheWriteTokens?: number
+  /** The part of `outputTokens` spent on reasoning, when the upstream reports it (billed as output). */
+  reasoningTokens?: number
   /**
    * Set when the upstream's counters were not token counts (negative, fractional, huge, text):
    * then none of them is believed, and the request is billed as if no usage came.
@@ -63,6 +65,14 @@ export interface ToolDefinition {
 
 export type ToolChoice = { type: 'auto' } | { type: 'none' } | { type: 'required' } | { type: 'tool'; name: string }
 
+/** Structured output: any JSON object, or JSON matching a schema. */
+export type ResponseFormat =
+  | { type: 'json_object' }
+  | { type: 'json_schema'; name: string; schema: Record<string, unknown>; description?: string; strict?: boolean }
+
+/** How hard a reasoning model should think before it answers. */
+export type ReasoningEffort = 'minimal' | 'low' | 'medium' | 'high'
+
 /** The client's body as it arrived, for a provider that speaks the same format. */
 export interface SourceBody {
   format: WireFormat
@@ -88,6 +98,10 @@ export interface ChatRequest {
   parallelToolCalls?: boolean
   /** The client's end-user id (OpenAI `user`, Anthropic `metadata.user_id`), for the upstream's abuse tracking. */
   user?: string
+  /** Structured output the client asked for (OpenAI `response_format`, Responses `text.format`). */
+  responseFormat?: ResponseFormat
+  /** Reasoning the client asked for (Responses `reasoning`); absent = the model's default. */
+  reasoning?: { effort?: ReasoningEffort; summary?: boolean }
   stream: boolean
   /** OpenAI `stream_options.include_usage`: whether the client wants the usage chunk. */
   includeUsage: boolean
@@ -103,6 +117,11 @@ export interface ChatRequest {
   untranslatable: string[]
   /** What reaches a same-format upstream besides the shared fields, for the estimate (none when absent). */
   opaque?: OpaqueContent[]
+  /**
+   * Parts of the source body only an upstream of its own format can use, left out (not refused)
+   * when the request is translated, e.g. hosted tools; the log row notes them.
+   */
+  leftOut?: string[]
 }
 
 export interface ChatResponse {
@@ -192,6 +211,8 @@ export interface Provider {
   readonly type: ProviderType
   /** The wire format this provider's upstream speaks. */
   readonly format: WireFormat
+  /** Other client formats whose bodies this provider relays as they came (an OpenAI upstream serving the Responses API). */
+  readonly relays?: readonly WireFormat[]
   chat(request: ChatRequest, context: CallContext): Promise<ChatResponse>
   /**
    * Resolves once the upstream accepted the stream (so failures before the first byte can still

@@ -2,9 +2,18 @@
 import { GatewayError } from '../errors'
 import type { ChatRequest, WireFormat } from './types'
 
+/** Fields that name state kept upstream: a translated request cannot carry them, whatever the target, and why. */
+const STATEFUL: Record<string, string> = {
+  previous_response_id:
+    'token-hub keeps no conversation content, and this model does not serve the Responses API: send the full input instead of previous_response_id',
+  conversation: 'token-hub keeps no conversations, and this model does not serve the Responses API: send the full input instead',
+}
+
 /** Throws 400 `invalid_body` when a request must be translated and carries fields that would be lost. */
 export function refuseUntranslatable(request: ChatRequest, target: WireFormat): void {
   if (request.source.format === target || request.untranslatable.length === 0) return
+  const stateful = request.untranslatable.find((field) => STATEFUL[field])
+  if (stateful) throw new GatewayError('invalid_body', `${STATEFUL[stateful]}.`, { param: stateful })
   const fields = request.untranslatable.join(', ')
   throw new GatewayError(
     'invalid_body',
@@ -15,8 +24,13 @@ export function refuseUntranslatable(request: ChatRequest, target: WireFormat): 
 
 /** Shared fields some targets cannot carry, and their name in each client format. */
 const FIELD_PARAMS = {
-  topK: { openai: 'top_k', anthropic: 'top_k', gemini: 'generationConfig.topK' },
-  parallelToolCalls: { openai: 'parallel_tool_calls', anthropic: 'tool_choice.disable_parallel_tool_use', gemini: 'toolConfig' },
+  topK: { openai: 'top_k', anthropic: 'top_k', gemini: 'generationConfig.topK', responses: 'top_k' },
+  parallelToolCalls: {
+    openai: 'parallel_tool_calls',
+    anthropic: 'tool_choice.disable_parallel_tool_use',
+    gemini: 'toolConfig',
+    responses: 'parallel_tool_calls',
+  },
 } as const satisfies Record<string, Record<WireFormat, string>>
 
 /** Throws 400 `invalid_body` naming `field` as the client spelled it, when `target` has no equivalent. */

@@ -203,4 +203,9 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE accounts DROP COLUMN held_micros;
   ALTER TABLE key_spend DROP COLUMN held_micros;
   `,
+  // 7 (issue 13): a request can differ from what the client asked without failing (hosted tools
+  // left out of a translated Responses request); the row says how, as a JSON array of notes.
+  `
+  ALTER TABLE request_log ADD COLUMN notes TEXT;
+  `,
 ]

@@ -21,6 +21,8 @@ export interface RequestLogRow {
   clientIp: string | null
   /** Upstream attempts when fallbacks were tried: `[{model, provider, status, error}]`. */
   attempts: unknown[] | null
+  /** What the request did differently from what the client asked, e.g. hosted tools left out of a translated request. */
+  notes?: string[] | null
 }
 
 /** A place in the newest-first order: the last row of a page, after which the next page starts. */
@@ -90,6 +92,7 @@ type Row = {
   stream: number
   client_ip: string | null
   attempts: string | null
+  notes: string | null
 }
 
 type RowWithKey = Row & { key_name: string | null; key_prefix: string | null }
@@ -112,6 +115,7 @@ const requestLogFromRow = (row: RowWithKey): RequestLogRowWithKey => ({
   stream: row.stream === 1,
   clientIp: row.client_ip,
   attempts: row.attempts === null ? null : (JSON.parse(row.attempts) as unknown[]),
+  notes: row.notes === null ? null : (JSON.parse(row.notes) as string[]),
   keyName: row.key_name,
   keyPrefix: row.key_prefix,
 })
@@ -158,9 +162,9 @@ function whereOf(filter: RequestLogFilter): { where: string; params: Record<stri
 export function sqliteRequestLogStore(db: Database, writes: GroupCommit): RequestLogStore {
   const insert = db.query(`
     INSERT OR REPLACE INTO request_log (request_id, ts, account_id, key_id, route, model, provider, status, error_code,
-      prompt_tokens, completion_tokens, cost_micros, latency_ms, ttfb_ms, stream, client_ip, attempts)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-  // Positional parameters: binding 17 named ones per row costs more than the insert itself.
+      prompt_tokens, completion_tokens, cost_micros, latency_ms, ttfb_ms, stream, client_ip, attempts, notes)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  // Positional parameters: binding 18 named ones per row costs more than the insert itself.
   const insertMany = (rows: RequestLogRow[]) => {
     for (const r of rows) {
       insert.run(
@@ -181,6 +185,7 @@ export function sqliteRequestLogStore(db: Database, writes: GroupCommit): Reques
         r.stream ? 1 : 0,
         r.clientIp,
         r.attempts ? JSON.stringify(r.attempts) : null,
+        r.notes?.length ? JSON.stringify(r.notes) : null,
       )
     }
   }

@@ -121,7 +121,7 @@ const FIXTURES: Fixture[] = [
       { type: 'text', text: 'Hallo! Schön, ' },
       { type: 'text', text: 'dich zu sehen — 很高兴见到你 🎉' },
       { type: 'finish', reason: 'stop' },
-      { type: 'usage', usage: { inputTokens: 2150, outputTokens: 61, cacheReadTokens: 2048 } },
+      { type: 'usage', usage: { inputTokens: 2150, outputTokens: 61, cacheReadTokens: 2048, reasoningTokens: 44 } },
     ],
   },
   {
@@ -134,7 +134,7 @@ const FIXTURES: Fixture[] = [
       { type: 'tool_call_start', index: 1, id: 'call_x0ydaPe3AYqJ7M8Pw5nr8Ac_1', name: 'get_weather' },
       { type: 'tool_call_delta', index: 1, arguments: '{"city":"Zürich","unit":"°C"}' },
       { type: 'finish', reason: 'tool_calls' },
-      { type: 'usage', usage: { inputTokens: 96, outputTokens: 84 } },
+      { type: 'usage', usage: { inputTokens: 96, outputTokens: 84, reasoningTokens: 53 } },
     ],
   },
 ]

@@ -11,7 +11,9 @@ import { toGeminiBody } from '../../src/providers/gemini/request'
 import { fromGeminiResponse } from '../../src/providers/gemini/response'
 import { toOpenAIChatBody } from '../../src/providers/openai-compatible/request'
 import { fromOpenAIChatCompletion } from '../../src/providers/openai-compatible/response'
+import { fromResponsesObject, toResponsesBody } from '../../src/providers/openai-compatible/responses'
 import type { ChatRequest, ChatResponse, WireFormat } from '../../src/providers/types'
+import type { ClientFormat } from '../../src/formats/types'
 import { REQUEST_CASES, RESPONSE_CASES } from './translation'
 
 /** The model default the gateway puts in when a client sets no output ceiling. */
@@ -22,13 +24,15 @@ const BUILD: Record<WireFormat, (request: ChatRequest, model: string) => Record<
   openai: (request, model) => toOpenAIChatBody(request, model),
   anthropic: (request, model) => toAnthropicBody(request, model, request.stream),
   gemini: (request, model) => toGeminiBody(request, model),
+  responses: (request, model) => toResponsesBody(request, model),
 }
 const READ: Record<WireFormat, (body: Record<string, unknown>) => ChatResponse> = {
   openai: (body) => fromOpenAIChatCompletion('up', body),
   anthropic: (body) => fromAnthropicMessage('up', body),
   gemini: (body) => fromGeminiResponse('up', body),
+  responses: (body) => fromResponsesObject('up', body),
 }
-const ENCODE = { openai: encodeOpenAIChat, anthropic: encodeAnthropicMessage }
+const ENCODE: Record<'openai' | 'anthropic', ClientFormat['encodeChat']> = { openai: encodeOpenAIChat, anthropic: encodeAnthropicMessage }
 
 /** What a provider receives from the gateway: the parsed request with the model's default ceiling. */
 function upstreamBody(client: 'openai' | 'anthropic', upstream: WireFormat, body: Record<string, unknown>, model: string) {
@@ -76,7 +80,12 @@ describe('translation table: requests', () => {
 describe('translation table: answers', () => {
   for (const c of RESPONSE_CASES) {
     test(c.name, () => {
-      const run = () => JSON.parse(ENCODE[c.client](READ[c.upstream](structuredClone(c.answer)), 'client-model')) as Record<string, unknown>
+      const options = {
+        request: PARSE[c.client]({ model: 'client-model', max_tokens: 1, messages: [{ role: 'user', content: 'hi' }] }),
+        requestId: 'req_x',
+      }
+      const run = () =>
+        JSON.parse(ENCODE[c.client](READ[c.upstream](structuredClone(c.answer)), 'client-model', options)) as Record<string, unknown>
       if (c.fails) {
         expect(refusal(run).code).toBe(c.fails as GatewayError['code'])
         return

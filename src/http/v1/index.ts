@@ -11,6 +11,7 @@ import type { RequestContext } from '../../gateway/request-context'
 import { GatewayError } from '../../errors'
 import { anthropicFormat } from '../../formats/anthropic'
 import { openAIFormat } from '../../formats/openai'
+import { responsesFormat } from '../../formats/responses'
 import { json, readJsonBody } from '../responses'
 
 export interface V1Deps extends AdmissionDeps {
@@ -61,6 +62,14 @@ export function v1Routes(deps: V1Deps) {
       async ({ request }) => {
         const { ctx, call } = await modelCall(request)
         return respond(ctx, await gateway.chat(deps.gateway, anthropicFormat, call))
+      },
+      { parse: 'none' },
+    )
+    .post(
+      '/v1/responses',
+      async ({ request }) => {
+        const { ctx, call } = await modelCall(request)
+        return respond(ctx, await gateway.chat(deps.gateway, responsesFormat, call))
       },
       { parse: 'none' },
     )

@@ -2,7 +2,7 @@
 import { GatewayError } from '../../errors'
 import { MAX_JSON_DEPTH, tooDeepPath } from '../../formats/json-depth'
 import { refuseUntranslatable } from '../untranslatable'
-import type { ChatRequest, ContentPart, ImageSource, ToolChoice } from '../types'
+import type { ChatRequest, ContentPart, ImageSource, ReasoningEffort, ToolChoice } from '../types'
 import type { AnthropicContentBlock, AnthropicImageBlock, AnthropicMessage, AnthropicTextBlock } from './wire'
 
 /** Anthropic's fallback when a request somehow reaches it without a ceiling (the gateway always sets one). */
@@ -31,6 +31,8 @@ function translate(request: ChatRequest, upstreamModel: string, stream: boolean)
     stream,
   }
   const system = request.system.filter((text) => text !== '')
+  // Anthropic has no JSON mode (only schemas): the model is told instead.
+  if (request.responseFormat?.type === 'json_object') system.push(JSON_MODE_INSTRUCTION)
   if (system.length === 1) body.system = system[0]
   else if (system.length > 1) body.system = system.map((text) => ({ type: 'text', text }))
   if (request.temperature !== undefined) body.temperature = request.temperature
@@ -47,7 +49,23 @@ function translate(request: ChatRequest, upstreamModel: string, stream: boolean)
   const choice = toAnthropicToolChoice(request.toolChoice, request.parallelToolCalls === false)
   if (choice && request.tools?.length) body.tool_choice = choice
   if (request.user) body.metadata = { user_id: request.user }
+  if (request.responseFormat?.type === 'json_schema') {
+    body.output_config = { format: { type: 'json_schema', schema: request.responseFormat.schema } }
+  }
+  const budget = request.reasoning?.effort ? thinkingBudget(request.reasoning.effort, body.max_tokens as number) : null
+  if (budget !== null) body.thinking = { type: 'enabled', budget_tokens: budget }
   return body
+}
+
+export const JSON_MODE_INSTRUCTION = 'Answer with a single JSON object and nothing else.'
+
+/** Thinking tokens per effort level; Anthropic wants at least 1,024 and fewer than `max_tokens`. */
+const THINKING_BUDGETS: Record<ReasoningEffort, number> = { minimal: 1024, low: 2048, medium: 8192, high: 24576 }
+
+/** The budget for `effort` within `maxTokens`, or null when not even the minimum fits (then no thinking). */
+export function thinkingBudget(effort: ReasoningEffort, maxTokens: number): number | null {
+  const budget = Math.min(THINKING_BUDGETS[effort], maxTokens - 1)
+  return budget >= 1024 ? budget : null
 }
 
 export function toAnthropicToolChoice(choice: ToolChoice | undefined, noParallel: boolean): Record<string, unknown> | undefined {

@@ -26,10 +26,12 @@ export function fromAnthropicUsage(usage: AnthropicUsage | null | undefined): Us
   const read = tokenCount(usage.cache_read_input_tokens, 'cache_read_input_tokens', problems)
   const write = tokenCount(usage.cache_creation_input_tokens, 'cache_creation_input_tokens', problems)
   const output = tokenCount(usage.output_tokens, 'output_tokens', problems)
+  const thinking = tokenCount(usage.output_tokens_details?.thinking_tokens, 'output_tokens_details.thinking_tokens', problems)
   if (problems.length > 0) return unbelievableUsage(problems)
   const out: Usage = { inputTokens: input + read + write, outputTokens: output }
   if (read) out.cacheReadTokens = read
   if (write) out.cacheWriteTokens = write
+  if (thinking) out.reasoningTokens = thinking
   return out
 }
 

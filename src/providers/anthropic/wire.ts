@@ -26,6 +26,7 @@ export interface AnthropicUsage {
   output_tokens?: number | null
   cache_creation_input_tokens?: number | null
   cache_read_input_tokens?: number | null
+  output_tokens_details?: { thinking_tokens?: number | null } | null
 }
 
 /** A response content block: text and tool_use are read; thinking and server-tool blocks are not. */

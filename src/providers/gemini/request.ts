@@ -2,7 +2,7 @@
 import { GatewayError } from '../../errors'
 import { MAX_JSON_DEPTH, tooDeepPath } from '../../formats/json-depth'
 import { refuseField, refuseUntranslatable } from '../untranslatable'
-import type { ChatRequest, ContentPart, EmbedRequest, ImageSource, ToolChoice } from '../types'
+import type { ChatRequest, ContentPart, EmbedRequest, ImageSource, ReasoningEffort, ToolChoice } from '../types'
 import { signatureOf, SKIP_SIGNATURE, validatesSignatures } from './tool-ids'
 import type { GeminiContent, GeminiPart } from './wire'
 
@@ -117,6 +117,9 @@ function toolConfig(choice: ToolChoice) {
   }
 }
 
+/** Thinking tokens per effort level (Gemini 2.5 takes 0–24,576; 0 would turn thinking off). */
+const THINKING_BUDGETS: Record<ReasoningEffort, number> = { minimal: 512, low: 2048, medium: 8192, high: 24576 }
+
 export function toGeminiBody(request: ChatRequest, upstreamModel: string): Record<string, unknown> {
   refuseUntranslatable(request, 'gemini')
   if (request.parallelToolCalls === false && request.tools?.length) refuseField(request, 'gemini', 'parallelToolCalls')
@@ -129,6 +132,18 @@ export function toGeminiBody(request: ChatRequest, upstreamModel: string): Recor
   if (request.topP !== undefined) generation.topP = request.topP
   if (request.topK !== undefined) generation.topK = request.topK
   if (request.stop?.length) generation.stopSequences = request.stop
+  if (request.responseFormat) {
+    generation.responseMimeType = 'application/json'
+    // Full JSON Schema, as for tools (`responseSchema` takes only the OpenAPI subset).
+    if (request.responseFormat.type === 'json_schema') generation.responseJsonSchema = request.responseFormat.schema
+  }
+  if (request.reasoning) {
+    const { effort, summary } = request.reasoning
+    generation.thinkingConfig = {
+      ...(effort ? { thinkingBudget: THINKING_BUDGETS[effort] } : {}),
+      ...(summary ? { includeThoughts: true } : {}),
+    }
+  }
   if (Object.keys(generation).length > 0) body.generationConfig = generation
   if (request.tools?.length) {
     body.tools = [

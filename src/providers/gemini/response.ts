@@ -36,6 +36,7 @@ export function fromGeminiUsage(usage: GeminiUsageMetadata | undefined): Usage |
   if (problems.length > 0) return unbelievableUsage(problems)
   const out: Usage = { inputTokens: prompt + toolUse, outputTokens: candidates + thoughts }
   if (cached) out.cacheReadTokens = cached
+  if (thoughts) out.reasoningTokens = thoughts
   return out
 }
 

@@ -2,9 +2,10 @@
 import type { ProviderType } from '../../config/schema'
 import { postJson, readJson, type FetchLike } from '../http'
 import { readSse } from '../sse-reader'
-import type { Provider } from '../types'
+import type { ChatRequest, Provider } from '../types'
 import { toOpenAIChatBody, toOpenAIEmbeddingBody } from './request'
 import { fromOpenAIChatCompletion, fromOpenAIEmbeddings } from './response'
+import { responsesRelay } from './responses'
 import { openAIFrames } from './stream'
 
 export interface OpenAICompatibleOptions {
@@ -15,6 +16,8 @@ export interface OpenAICompatibleOptions {
   apiKey?: string
   /** Extra headers a vendor needs (organisation, project, …). */
   headers?: Record<string, string>
+  /** The upstream serves `/responses`: requests in the Responses format are relayed to it as they came. */
+  responsesApi?: boolean
   fetch?: FetchLike
 }
 
@@ -31,17 +34,25 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init))
   const headers: Record<string, string> = { ...options.headers }
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`
+  const responses = options.responsesApi ? responsesRelay({ name, url: `${base}/responses`, headers, fetch: fetchImpl }) : null
+  // Only what arrived in the Responses format goes to /responses; everything else is Chat Completions.
+  const relayed = (request: ChatRequest) => (responses && request.source.format === 'responses' ? responses : null)
 
   return {
     name,
     type: options.type ?? 'openai',
     format: 'openai',
+    ...(responses ? { relays: ['responses'] as const } : {}),
     async chat(request, context) {
+      const relay = relayed(request)
+      if (relay) return relay.chat(request, context)
       const body = JSON.stringify({ ...toOpenAIChatBody(request, context.upstreamModel), stream: false })
       const response = await postJson(fetchImpl, name, `${base}/chat/completions`, headers, body, context.signal)
       return fromOpenAIChatCompletion(name, await readJson(name, response, context))
     },
     async chatStream(request, context) {
+      const relay = relayed(request)
+      if (relay) return relay.chatStream(request, context)
       const body = JSON.stringify({ ...toOpenAIChatBody(request, context.upstreamModel), stream: true })
       const response = await postJson(fetchImpl, name, `${base}/chat/completions`, headers, body, context.signal)
       return openAIFrames(name, readSse(name, response.body!, context))

@@ -1,7 +1,7 @@
 // Shared request → OpenAI Chat Completions / Embeddings request body.
 import { GatewayError } from '../../errors'
 import { refuseField, refuseUntranslatable } from '../untranslatable'
-import type { ChatRequest, ContentPart, EmbedRequest, ToolChoice } from '../types'
+import type { ChatRequest, ContentPart, EmbedRequest, ResponseFormat, ToolChoice } from '../types'
 import type { OpenAIContentPart, OpenAIMessage } from './wire'
 
 /**
@@ -44,7 +44,18 @@ function translate(request: ChatRequest, upstreamModel: string): Record<string, 
   if (request.toolChoice) body.tool_choice = toOpenAIToolChoice(request.toolChoice)
   if (request.parallelToolCalls === false && request.tools?.length) body.parallel_tool_calls = false
   if (request.user) body.user = request.user
+  if (request.responseFormat) body.response_format = toOpenAIResponseFormat(request.responseFormat)
+  if (request.reasoning?.effort) body.reasoning_effort = request.reasoning.effort
   return body
+}
+
+export function toOpenAIResponseFormat(format: ResponseFormat): Record<string, unknown> {
+  if (format.type === 'json_object') return { type: 'json_object' }
+  const { name, schema, description, strict } = format
+  return {
+    type: 'json_schema',
+    json_schema: { name, schema, ...(description ? { description } : {}), ...(strict !== undefined ? { strict } : {}) },
+  }
 }
 
 export function toOpenAIToolChoice(choice: ToolChoice): unknown {

@@ -22,9 +22,11 @@ export function fromOpenAIUsage(usage: OpenAIUsage | null | undefined): Usage | 
   const prompt = tokenCount(usage.prompt_tokens, 'prompt_tokens', problems)
   const completion = tokenCount(usage.completion_tokens, 'completion_tokens', problems)
   const cached = tokenCount(usage.prompt_tokens_details?.cached_tokens, 'prompt_tokens_details.cached_tokens', problems)
+  const reasoning = tokenCount(usage.completion_tokens_details?.reasoning_tokens, 'completion_tokens_details.reasoning_tokens', problems)
   if (problems.length > 0) return unbelievableUsage(problems)
   const out: Usage = { inputTokens: prompt, outputTokens: completion }
   if (cached) out.cacheReadTokens = cached
+  if (reasoning) out.reasoningTokens = reasoning
   return out
 }
 

@@ -21,6 +21,7 @@ export interface OpenAIUsage {
   completion_tokens: number
   total_tokens?: number
   prompt_tokens_details?: { cached_tokens?: number } | null
+  completion_tokens_details?: { reasoning_tokens?: number } | null
 }
 
 export interface OpenAIChatCompletion {

@@ -17,6 +17,7 @@ const messages = [{ role: 'user', content: 'hello' }]
 export const V1_ROUTES: RouteCase[] = [
   { method: 'POST', path: '/v1/chat/completions', body: chatBody(), takesSlot: true },
   { method: 'POST', path: '/v1/messages', body: { model: 'gpt-4o-mini', max_tokens: 50, messages }, takesSlot: true },
+  { method: 'POST', path: '/v1/responses', body: { model: 'gpt-4o-mini', input: 'hello', max_output_tokens: 50 }, takesSlot: true },
   { method: 'POST', path: '/v1/messages/count_tokens', body: { model: 'gpt-4o-mini', messages }, takesSlot: false },
   { method: 'POST', path: '/v1/embeddings', body: { model: 'text-embedding-3-small', input: 'hello' }, takesSlot: true },
   { method: 'GET', path: '/v1/models', takesSlot: false },

@@ -85,6 +85,10 @@ test('another process holds the write lock: answered calls wait for it and are b
   expect(error.code).toBe('store_unavailable')
   expect(error.type).toBe('internal_server_error')
   expect(error.message).toContain('locked by another process')
+  // The Responses route is refused the same way, in the same OpenAI error shape.
+  const refusedResponse = await post(hub, '/v1/responses', key, { model: 'gpt-4o-mini', input: 'three' })
+  expect(refusedResponse.status).toBe(503)
+  expect(((await refusedResponse.json()) as { error: { code: string } }).error.code).toBe('store_unavailable')
   expect(hub.mock.stats.calls).toBe(callsBefore + 2)
 
   await lock.release()

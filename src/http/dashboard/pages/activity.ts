@@ -80,6 +80,7 @@ export function lookupBody(id: string, row: RequestLogRowWithKey | null, retenti
   <dt>Streamed</dt><dd>${row.stream ? 'yes' : 'no'}</dd>
   <dt>Client IP</dt><dd class="mono">${row.clientIp ?? '—'}</dd>
   ${row.attempts ? html`<dt>Upstream attempts</dt><dd class="mono small">${JSON.stringify(row.attempts)}</dd>` : ''}
+  ${row.notes?.length ? html`<dt>Notes</dt><dd class="small">${row.notes.join('; ')}</dd>` : ''}
 </dl></div>`
     : ''
   return html`<h1>Request lookup</h1>
