@@ -57,7 +57,7 @@ const isLocked = (error: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((error 
 /** What a health check and a refused request say about a storage failure. */
 export function describeStorageFailure(error: unknown): string {
   const code = String((error as { code?: unknown }).code ?? '')
-  if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return 'the database is locked by another process'
+  if (isLocked(error)) return 'the database is locked by another process'
   if (code.startsWith('SQLITE_FULL')) return 'the disk is full'
   if (code.startsWith('SQLITE_READONLY')) return 'the database is read-only'
   return `the database cannot be written (${code || (error as Error).message})`
@@ -149,7 +149,7 @@ export function createGroupCommit(db: Database, options: GroupCommitOptions = {}
       return
     }
     failing = null
-    for (const [i, item] of batch.entries()) settle(item, outcomes[i]!)
+    for (let i = 0; i < batch.length; i++) settle(batch[i]!, outcomes[i]!)
   }
 
   const schedule = () => {

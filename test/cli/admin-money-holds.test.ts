@@ -7,10 +7,10 @@ import { Database } from 'bun:sqlite'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT, startServe } from '../support/serve-process'
+import { ROOT, SERVE_ADMIN_TOKEN, serveConfig, sqliteStorage, startServe } from '../support/serve-process'
 import { SERVING_LEASE_KEY } from '../../src/jobs/serving-lease'
 
-const ADMIN = 'test-admin-token-0123456789'
+const ADMIN = SERVE_ADMIN_TOKEN
 
 let dir: string
 let configPath: string
@@ -24,25 +24,17 @@ beforeAll(() => {
   // Dear output, so one stream holds most of a $1 account.
   writeFileSync(
     configPath,
-    `[server]
-host = "127.0.0.1"
-port = 0
-[storage]
-sqlite_path = "${dbPath}"
-[admin]
-token = "${ADMIN}"
-[providers.mock]
-type = "mock"
-[[models]]
+    serveConfig(
+      sqliteStorage(dbPath),
+      `[[models]]
 id = "dear"
 provider = "mock"
 input_usd_per_mtok = 1
 output_usd_per_mtok = 1000
 context_window = 100000
 max_output_tokens = 900
-[plans.standard]
-models = ["*"]
 `,
+    ),
   )
 })
 afterAll(() => {

@@ -5,10 +5,10 @@ import type { Subprocess } from 'bun'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runCli, startServe } from '../support/serve-process'
+import { runCli, SERVE_ADMIN_TOKEN, serveConfig, sqliteStorage, startServe } from '../support/serve-process'
 import { openDatabase } from '../../src/store/db'
 
-const ADMIN = 'test-admin-token-0123456789'
+const ADMIN = SERVE_ADMIN_TOKEN
 const ACCOUNTS = 3
 const WORKERS = 8
 /** Acknowledged charges to wait for before the backup starts, so it has something to prove. */
@@ -18,30 +18,7 @@ const LOG_ROWS = 50_000
 let dir: string
 const servers: Subprocess<'ignore', 'pipe', 'pipe'>[] = []
 
-const config = (dbPath: string) => `[server]
-host = "127.0.0.1"
-port = 0
-[storage]
-sqlite_path = "${dbPath}"
-[admin]
-token = "${ADMIN}"
-[limits]
-key_rpm = 1000000
-account_rpm = 1000000
-[logs]
-flush_interval_ms = 50
-[providers.mock]
-type = "mock"
-[[models]]
-id = "gpt-4o-mini"
-provider = "mock"
-input_usd_per_mtok = 0.15
-output_usd_per_mtok = 0.60
-context_window = 128000
-max_output_tokens = 64
-[plans.standard]
-models = ["*"]
-`
+const config = (dbPath: string) => serveConfig(sqliteStorage(dbPath))
 
 let liveConfig: string
 let livePath: string

@@ -5,34 +5,13 @@ import { afterEach, expect, test } from 'bun:test'
 import { DAY_MS, ManualClock } from '../../src/clock'
 import { createLogRetention, type LogRetention } from '../../src/jobs/log-retention'
 import { openStore, type SqliteStore } from '../../src/store'
-import type { RequestLogRow, RequestLogStore } from '../../src/store/request-log'
+import type { RequestLogStore } from '../../src/store/request-log'
+import { logRow } from '../support/log-rows'
 
 const T0 = Date.UTC(2026, 0, 1)
 const EXPIRED = 4_000
 const KEPT = 300
 const MAX_BATCH = 20_000
-
-function logRow(requestId: string, ts: number): RequestLogRow {
-  return {
-    requestId,
-    ts,
-    accountId: 'acct_a',
-    keyId: 'key_a',
-    route: '/v1/chat/completions',
-    model: 'gpt-4o-mini',
-    provider: 'mock',
-    status: 200,
-    errorCode: null,
-    promptTokens: 10,
-    completionTokens: 20,
-    costMicros: 15,
-    latencyMs: 12.5,
-    ttfbMs: null,
-    stream: false,
-    clientIp: '127.0.0.1',
-    attempts: null,
-  }
-}
 
 let store: SqliteStore | null = null
 let retention: LogRetention | null = null

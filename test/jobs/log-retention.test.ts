@@ -3,33 +3,11 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { ManualClock } from '../../src/clock'
 import { createLogRetention, type LogRetention } from '../../src/jobs/log-retention'
 import { openStore, type Store } from '../../src/store'
-import type { RequestLogRow, RequestLogStore } from '../../src/store/request-log'
+import type { RequestLogStore } from '../../src/store/request-log'
+import { logRow } from '../support/log-rows'
 
 const DAY_MS = 86_400_000
 const T0 = Date.UTC(2026, 0, 1)
-
-function logRow(requestId: string, ts: number, over: Partial<RequestLogRow> = {}): RequestLogRow {
-  return {
-    requestId,
-    ts,
-    accountId: 'acct_a',
-    keyId: 'key_a',
-    route: '/v1/chat/completions',
-    model: 'gpt-4o-mini',
-    provider: 'mock',
-    status: 200,
-    errorCode: null,
-    promptTokens: 10,
-    completionTokens: 20,
-    costMicros: 15,
-    latencyMs: 12.5,
-    ttfbMs: null,
-    stream: false,
-    clientIp: '127.0.0.1',
-    attempts: null,
-    ...over,
-  }
-}
 
 let store: Store | null = null
 let retention: LogRetention | null = null

@@ -13,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 function nextCheckpoint(results: CheckpointResult[]): Promise<CheckpointResult> {
   const seen = results.length
   return new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error('no checkpoint within 5 s')), 5_000)
+    const deadline = setTimeout(() => reject(new Error('no checkpoint within 20 s')), 20_000)
     const poll = setInterval(() => {
       if (results.length > seen) {
         clearInterval(poll)

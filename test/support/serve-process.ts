@@ -34,3 +34,39 @@ export async function runCli(...args: string[]): Promise<{ code: number; stdout:
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited])
   return { code, stdout, stderr }
 }
+
+export const SERVE_ADMIN_TOKEN = 'test-admin-token-0123456789'
+
+/**
+ * The config of a served test instance: loopback on a free port, the admin token above, limits
+ * out of the way, the mock provider, and `gpt-4o-mini` (or the models given, as TOML) for every plan.
+ */
+export function serveConfig(storage: string, models = GPT_4O_MINI): string {
+  return `[server]
+host = "127.0.0.1"
+port = 0
+${storage}[admin]
+token = "${SERVE_ADMIN_TOKEN}"
+[limits]
+key_rpm = 1000000
+account_rpm = 1000000
+[logs]
+flush_interval_ms = 50
+[providers.mock]
+type = "mock"
+${models}[plans.standard]
+models = ["*"]
+`
+}
+
+const GPT_4O_MINI = `[[models]]
+id = "gpt-4o-mini"
+provider = "mock"
+input_usd_per_mtok = 0.15
+output_usd_per_mtok = 0.60
+context_window = 128000
+max_output_tokens = 64
+`
+
+/** The `[storage]` table of a SQLite file. */
+export const sqliteStorage = (path: string) => `[storage]\nsqlite_path = "${path}"\n`

@@ -5,10 +5,10 @@ import type { Subprocess } from 'bun'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startServe } from '../../support/serve-process'
+import { SERVE_ADMIN_TOKEN, serveConfig, startServe } from '../../support/serve-process'
 import { IMPLEMENTATIONS, type ServerData } from './implementations'
 
-const ADMIN = 'test-admin-token-0123456789'
+const ADMIN = SERVE_ADMIN_TOKEN
 const CYCLES = 20
 
 describe.each(IMPLEMENTATIONS)('crash safety: $name', (impl) => {
@@ -21,31 +21,7 @@ describe.each(IMPLEMENTATIONS)('crash safety: $name', (impl) => {
     dir = mkdtempSync(join(tmpdir(), 'th-crash-'))
     data = impl.serverData(dir)
     configPath = join(dir, 'config.toml')
-    writeFileSync(
-      configPath,
-      `[server]
-host = "127.0.0.1"
-port = 0
-${data.toml}[admin]
-token = "${ADMIN}"
-[limits]
-key_rpm = 1000000
-account_rpm = 1000000
-[logs]
-flush_interval_ms = 50
-[providers.mock]
-type = "mock"
-[[models]]
-id = "gpt-4o-mini"
-provider = "mock"
-input_usd_per_mtok = 0.15
-output_usd_per_mtok = 0.60
-context_window = 128000
-max_output_tokens = 64
-[plans.standard]
-models = ["*"]
-`,
-    )
+    writeFileSync(configPath, serveConfig(data.toml))
   })
   afterAll(() => {
     server?.kill(9)
