@@ -15,6 +15,8 @@ export interface CatalogModel {
   maxOutputTokens: number
   fallbacks: string[]
   ownedBy: string
+  /** Prompt-cache breakpoints in requests translated for this model (`auto_cache`, the provider's, else on). */
+  autoCache?: boolean
 }
 
 export class Catalog {
@@ -36,6 +38,7 @@ export class Catalog {
         maxOutputTokens: model.max_output_tokens,
         fallbacks: model.fallbacks ?? [],
         ownedBy: model.owned_by ?? model.provider,
+        autoCache: model.auto_cache ?? config.providers[model.provider]?.auto_cache ?? true,
       })
     }
     for (const [name, plan] of Object.entries(config.plans)) {

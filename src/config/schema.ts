@@ -63,6 +63,11 @@ export const UpstreamConfig = Type.Object(
 export const ProviderType = Type.Union([Type.Literal('openai'), Type.Literal('anthropic'), Type.Literal('gemini'), Type.Literal('mock')])
 export type ProviderType = Static<typeof ProviderType>
 
+const AutoCache = Type.Boolean({
+  description:
+    "Anthropic-format upstreams: requests translated from another format get prompt-cache breakpoints (system, tools, recent turns; default true). A model's own setting wins.",
+})
+
 export const ProviderConfig = Type.Object(
   {
     type: ProviderType,
@@ -81,6 +86,7 @@ export const ProviderConfig = Type.Object(
         description: 'type = "mock" only: the wire format the in-process mock speaks (default openai)',
       }),
     ),
+    auto_cache: Type.Optional(AutoCache),
   },
   { additionalProperties: false },
 )
@@ -100,6 +106,7 @@ export const ModelConfig = Type.Object(
     max_output_tokens: Type.Integer({ minimum: 1, default: 4096 }),
     fallbacks: Type.Optional(Type.Array(Type.String())),
     owned_by: Type.Optional(Type.String()),
+    auto_cache: Type.Optional(AutoCache),
   },
   { additionalProperties: false },
 )

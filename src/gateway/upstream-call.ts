@@ -33,6 +33,7 @@ export async function callWithFallbacks<T>(
       idleTimeoutMs: config.upstream.stream_idle_timeout_s * 1000,
       caps: { responseBytes: config.upstream.max_response_bytes, streamEventBytes: config.upstream.max_stream_event_bytes },
       clientHeaders: options.clientHeaders,
+      autoCache: model.autoCache,
     }
     try {
       const value = await attempt(model, context)

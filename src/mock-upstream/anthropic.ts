@@ -1,7 +1,7 @@
 // The mock's Anthropic wire format: /v1/messages, streamed (Anthropic's event sequence) and not.
 import { sseEvent } from '../formats/sse'
 import { FAULT_MESSAGES, type FaultMode } from './faults'
-import { mockAnswer, mockId, type MockAnswer } from './generator'
+import { mockAnswer, mockId, mockSignature, type MockAnswer } from './generator'
 import { jsonResponse, sseResponse } from './respond'
 
 type Block = { type: string; text?: string; content?: unknown; input?: unknown; source?: unknown }
@@ -68,8 +68,16 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : null,
     tool,
     lastUserText: last ? contentText(last.content) : '',
-    schema: (body.output_config as { format?: { schema?: unknown } } | undefined)?.format?.schema,
+    schema: (((body.output_config as { format?: unknown } | undefined)?.format ?? body.output_format) as { schema?: unknown } | undefined)
+      ?.schema,
+    reasoning: thinks(body.thinking),
   })
+}
+
+/** Claude thinks when `thinking` is `enabled` or `adaptive`. */
+const thinks = (thinking: unknown) => {
+  const type = (thinking as { type?: string } | undefined)?.type
+  return type === 'enabled' || type === 'adaptive'
 }
 
 const STOP_REASONS = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use' } as const
@@ -107,21 +115,30 @@ export async function anthropicMessages(body: Record<string, unknown>, fault: Fa
       ...(withUsage ? { usage: { ...usage, output_tokens: 1 } } : {}),
     }
     const frames = [event('message_start', { message })]
+    let index = 0
+    if (answer.reasoning.length > 0) {
+      frames.push(event('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }))
+      for (const piece of answer.reasoning)
+        frames.push(event('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: piece } }))
+      frames.push(event('content_block_delta', { index, delta: { type: 'signature_delta', signature: mockSignature(answer.reasoning) } }))
+      frames.push(event('content_block_stop', { index }))
+      index++
+    }
     if (answer.toolCall) {
       const call = answer.toolCall
       frames.push(
-        event('content_block_start', { index: 0, content_block: { type: 'tool_use', id: toolUseId(answer), name: call.name, input: {} } }),
+        event('content_block_start', { index, content_block: { type: 'tool_use', id: toolUseId(answer), name: call.name, input: {} } }),
       )
-      frames.push(event('ping'))
       for (const piece of call.argumentPieces) {
-        frames.push(event('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: piece } }))
+        frames.push(event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } }))
       }
     } else {
-      frames.push(event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }))
-      frames.push(event('ping'))
-      for (const piece of answer.pieces) frames.push(event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } }))
+      frames.push(event('content_block_start', { index, content_block: { type: 'text', text: '' } }))
+      for (const piece of answer.pieces) frames.push(event('content_block_delta', { index, delta: { type: 'text_delta', text: piece } }))
     }
-    frames.push(event('content_block_stop', { index: 0 }))
+    // Anthropic sends its ping after the first block starts.
+    frames.splice(2, 0, event('ping'))
+    frames.push(event('content_block_stop', { index }))
     frames.push(
       event('message_delta', {
         delta: { stop_reason: STOP_REASONS[answer.finish], stop_sequence: null },
@@ -131,9 +148,23 @@ export async function anthropicMessages(body: Record<string, unknown>, fault: Fa
     frames.push(event('message_stop'))
     return sseResponse(frames, fault, signal, FAULT_FRAMES)
   }
-  const content = answer.toolCall
-    ? [{ type: 'tool_use', id: toolUseId(answer), name: answer.toolCall.name, input: JSON.parse(answer.toolCall.argumentPieces.join('')) }]
-    : [{ type: 'text', text: answer.pieces.join('') }]
+  const thinking =
+    answer.reasoning.length > 0
+      ? [{ type: 'thinking', thinking: answer.reasoning.join(''), signature: mockSignature(answer.reasoning) }]
+      : []
+  const content = [
+    ...thinking,
+    ...(answer.toolCall
+      ? [
+          {
+            type: 'tool_use',
+            id: toolUseId(answer),
+            name: answer.toolCall.name,
+            input: JSON.parse(answer.toolCall.argumentPieces.join('')),
+          },
+        ]
+      : [{ type: 'text', text: answer.pieces.join('') }]),
+  ]
   const reply = {
     id,
     type: 'message',

@@ -2,7 +2,7 @@
 import { MAX_EMBEDDING_DIMENSIONS } from '../formats/openai/schema'
 import { sseData } from '../formats/sse'
 import { FAULT_MESSAGES, type FaultMode } from './faults'
-import { mockAnswer, mockEmbedding, mockId, mockTokenCount, type MockAnswer } from './generator'
+import { mockAnswer, mockEmbedding, mockId, mockSignature, mockTokenCount, type MockAnswer } from './generator'
 import { jsonResponse, sseResponse } from './respond'
 import { ANY_OBJECT } from './json'
 
@@ -66,7 +66,13 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
       ? { name: config?.allowedFunctionNames?.[0] ?? declarations[0]!.name }
       : null
   const generation = body.generationConfig as
-    | { maxOutputTokens?: number; responseMimeType?: string; responseJsonSchema?: unknown; responseSchema?: unknown }
+    | {
+        maxOutputTokens?: number
+        responseMimeType?: string
+        responseJsonSchema?: unknown
+        responseSchema?: unknown
+        thinkingConfig?: { includeThoughts?: boolean }
+      }
     | undefined
   const json = generation?.responseMimeType === 'application/json'
   return mockAnswer({
@@ -76,6 +82,8 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     tool,
     lastUserText: contentText(last),
     schema: json ? (generation?.responseJsonSchema ?? generation?.responseSchema ?? ANY_OBJECT) : undefined,
+    // Thought summaries come back only when asked for (`includeThoughts`), as Gemini's do.
+    reasoning: generation?.thinkingConfig?.includeThoughts === true,
   })
 }
 
@@ -86,6 +94,16 @@ const usageOf = (answer: MockAnswer) => ({
   candidatesTokenCount: answer.completionTokens,
   totalTokenCount: answer.promptTokens + answer.completionTokens,
   ...(answer.cachedTokens ? { cachedContentTokenCount: answer.cachedTokens } : {}),
+  // Gemini counts thoughts apart from the candidates.
+  ...(answer.reasoning.length > 0
+    ? { candidatesTokenCount: answer.completionTokens - answer.reasoning.length, thoughtsTokenCount: answer.reasoning.length }
+    : {}),
+})
+
+const thoughtPart = (answer: MockAnswer) => ({
+  text: answer.reasoning.join(''),
+  thought: true,
+  thoughtSignature: mockSignature(answer.reasoning),
 })
 
 const callPart = (answer: MockAnswer) => ({
@@ -109,12 +127,16 @@ export async function geminiGenerate(body: Record<string, unknown>, fault: Fault
     // Gemini repeats the prompt count on every chunk and gives the full usage on the last one.
     const partial = withUsage ? { promptTokenCount: answer.promptTokens, totalTokenCount: answer.promptTokens } : null
     const frames: string[] = []
+    if (answer.reasoning.length > 0) frames.push(sseData(JSON.stringify(response([thoughtPart(answer)], null, partial))))
     if (answer.toolCall) frames.push(sseData(JSON.stringify(response([callPart(answer)], null, partial))))
     else for (const piece of answer.pieces) frames.push(sseData(JSON.stringify(response([{ text: piece }], null, partial))))
     frames.push(sseData(JSON.stringify(response([{ text: '' }], FINISH[answer.finish], withUsage ? usageOf(answer) : null))))
     return sseResponse(frames, fault, signal, FAULT_FRAMES)
   }
-  const parts = answer.toolCall ? [callPart(answer)] : [{ text: answer.pieces.join('') }]
+  const parts = [
+    ...(answer.reasoning.length > 0 ? [thoughtPart(answer)] : []),
+    ...(answer.toolCall ? [callPart(answer)] : [{ text: answer.pieces.join('') }]),
+  ]
   return jsonResponse(response(parts, FINISH[answer.finish], withUsage ? usageOf(answer) : null), fault, signal, errorBody(500))
 }
 

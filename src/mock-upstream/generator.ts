@@ -75,8 +75,20 @@ export interface MockAnswer {
   promptTokens: number
   /** Prompt tokens the mock reports as served from its cache: a 1,024-token prefix of long prompts. */
   cachedTokens: number
+  /** Every output token, reasoning included (as providers bill them). */
   completionTokens: number
+  /** Reasoning pieces (one token each) before the answer, when the request asked the model to think. */
+  reasoning: string[]
 }
+
+/** The mock's reasoning: a few words about the question, the same for the same prompt. */
+export function mockReasoning(lastUserText: string): string[] {
+  const topic = lastUserText.trim().split(/\s+/).slice(0, 4).join(' ') || 'the request'
+  return ['Thinking', ` about: ${topic}.`, ' Answer', ' plainly.']
+}
+
+/** A stable, opaque signature for a reasoning block (what Anthropic and Gemini attach to theirs). */
+export const mockSignature = (reasoning: string[]) => `mocksig_${Buffer.from(reasoning.join('')).toString('base64')}`
 
 /** Prompts this long report their first 1,024 tokens as cached, like OpenAI's prompt caching. */
 export const MOCK_CACHE_PREFIX = 1024
@@ -96,9 +108,19 @@ export function mockAnswer(options: {
   lastUserText: string
   /** Structured output asked for: the answer is JSON of this schema. */
   schema?: unknown
+  /** The request asked the model to think (reasoning_effort, thinking, thinkingConfig). */
+  reasoning?: boolean
 }): MockAnswer {
+  const answer = plainAnswer(options)
+  if (!options.reasoning) return answer
+  const reasoning = mockReasoning(options.lastUserText)
+  return { ...answer, reasoning, completionTokens: answer.completionTokens + reasoning.length }
+}
+
+function plainAnswer(options: Parameters<typeof mockAnswer>[0]): MockAnswer {
   const promptTokens = mockTokenCount(options.promptText) + options.extraPromptTokens
   const cachedTokens = promptTokens > MOCK_CACHE_PREFIX ? MOCK_CACHE_PREFIX : 0
+  const reasoning: string[] = []
   if (options.tool) {
     const args = JSON.stringify({ query: options.lastUserText.slice(0, 40) })
     const cut = Math.ceil(args.length / 2)
@@ -109,14 +131,31 @@ export function mockAnswer(options: {
       promptTokens,
       cachedTokens,
       completionTokens: mockTokenCount(options.tool.name) + mockTokenCount(args),
+      reasoning,
     }
   }
   if (options.schema !== undefined) {
     const pieces = jsonPieces(mockJson(options.schema, options.promptText))
     const cut = options.maxTokens !== null && options.maxTokens < pieces.length
     const kept = cut ? pieces.slice(0, options.maxTokens!) : pieces
-    return { pieces: kept, toolCall: null, finish: cut ? 'length' : 'stop', promptTokens, cachedTokens, completionTokens: kept.length }
+    return {
+      pieces: kept,
+      toolCall: null,
+      finish: cut ? 'length' : 'stop',
+      promptTokens,
+      cachedTokens,
+      completionTokens: kept.length,
+      reasoning,
+    }
   }
   const reply = mockReply(options.promptText, options.maxTokens)
-  return { pieces: reply.pieces, toolCall: null, finish: reply.finish, promptTokens, cachedTokens, completionTokens: reply.pieces.length }
+  return {
+    pieces: reply.pieces,
+    toolCall: null,
+    finish: reply.finish,
+    promptTokens,
+    cachedTokens,
+    completionTokens: reply.pieces.length,
+    reasoning,
+  }
 }

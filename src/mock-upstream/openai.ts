@@ -53,6 +53,8 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     tool,
     lastUserText: last ? textOf(last.content) : '',
     schema,
+    // Like DeepSeek-style reasoning models, it thinks when asked and says so in `reasoning_content`.
+    reasoning: typeof body.reasoning_effort === 'string' && body.reasoning_effort !== 'none',
   })
 }
 
@@ -61,6 +63,7 @@ const usageOf = (answer: MockAnswer) => ({
   completion_tokens: answer.completionTokens,
   total_tokens: answer.promptTokens + answer.completionTokens,
   prompt_tokens_details: { cached_tokens: answer.cachedTokens },
+  ...(answer.reasoning.length > 0 ? { completion_tokens_details: { reasoning_tokens: answer.reasoning.length } } : {}),
 })
 
 const FAULT_FRAMES = { malformed: 'data: {"choices": [broken\n\n', error: sseData(JSON.stringify(errorBody(500))) }
@@ -84,6 +87,7 @@ export async function openAIChat(body: Record<string, unknown>, fault: FaultMode
         }),
       )
     const frames = [chunk({ role: 'assistant', content: '' }, null)]
+    for (const piece of answer.reasoning) frames.push(chunk({ reasoning_content: piece }, null))
     for (const piece of answer.pieces) frames.push(chunk({ content: piece }, null))
     if (answer.toolCall) {
       const call = answer.toolCall
@@ -118,6 +122,7 @@ export async function openAIChat(body: Record<string, unknown>, fault: FaultMode
           role: 'assistant',
           content: answer.toolCall ? null : answer.pieces.join(''),
           refusal: null,
+          ...(answer.reasoning.length > 0 ? { reasoning_content: answer.reasoning.join('') } : {}),
           ...(toolCalls ? { tool_calls: toolCalls } : {}),
         },
         logprobs: null,

@@ -34,6 +34,13 @@ export type ContentPart =
   /** A call the assistant made; `arguments` is JSON text, as OpenAI carries it. */
   | { type: 'tool_call'; id: string; name: string; arguments: string }
   | { type: 'tool_result'; toolCallId: string; content: string | ContentPart[]; isError?: boolean }
+  /**
+   * The model's reasoning before its answer (Anthropic `thinking`, OpenAI-compatible
+   * `reasoning_content`, Gemini thought parts). `signature` (or, for Anthropic's
+   * `redacted_thinking`, `redacted`) is opaque and byte-exact, and `issuer` names the wire format
+   * that issued it: it is sent back only to an upstream of that format.
+   */
+  | { type: 'reasoning'; text: string; signature?: string; redacted?: string; issuer?: WireFormat }
 
 /**
  * Source-body content the shared messages leave out but an upstream of the client's own format
@@ -70,8 +77,8 @@ export type ResponseFormat =
   | { type: 'json_object' }
   | { type: 'json_schema'; name: string; schema: Record<string, unknown>; description?: string; strict?: boolean }
 
-/** How hard a reasoning model should think before it answers. */
-export type ReasoningEffort = 'minimal' | 'low' | 'medium' | 'high'
+/** How hard a reasoning model should think before it answers (`none`: not at all); see src/formats/reasoning.ts for the table. */
+export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max'
 
 /** The client's body as it arrived, for a provider that speaks the same format. */
 export interface SourceBody {
@@ -100,8 +107,12 @@ export interface ChatRequest {
   user?: string
   /** Structured output the client asked for (OpenAI `response_format`, Responses `text.format`). */
   responseFormat?: ResponseFormat
-  /** Reasoning the client asked for (Responses `reasoning`); absent = the model's default. */
-  reasoning?: { effort?: ReasoningEffort; summary?: boolean }
+  /**
+   * Reasoning the client asked for (OpenAI `reasoning_effort`, Responses `reasoning`, Anthropic
+   * `thinking` / `output_config.effort`); absent = the model's default. `budgetTokens` is the
+   * client's own thinking budget when it gave one; `summary`: the reasoning text should come back.
+   */
+  reasoning?: { effort?: ReasoningEffort; budgetTokens?: number; summary?: boolean }
   stream: boolean
   /** OpenAI `stream_options.include_usage`: whether the client wants the usage chunk. */
   includeUsage: boolean
@@ -119,9 +130,12 @@ export interface ChatRequest {
   opaque?: OpaqueContent[]
   /**
    * Parts of the source body only an upstream of its own format can use, left out (not refused)
-   * when the request is translated, e.g. hosted tools; the log row notes them.
+   * when the request is translated, e.g. hosted tools and hints (`seed`, `service_tier`…); the log
+   * row notes them.
    */
   leftOut?: string[]
+  /** OpenAI `prompt_cache_key`: routes requests sharing a prefix to the same cache, where the upstream has it. */
+  promptCacheKey?: string
 }
 
 export interface ChatResponse {
@@ -131,6 +145,8 @@ export interface ChatResponse {
   /** Text and tool calls, in order. */
   content: ContentPart[]
   finishReason: FinishReason | null
+  /** The stop sequence that ended the answer, when the upstream said (Anthropic `stop_sequence`, vLLM's `stop_reason`). */
+  stopSequence?: string
   /** null when the upstream did not report usage (the gateway then counts what it relayed). */
   usage: Usage | null
   /** The upstream's body, when it can be relayed to a client speaking the same format. */
@@ -143,7 +159,9 @@ export type ChatChunk =
   | { type: 'text'; text: string }
   | { type: 'tool_call_start'; index: number; id: string; name: string }
   | { type: 'tool_call_delta'; index: number; arguments: string }
-  | { type: 'finish'; reason: FinishReason }
+  /** Reasoning text; `signature` (whole, once) closes a reasoning block, `redacted` is a whole redacted block. */
+  | { type: 'reasoning'; text: string; signature?: string; redacted?: string; issuer?: WireFormat }
+  | { type: 'finish'; reason: FinishReason; stopSequence?: string }
   | { type: 'usage'; usage: Usage }
 
 /**
@@ -198,6 +216,8 @@ export interface CallContext {
   caps: ReadCaps
   /** Client headers a provider may forward (e.g. `anthropic-version`, `anthropic-beta`). */
   clientHeaders: Headers
+  /** The model's `auto_cache`: place prompt-cache breakpoints in translated requests (absent = on). */
+  autoCache?: boolean
 }
 
 /**

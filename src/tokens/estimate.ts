@@ -29,6 +29,9 @@ function partTokens(part: ContentPart): TokenEstimate {
       return add(estimateText(part.name), estimateText(part.arguments))
     case 'tool_result':
       return typeof part.content === 'string' ? estimateText(part.content) : part.content.reduce((n, p) => add(n, partTokens(p)), ZERO)
+    case 'reasoning':
+      // Counted where the parse kept the source block as opaque content, by its bytes (signatures included).
+      return ZERO
   }
 }
 

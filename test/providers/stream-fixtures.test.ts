@@ -75,6 +75,10 @@ const FIXTURES: Fixture[] = [
     rawEvents: 12,
     chunks: [
       { type: 'start', id: 'msg_01QC4g3HwBThD4BaNtBckFDJ', model: 'claude-sonnet-4-5-20250929' },
+      // The thinking block: its start, its text, its signature (carried byte-exact).
+      { type: 'reasoning', text: '', issuer: 'anthropic' },
+      { type: 'reasoning', text: 'The user greets me; reply politely.', issuer: 'anthropic' },
+      { type: 'reasoning', text: '', signature: 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds', issuer: 'anthropic' },
       { type: 'text', text: 'Hello! Grüße — ' },
       { type: 'text', text: 'how can I help? 🙂' },
       { type: 'finish', reason: 'stop' },
@@ -101,6 +105,18 @@ const FIXTURES: Fixture[] = [
     ],
   },
   {
+    path: 'openai/reasoning-content.sse',
+    rawEvents: 5,
+    chunks: [
+      { type: 'start', id: '3f1c9e2a-5b7d-4c1e-9a2f-7d8e6b5a4c3b', model: 'deepseek-reasoner' },
+      { type: 'reasoning', text: 'Count to three, ', issuer: 'openai' },
+      { type: 'reasoning', text: 'stop before 3 — 好的.', issuer: 'openai' },
+      { type: 'text', text: '1, 2, ' },
+      { type: 'finish', reason: 'stop', stopSequence: '3' },
+      { type: 'usage', usage: { inputTokens: 12, outputTokens: 40, reasoningTokens: 31 } },
+    ],
+  },
+  {
     path: 'openai/parallel-tool-calls.sse',
     rawEvents: 7,
     chunks: [
@@ -118,6 +134,7 @@ const FIXTURES: Fixture[] = [
     path: 'gemini/thinking-text.sse',
     chunks: [
       { type: 'start', id: 'mIadaL2fFuGDz7IPyJDQ2QU', model: 'gemini-2.5-flash' },
+      { type: 'reasoning', text: 'Considering a short greeting.', issuer: 'gemini' },
       { type: 'text', text: 'Hallo! Schön, ' },
       { type: 'text', text: 'dich zu sehen — 很高兴见到你 🎉' },
       { type: 'finish', reason: 'stop' },

@@ -5,7 +5,8 @@ import { encodeAnthropicMessage } from '../../src/formats/anthropic/response'
 import { parseAnthropicMessages } from '../../src/formats/anthropic/request'
 import { encodeOpenAIChat } from '../../src/formats/openai/response'
 import { parseOpenAIChat } from '../../src/formats/openai/request'
-import { toAnthropicBody } from '../../src/providers/anthropic/request'
+import { minimumCacheable } from '../../src/providers/anthropic/cache'
+import { thinksAdaptively, toAnthropicBody } from '../../src/providers/anthropic/request'
 import { fromAnthropicMessage } from '../../src/providers/anthropic/response'
 import { toGeminiBody } from '../../src/providers/gemini/request'
 import { fromGeminiResponse } from '../../src/providers/gemini/response'
@@ -95,4 +96,48 @@ describe('translation table: answers', () => {
       expect(body).toMatchObject(c.expected!)
     })
   }
+})
+
+describe('prompt caching for translated requests', () => {
+  const LONG = 'You are a careful assistant who answers about the weather. '.repeat(100)
+  const request = () =>
+    parseOpenAIChat({
+      model: 'm',
+      messages: [
+        { role: 'system', content: LONG },
+        { role: 'user', content: 'Hi' },
+      ],
+    })
+
+  test('auto_cache = false leaves the request unmarked; the default marks it', () => {
+    expect(JSON.stringify(toAnthropicBody(request(), 'claude-sonnet-4-5', false, { autoCache: false }))).not.toContain('cache_control')
+    expect(JSON.stringify(toAnthropicBody(request(), 'claude-sonnet-4-5', false))).toContain('cache_control')
+  })
+
+  test('minimum cacheable prefixes follow the model family (the figures in the README)', () => {
+    expect(minimumCacheable('claude-sonnet-4-5-20250929')).toBe(1024)
+    expect(minimumCacheable('claude-opus-4-6')).toBe(4096)
+    expect(minimumCacheable('claude-haiku-4-5')).toBe(4096)
+    expect(minimumCacheable('claude-3-5-haiku-latest')).toBe(2048)
+    expect(minimumCacheable('claude-opus-4-1')).toBe(1024)
+  })
+
+  test('adaptive thinking is chosen for Claude 4.6 and later, the budget form before', () => {
+    for (const model of ['claude-opus-4-6', 'claude-sonnet-4-6', 'claude-opus-4-7', 'claude-mythos-preview', 'claude-sonnet-5'])
+      expect(thinksAdaptively(model)).toBe(true)
+    for (const model of ['claude-sonnet-4-5-20250929', 'claude-opus-4-1', 'claude-3-7-sonnet-latest', 'claude-haiku-4-5', 'mock-anthropic'])
+      expect(thinksAdaptively(model)).toBe(false)
+  })
+
+  test('hints a translation drops are listed for the log row', () => {
+    const parsed = parseOpenAIChat({ model: 'm', seed: 1, store: true, messages: [{ role: 'user', content: 'x' }] })
+    expect(parsed.leftOut).toEqual(['seed', 'store'])
+    const anthropic = parseAnthropicMessages({
+      model: 'm',
+      max_tokens: 9,
+      context_management: {},
+      messages: [{ role: 'user', content: 'x' }],
+    })
+    expect(anthropic.leftOut).toEqual(['context_management'])
+  })
 })

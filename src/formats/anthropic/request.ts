@@ -1,6 +1,8 @@
 // Anthropic Messages request body → shared request (validated; fields other formats cannot carry are noted).
 import type { ChatRequest, ContentPart, ImageSource, Message, OpaqueContent, ToolChoice, ToolDefinition } from '../../providers/types'
 import { extraFields, unknownContent } from '../opaque'
+import { anthropicReasoning, readSignature } from '../reasoning'
+import { anthropicResponseFormat } from '../response-format'
 import { bodyValidator } from '../validate'
 import { AnthropicMessagesBody, type AnthropicMessage, type ContentBlock } from './schema'
 
@@ -12,29 +14,35 @@ type Block = { type: string } & Record<string, unknown>
  * Top-level fields only Anthropic upstreams understand. `cache_control` hints are not listed:
  * they change what a call costs, never what it answers, and other providers cache on their own.
  */
-const ANTHROPIC_ONLY_FIELDS = [
-  'thinking',
-  'container',
-  'mcp_servers',
-  'context_management',
-  'output_config',
-  'output_format',
-  'inference_geo',
-  'speed',
-  'service_tier',
-] as const
+const ANTHROPIC_ONLY_FIELDS = ['container', 'mcp_servers', 'inference_geo', 'speed'] as const
+
+/**
+ * Fields that steer how an answer is produced but not what it says: dropped (and noted in the log
+ * row) when the request is translated. `context_management` clears old tool results and thinking
+ * to save context; a translated request sends the whole conversation instead.
+ */
+const HINT_FIELDS = ['context_management', 'service_tier'] as const
 
 function untranslatableFields(body: Record<string, unknown>): string[] {
   const out: string[] = []
   for (const field of ANTHROPIC_ONLY_FIELDS) {
     const value = body[field]
-    if (value === undefined || value === null) continue
-    // Defaults are harmless: thinking disabled, automatic service tier.
-    if (field === 'thinking' && (value as { type?: string }).type === 'disabled') continue
-    if (field === 'service_tier' && value === 'auto') continue
-    out.push(field)
+    if (value !== undefined && value !== null) out.push(field)
+  }
+  // Mapped when their shape is Anthropic's; anything else only an Anthropic upstream can judge.
+  if (anthropicReasoning(body) === null) out.push(body.thinking != null ? 'thinking' : 'output_config.effort')
+  if (anthropicResponseFormat(body) === null) out.push(body.output_format != null ? 'output_format' : 'output_config.format')
+  const config = body.output_config
+  if (typeof config === 'object' && config !== null) {
+    for (const key of Object.keys(config)) if (key !== 'effort' && key !== 'format') out.push(`output_config.${key}`)
   }
   return out
+}
+
+function hintFields(body: Record<string, unknown>): string[] {
+  return HINT_FIELDS.filter(
+    (field) => body[field] !== undefined && body[field] !== null && !(field === 'service_tier' && body[field] === 'auto'),
+  )
 }
 
 /** What the parse gathers besides the shared messages. */
@@ -105,6 +113,14 @@ function contentParts(content: AnthropicMessage['content'], path: string, left: 
         content: inner,
         ...(block.is_error ? { isError: true } : {}),
       })
+    } else if (block.type === 'thinking' && typeof block.thinking === 'string') {
+      // Carried byte-exact: Anthropic checks the signature when the block comes back to it.
+      const origin = typeof block.signature === 'string' ? readSignature(block.signature) : { issuer: 'anthropic' as const }
+      parts.push({ type: 'reasoning', text: block.thinking, ...origin })
+      left.opaque.push({ kind: 'inline', path: at, value: block })
+    } else if (block.type === 'redacted_thinking' && typeof block.data === 'string') {
+      parts.push({ type: 'reasoning', text: '', redacted: block.data, issuer: 'anthropic' })
+      left.opaque.push({ kind: 'inline', path: at, value: block })
     } else {
       const part = mediaPart(block, at, left)
       if (part) parts.push(part)
@@ -170,6 +186,9 @@ export function parseAnthropicMessages(raw: Record<string, unknown>): ChatReques
   })
   const choice = body.tool_choice as { disable_parallel_tool_use?: boolean } | undefined
   const userId = body.metadata?.user_id
+  const reasoning = anthropicReasoning(raw) ?? undefined
+  const responseFormat = anthropicResponseFormat(raw) ?? undefined
+  const hints = hintFields(raw)
   return {
     model: body.model,
     system,
@@ -183,11 +202,14 @@ export function parseAnthropicMessages(raw: Record<string, unknown>): ChatReques
     toolChoice: toolChoice(body.tool_choice),
     ...(choice?.disable_parallel_tool_use ? { parallelToolCalls: false } : {}),
     ...(userId ? { user: userId } : {}),
+    ...(reasoning ? { reasoning } : {}),
+    ...(responseFormat ? { responseFormat } : {}),
     stream: body.stream === true,
     // Anthropic streams always end with their usage (message_delta).
     includeUsage: true,
     source: { format: 'anthropic', body: raw },
     untranslatable,
     opaque: left.opaque,
+    ...(hints.length > 0 ? { leftOut: hints } : {}),
   }
 }

@@ -1,7 +1,8 @@
 // Shared answer → Anthropic Message body (an Anthropic upstream's own body is relayed as it came).
 import { GatewayError } from '../../errors'
 import { MAX_JSON_DEPTH, tooDeepPath } from '../json-depth'
-import type { ChatResponse, FinishReason, Usage } from '../../providers/types'
+import type { ChatResponse, ContentPart, FinishReason, Usage } from '../../providers/types'
+import { foreignSignature } from '../reasoning'
 
 const STOP_REASONS: Record<FinishReason, string> = {
   stop: 'end_turn',
@@ -10,7 +11,17 @@ const STOP_REASONS: Record<FinishReason, string> = {
   content_filter: 'refusal',
 }
 
-export const anthropicStopReason = (reason: FinishReason | null): string => STOP_REASONS[reason ?? 'stop']
+/** `stop_sequence` when the upstream said which stop sequence ended the answer. */
+export const anthropicStopReason = (reason: FinishReason | null, stopSequence?: string): string =>
+  stopSequence !== undefined && (reason ?? 'stop') === 'stop' ? 'stop_sequence' : STOP_REASONS[reason ?? 'stop']
+
+/** A thinking block for an Anthropic client: Claude's own as it came, another model's with a signature naming it. */
+export function thinkingBlock(part: Extract<ContentPart, { type: 'reasoning' }>): Record<string, unknown> {
+  if (part.redacted !== undefined) return { type: 'redacted_thinking', data: part.redacted }
+  const issuer = part.issuer ?? 'anthropic'
+  const signature = issuer === 'anthropic' ? (part.signature ?? '') : foreignSignature(issuer, part.signature)
+  return { type: 'thinking', thinking: part.text, signature }
+}
 
 /** Anthropic counts cache reads and writes apart from `input_tokens`; the shared count includes them. */
 export function anthropicUsage(usage: Usage | null) {
@@ -22,6 +33,7 @@ export function anthropicUsage(usage: Usage | null) {
     output_tokens: usage.outputTokens,
     cache_creation_input_tokens: write,
     cache_read_input_tokens: read,
+    ...(usage.reasoningTokens ? { output_tokens_details: { thinking_tokens: usage.reasoningTokens } } : {}),
   }
 }
 
@@ -50,6 +62,7 @@ export function encodeAnthropicMessage(response: ChatResponse, clientModel: stri
   const content = response.content.flatMap((part): Array<Record<string, unknown>> => {
     if (part.type === 'text') return part.text === '' ? [] : [{ type: 'text', text: part.text }]
     if (part.type === 'tool_call') return [{ type: 'tool_use', id: part.id, name: part.name, input: toolInput(part.arguments, part.name) }]
+    if (part.type === 'reasoning') return [thinkingBlock(part)]
     return []
   })
   return JSON.stringify({
@@ -58,8 +71,8 @@ export function encodeAnthropicMessage(response: ChatResponse, clientModel: stri
     role: 'assistant',
     model: clientModel,
     content,
-    stop_reason: anthropicStopReason(response.finishReason),
-    stop_sequence: null,
+    stop_reason: anthropicStopReason(response.finishReason, response.stopSequence),
+    stop_sequence: response.stopSequence ?? null,
     usage: anthropicUsage(response.usage),
   })
 }

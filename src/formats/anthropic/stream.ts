@@ -1,6 +1,7 @@
 // Shared stream frames → Anthropic's SSE event sequence, relaying Anthropic upstream events as they came.
 import { errorBody, type GatewayError } from '../../errors'
-import type { ChatChunk, FinishReason, StreamFrame, Usage } from '../../providers/types'
+import type { ChatChunk, FinishReason, StreamFrame, Usage, WireFormat } from '../../providers/types'
+import { foreignSignature } from '../reasoning'
 import { withModel } from '../model-field'
 import { sseEvent } from '../sse'
 import type { StreamEncoder, StreamEncoderOptions } from '../types'
@@ -16,7 +17,10 @@ export function anthropicStreamEncoder(options: StreamEncoderOptions): StreamEnc
   const event = (type: string, payload: Record<string, unknown> = {}) => sseEvent(type, JSON.stringify({ type, ...payload }))
   let started = false
   let relayed = false
-  let open: 'text' | 'tool_use' | null = null
+  let open: 'text' | 'tool_use' | 'thinking' | 'redacted_thinking' | null = null
+  /** The thinking block under way: who wrote it, and whether its signature was sent. */
+  let thinking: { issuer: WireFormat; signed: boolean } = { issuer: 'anthropic', signed: false }
+  let stopSequence: string | undefined
   let blockIndex = -1
   let pinged = false
   const toolBlocks = new Map<number, number>()
@@ -39,12 +43,36 @@ export function anthropicStreamEncoder(options: StreamEncoderOptions): StreamEnc
     }
     return event('message_start', { message })
   }
+  const signatureDelta = (signature: string) =>
+    event('content_block_delta', { index: blockIndex, delta: { type: 'signature_delta', signature } })
   const closeBlock = (): string => {
     if (open === null) return ''
+    // Anthropic clients expect every thinking block signed: another model's gets one naming it.
+    const unsigned = open === 'thinking' && !thinking.signed
     open = null
-    return event('content_block_stop', { index: blockIndex })
+    return (
+      (unsigned ? signatureDelta(thinking.issuer === 'anthropic' ? '' : foreignSignature(thinking.issuer, undefined)) : '') +
+      event('content_block_stop', { index: blockIndex })
+    )
   }
-  const openBlock = (kind: 'text' | 'tool_use', block: Record<string, unknown>): string => {
+  const reasoning = (c: Extract<ChatChunk, { type: 'reasoning' }>): string => {
+    const issuer = c.issuer ?? 'anthropic'
+    if (c.redacted !== undefined) {
+      return openBlock('redacted_thinking', { type: 'redacted_thinking', data: c.redacted }) + closeBlock()
+    }
+    let out = ''
+    if (open !== 'thinking' || thinking.signed) {
+      out += openBlock('thinking', { type: 'thinking', thinking: '', signature: '' })
+      thinking = { issuer, signed: false }
+    }
+    if (c.text !== '') out += event('content_block_delta', { index: blockIndex, delta: { type: 'thinking_delta', thinking: c.text } })
+    if (c.signature !== undefined) {
+      out += signatureDelta(issuer === 'anthropic' ? c.signature : foreignSignature(issuer, c.signature))
+      thinking.signed = true
+    }
+    return out
+  }
+  const openBlock = (kind: NonNullable<typeof open>, block: Record<string, unknown>): string => {
     let out = closeBlock()
     open = kind
     blockIndex++
@@ -76,8 +104,11 @@ export function anthropicStreamEncoder(options: StreamEncoderOptions): StreamEnc
         if (index === undefined || c.arguments === '') return ''
         return event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: c.arguments } })
       }
+      case 'reasoning':
+        return reasoning(c)
       case 'finish':
         finish = c.reason
+        stopSequence = c.stopSequence
         return ''
       case 'usage':
         usage = c.usage
@@ -103,7 +134,10 @@ export function anthropicStreamEncoder(options: StreamEncoderOptions): StreamEnc
       return (
         start() +
         closeBlock() +
-        event('message_delta', { delta: { stop_reason: anthropicStopReason(finish), stop_sequence: null }, usage: counts }) +
+        event('message_delta', {
+          delta: { stop_reason: anthropicStopReason(finish, stopSequence), stop_sequence: stopSequence ?? null },
+          usage: counts,
+        }) +
         event('message_stop')
       )
     },

@@ -2,6 +2,8 @@
 import { GatewayError } from '../../errors'
 import type { ChatRequest, ContentPart, EmbedRequest, ImageSource, Message, OpaqueContent, ToolChoice } from '../../providers/types'
 import { extraFields, unknownContent } from '../opaque'
+import { effortOf } from '../reasoning'
+import { openAIResponseFormat } from '../response-format'
 import { bodyValidator } from '../validate'
 import { OpenAIChatBody, OpenAIEmbeddingBody, type OpenAIChatMessage, type OpenAIContentPart } from './schema'
 
@@ -68,6 +70,29 @@ function opaqueFields(body: Record<string, unknown>): OpaqueContent[] {
   return out
 }
 
+/**
+ * Reasoning an assistant turn carries back: `thinking_blocks` (Claude's blocks with their
+ * signatures, as LiteLLM and token-hub hand them out) or else `reasoning_content` (DeepSeek, Kimi,
+ * Qwen and GLM return it, and some want it back on the next turn).
+ */
+function assistantReasoning(message: Record<string, unknown>): ContentPart[] {
+  const blocks = message.thinking_blocks
+  if (Array.isArray(blocks)) {
+    return blocks.flatMap((raw): ContentPart[] => {
+      const block = raw as Record<string, unknown>
+      if (block.type === 'thinking' && typeof block.thinking === 'string') {
+        const signature = typeof block.signature === 'string' ? { signature: block.signature } : {}
+        return [{ type: 'reasoning', text: block.thinking, ...signature, issuer: 'anthropic' }]
+      }
+      if (block.type === 'redacted_thinking' && typeof block.data === 'string')
+        return [{ type: 'reasoning', text: '', redacted: block.data, issuer: 'anthropic' }]
+      return []
+    })
+  }
+  const text = message.reasoning_content
+  return typeof text === 'string' && text !== '' ? [{ type: 'reasoning', text, issuer: 'openai' }] : []
+}
+
 const textOf = (parts: ContentPart[]) => parts.map((p) => (p.type === 'text' ? p.text : '')).join('')
 
 /** Fields OpenAI-format upstreams understand and other formats have no equivalent for. */
@@ -78,18 +103,32 @@ const OPENAI_ONLY_FIELDS = [
   'logit_bias',
   'presence_penalty',
   'frequency_penalty',
-  'seed',
-  'response_format',
   'audio',
   'modalities',
   'prediction',
   'functions',
   'function_call',
   'web_search_options',
-  'reasoning_effort',
-  'verbosity',
-  'service_tier',
 ] as const
+
+/**
+ * Fields that steer how an answer is produced or kept but not what it says: dropped (and noted in
+ * the log row) when the request is translated. `safety_identifier` still becomes the end-user id.
+ */
+const HINT_FIELDS = [
+  'seed',
+  'service_tier',
+  'store',
+  'metadata',
+  'prompt_cache_key',
+  'prompt_cache_retention',
+  'safety_identifier',
+  'verbosity',
+] as const
+
+function hintFields(body: Record<string, unknown>): string[] {
+  return HINT_FIELDS.filter((field) => body[field] !== undefined && body[field] !== null && body[field] !== false)
+}
 
 function untranslatableFields(body: Record<string, unknown>): string[] {
   const out: string[] = []
@@ -100,10 +139,11 @@ function untranslatableFields(body: Record<string, unknown>): string[] {
     if (field === 'n' && value === 1) continue
     if ((field === 'presence_penalty' || field === 'frequency_penalty') && value === 0) continue
     if (field === 'logprobs' && value === false) continue
-    if (field === 'response_format' && (value as { type?: string }).type === 'text') continue
-    if (field === 'service_tier' && (value === 'auto' || value === 'default')) continue
     out.push(field)
   }
+  // Mapped when their shape is OpenAI's; anything else only an OpenAI-format upstream can judge.
+  if (openAIResponseFormat(body.response_format) === null) out.push('response_format')
+  if (body.reasoning_effort != null && effortOf(body.reasoning_effort) === undefined) out.push('reasoning_effort')
   return out
 }
 
@@ -131,6 +171,7 @@ export function parseOpenAIChat(raw: Record<string, unknown>): ChatRequest {
         messages.push({ role: 'user', content: parts })
         return
       case 'assistant':
+        parts.unshift(...assistantReasoning(message as Record<string, unknown>))
         for (const call of message.tool_calls ?? []) {
           parts.push({ type: 'tool_call', id: call.id, name: call.function.name, arguments: call.function.arguments })
         }
@@ -153,6 +194,10 @@ export function parseOpenAIChat(raw: Record<string, unknown>): ChatRequest {
       }
     }
   })
+  const responseFormat = openAIResponseFormat(raw.response_format) ?? undefined
+  const effort = effortOf(raw.reasoning_effort)
+  const user = body.user ?? (typeof raw.safety_identifier === 'string' ? raw.safety_identifier : undefined)
+  const hints = hintFields(raw)
   const stop = body.stop === undefined || body.stop === null ? undefined : typeof body.stop === 'string' ? [body.stop] : body.stop
   return {
     model: body.model,
@@ -171,12 +216,17 @@ export function parseOpenAIChat(raw: Record<string, unknown>): ChatRequest {
     // `top_k` is not OpenAI's, but vLLM-style servers and OpenAI-format clients of them send it.
     ...(typeof raw.top_k === 'number' ? { topK: raw.top_k } : {}),
     ...(body.parallel_tool_calls === false ? { parallelToolCalls: false } : {}),
-    ...(body.user ? { user: body.user } : {}),
+    ...(user ? { user } : {}),
+    ...(responseFormat ? { responseFormat } : {}),
+    // Reasoning models of OpenAI-compatible vendors return their reasoning text: ask the same of others.
+    ...(effort ? { reasoning: { effort, summary: effort !== 'none' } } : {}),
+    ...(typeof raw.prompt_cache_key === 'string' ? { promptCacheKey: raw.prompt_cache_key } : {}),
     stream: body.stream === true,
     includeUsage: body.stream_options?.include_usage === true,
     source: { format: 'openai', body: raw },
     untranslatable,
     opaque: left.opaque,
+    ...(hints.length > 0 ? { leftOut: hints } : {}),
   }
 }
 

@@ -1,5 +1,5 @@
 // Shared answer → OpenAI chat.completion / embeddings bodies.
-import type { ChatResponse, EmbedResponse, Usage } from '../../providers/types'
+import type { ChatResponse, ContentPart, EmbedResponse, Usage } from '../../providers/types'
 
 export function openAIUsage(usage: Usage | null) {
   if (!usage) return undefined
@@ -8,7 +8,27 @@ export function openAIUsage(usage: Usage | null) {
     completion_tokens: usage.outputTokens,
     total_tokens: usage.inputTokens + usage.outputTokens,
     ...(usage.cacheReadTokens ? { prompt_tokens_details: { cached_tokens: usage.cacheReadTokens } } : {}),
+    ...(usage.reasoningTokens ? { completion_tokens_details: { reasoning_tokens: usage.reasoningTokens } } : {}),
   }
+}
+
+type Reasoning = Extract<ContentPart, { type: 'reasoning' }>
+
+/**
+ * The reasoning fields of an OpenAI-format message: the text as `reasoning_content` (DeepSeek's
+ * field, which OpenAI-compatible clients read), and Claude's signed blocks as `thinking_blocks`
+ * (LiteLLM's field), so a client that sends them back keeps Claude's thinking in a tool loop.
+ */
+export function reasoningFields(parts: Reasoning[]): Record<string, unknown> {
+  if (parts.length === 0) return {}
+  const text = parts.map((p) => p.text).join('')
+  const signed = parts.filter((p) => p.issuer === 'anthropic' && (p.signature !== undefined || p.redacted !== undefined))
+  const blocks = signed.map((p) =>
+    p.redacted !== undefined
+      ? { type: 'redacted_thinking', data: p.redacted }
+      : { type: 'thinking', thinking: p.text, signature: p.signature },
+  )
+  return { ...(text !== '' ? { reasoning_content: text } : {}), ...(blocks.length > 0 ? { thinking_blocks: blocks } : {}) }
 }
 
 /** A completion body; an OpenAI upstream's own body is relayed with only the model id changed. */
@@ -30,6 +50,7 @@ export function encodeOpenAIChat(response: ChatResponse, clientModel: string): s
           role: 'assistant',
           content: text === '' && toolCalls.length > 0 ? null : text,
           refusal: null,
+          ...reasoningFields(response.content.filter((p): p is Reasoning => p.type === 'reasoning')),
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
         },
         logprobs: null,

@@ -24,6 +24,8 @@ export function openAIStreamEncoder(options: StreamEncoderOptions): StreamEncode
       }),
     )
   let started = false
+  /** The reasoning text of the block under way, for the whole block its signature closes. */
+  let thinking = ''
 
   const encodeChunk = (c: ChatChunk): string => {
     switch (c.type) {
@@ -32,6 +34,20 @@ export function openAIStreamEncoder(options: StreamEncoderOptions): StreamEncode
         return chunk({ role: 'assistant', content: '' }, null)
       case 'text':
         return chunk({ content: c.text }, null)
+      case 'reasoning': {
+        let out = c.text === '' ? '' : chunk({ reasoning_content: c.text }, null)
+        thinking += c.text
+        // Claude's signed block closes with its signature: handed out whole, as the non-streamed answer has it.
+        if (c.issuer === 'anthropic' && (c.signature !== undefined || c.redacted !== undefined)) {
+          const block =
+            c.redacted !== undefined
+              ? { type: 'redacted_thinking', data: c.redacted }
+              : { type: 'thinking', thinking, signature: c.signature }
+          out += chunk({ thinking_blocks: [block] }, null)
+          thinking = ''
+        }
+        return out
+      }
       case 'tool_call_start':
         return chunk({ tool_calls: [{ index: c.index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }, null)
       case 'tool_call_delta':

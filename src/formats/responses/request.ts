@@ -203,6 +203,7 @@ export function parseResponsesRequest(raw: Record<string, unknown>): ChatRequest
     ...(user ? { user } : {}),
     ...(responseFormat ? { responseFormat } : {}),
     ...(reasoning ? { reasoning } : {}),
+    ...(body.prompt_cache_key ? { promptCacheKey: body.prompt_cache_key } : {}),
     stream: body.stream === true,
     // The usage always comes with `response.completed`: nothing to opt into.
     includeUsage: true,

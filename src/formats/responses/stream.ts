@@ -102,6 +102,8 @@ export function responsesStreamEncoder(options: StreamEncoderOptions): StreamEnc
   const encodeChunk = (c: ChatChunk): string => {
     switch (c.type) {
       case 'start':
+      // Reasoning of a translated model is not yet given back as reasoning items (its tokens are in the usage).
+      case 'reasoning':
         return ''
       case 'text': {
         if (c.text === '') return ''

@@ -48,12 +48,12 @@ export function createAnthropicProvider(options: AnthropicOptions): Provider {
     type: 'anthropic',
     format: 'anthropic',
     async chat(request, context) {
-      const body = JSON.stringify(toAnthropicBody(request, context.upstreamModel, false))
+      const body = JSON.stringify(toAnthropicBody(request, context.upstreamModel, false, { autoCache: context.autoCache }))
       const response = await postJson(fetchImpl, name, url, headersFor(context), body, context.signal)
       return fromAnthropicMessage(name, await readJson(name, response, context))
     },
     async chatStream(request, context) {
-      const body = JSON.stringify(toAnthropicBody(request, context.upstreamModel, true))
+      const body = JSON.stringify(toAnthropicBody(request, context.upstreamModel, true, { autoCache: context.autoCache }))
       const response = await postJson(fetchImpl, name, url, headersFor(context), body, context.signal)
       return anthropicFrames(name, readSse(name, response.body!, context))
     },

@@ -2,6 +2,7 @@
 import { GatewayError } from '../../errors'
 import { MAX_JSON_DEPTH, tooDeepPath } from '../../formats/json-depth'
 import { refuseUntranslatable } from '../untranslatable'
+import { addCacheBreakpoints } from './cache'
 import type { ChatRequest, ContentPart, ImageSource, ReasoningEffort, ToolChoice } from '../types'
 import type { AnthropicContentBlock, AnthropicImageBlock, AnthropicMessage, AnthropicTextBlock } from './wire'
 
@@ -13,13 +14,26 @@ const DEFAULT_MAX_TOKENS = 4096
  * (thinking, cache_control, server tools… all reach the upstream), with the upstream's model id
  * and, when the client left it out, `max_tokens` from the model's configuration.
  */
-export function toAnthropicBody(request: ChatRequest, upstreamModel: string, stream: boolean): Record<string, unknown> {
+export function toAnthropicBody(
+  request: ChatRequest,
+  upstreamModel: string,
+  stream: boolean,
+  options: AnthropicBodyOptions = {},
+): Record<string, unknown> {
   if (request.source.format === 'anthropic') {
     const body: Record<string, unknown> = { ...request.source.body, model: upstreamModel, stream }
     if (body.max_tokens === undefined || body.max_tokens === null) body.max_tokens = request.maxTokens ?? DEFAULT_MAX_TOKENS
     return body
   }
-  return translate(request, upstreamModel, stream)
+  const body = translate(request, upstreamModel, stream)
+  // Clients of other formats cannot mark cache breakpoints; without them Claude caches nothing.
+  if (options.autoCache !== false) addCacheBreakpoints(body, upstreamModel)
+  return body
+}
+
+export interface AnthropicBodyOptions {
+  /** Place prompt-cache breakpoints in translated requests (the model's `auto_cache`, default on). */
+  autoCache?: boolean
 }
 
 function translate(request: ChatRequest, upstreamModel: string, stream: boolean): Record<string, unknown> {
@@ -49,23 +63,81 @@ function translate(request: ChatRequest, upstreamModel: string, stream: boolean)
   const choice = toAnthropicToolChoice(request.toolChoice, request.parallelToolCalls === false)
   if (choice && request.tools?.length) body.tool_choice = choice
   if (request.user) body.metadata = { user_id: request.user }
+  const outputConfig: Record<string, unknown> = {}
   if (request.responseFormat?.type === 'json_schema') {
-    body.output_config = { format: { type: 'json_schema', schema: request.responseFormat.schema } }
+    outputConfig.format = { type: 'json_schema', schema: request.responseFormat.schema }
   }
-  const budget = request.reasoning?.effort ? thinkingBudget(request.reasoning.effort, body.max_tokens as number) : null
-  if (budget !== null) body.thinking = { type: 'enabled', budget_tokens: budget }
+  const thinking = thinkingFor(request, upstreamModel, body.max_tokens as number)
+  if (thinking) {
+    body.thinking = thinking.thinking
+    if (thinking.effort) outputConfig.effort = thinking.effort
+  }
+  if (Object.keys(outputConfig).length > 0) body.output_config = outputConfig
   return body
 }
 
 export const JSON_MODE_INSTRUCTION = 'Answer with a single JSON object and nothing else.'
 
 /** Thinking tokens per effort level; Anthropic wants at least 1,024 and fewer than `max_tokens`. */
-const THINKING_BUDGETS: Record<ReasoningEffort, number> = { minimal: 1024, low: 2048, medium: 8192, high: 24576 }
+const THINKING_BUDGETS: Record<Exclude<ReasoningEffort, 'none'>, number> = {
+  minimal: 1024,
+  low: 2048,
+  medium: 8192,
+  high: 24576,
+  xhigh: 32768,
+  max: 65536,
+}
+
+/** `output_config.effort` per effort level for adaptive thinking (Anthropic has no `minimal`). */
+const ADAPTIVE_EFFORTS: Record<Exclude<ReasoningEffort, 'none'>, string> = {
+  minimal: 'low',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  xhigh: 'xhigh',
+  max: 'max',
+}
+
+/**
+ * Claude 4.6 and later think adaptively (`thinking.type: "adaptive"` with `output_config.effort`);
+ * the budget form is deprecated there and refused by the models that only think adaptively.
+ */
+export function thinksAdaptively(model: string): boolean {
+  if (/claude-(?:mythos|fable)/.test(model)) return true
+  const version = /claude-(?:opus|sonnet|haiku)-(\d+)(?:-(\d))?(?!\d)/.exec(model)
+  if (!version) return false
+  const major = Number(version[1])
+  return major >= 5 || (major === 4 && Number(version[2] ?? 0) >= 6)
+}
 
 /** The budget for `effort` within `maxTokens`, or null when not even the minimum fits (then no thinking). */
-export function thinkingBudget(effort: ReasoningEffort, maxTokens: number): number | null {
-  const budget = Math.min(THINKING_BUDGETS[effort], maxTokens - 1)
+export function thinkingBudget(effort: Exclude<ReasoningEffort, 'none'>, maxTokens: number, asked?: number): number | null {
+  const budget = Math.min(asked ?? THINKING_BUDGETS[effort], maxTokens - 1)
   return budget >= 1024 ? budget : null
+}
+
+/**
+ * The reasoning table's Anthropic column: no thinking for `none` (or when no effort was asked),
+ * adaptive thinking with the effort on models that take it, else a budget within `max_tokens`.
+ * Anthropic refuses thinking in a tool loop whose calling turn has no signed thinking block of its
+ * own (history another model wrote, or a client that dropped it): then the request goes without thinking.
+ */
+function thinkingFor(
+  request: ChatRequest,
+  upstreamModel: string,
+  maxTokens: number,
+): { thinking: Record<string, unknown>; effort?: string } | null {
+  const effort = request.reasoning?.effort
+  if (!effort || effort === 'none') return null
+  const last = request.messages[request.messages.length - 1]
+  if (last?.content.some((p) => p.type === 'tool_result')) {
+    const calling = request.messages.findLast((m) => m.role === 'assistant')
+    if (!calling?.content.some((p) => p.type === 'reasoning' && p.issuer === 'anthropic' && p.signature !== undefined)) return null
+  }
+  const display = request.reasoning?.summary === false ? { display: 'omitted' } : {}
+  if (thinksAdaptively(upstreamModel)) return { thinking: { type: 'adaptive', ...display }, effort: ADAPTIVE_EFFORTS[effort] }
+  const budget = thinkingBudget(effort, maxTokens, request.reasoning?.budgetTokens)
+  return budget === null ? null : { thinking: { type: 'enabled', budget_tokens: budget, ...display } }
 }
 
 export function toAnthropicToolChoice(choice: ToolChoice | undefined, noParallel: boolean): Record<string, unknown> | undefined {
@@ -108,8 +180,13 @@ function toolInput(args: string, at: string): Record<string, unknown> {
   throw new GatewayError('invalid_body', `${at}: tool call arguments must be a JSON object to reach an Anthropic model.`, { param: at })
 }
 
-function toBlock(part: ContentPart, at: string): AnthropicContentBlock {
+function toBlock(part: ContentPart, at: string): AnthropicContentBlock | null {
   switch (part.type) {
+    case 'reasoning':
+      // Only Claude's own signed blocks go back to Claude; another model's reasoning would be refused.
+      if (part.issuer !== 'anthropic') return null
+      if (part.redacted !== undefined) return { type: 'redacted_thinking', data: part.redacted }
+      return part.signature === undefined ? null : { type: 'thinking', thinking: part.text, signature: part.signature }
     case 'text':
       return { type: 'text', text: part.text }
     case 'image':
@@ -133,7 +210,9 @@ function toBlock(part: ContentPart, at: string): AnthropicContentBlock {
 function toAnthropicMessages(request: ChatRequest): AnthropicMessage[] {
   const out: AnthropicMessage[] = []
   request.messages.forEach((message, i) => {
-    const blocks = message.content.filter((part) => part.type !== 'text' || part.text !== '').map((part) => toBlock(part, `messages[${i}]`))
+    const blocks = message.content
+      .filter((part) => part.type !== 'text' || part.text !== '')
+      .flatMap((part) => toBlock(part, `messages[${i}]`) ?? [])
     if (blocks.length === 0) return
     const previous = out[out.length - 1]
     if (previous?.role === message.role) previous.content.push(...blocks)

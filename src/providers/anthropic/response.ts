@@ -46,8 +46,13 @@ export function fromAnthropicMessage(provider: string, body: Record<string, unkn
     else if (block.type === 'tool_use') {
       const call = block as { id: string; name: string; input: unknown }
       content.push({ type: 'tool_call', id: call.id, name: call.name, arguments: JSON.stringify(call.input ?? {}) })
+    } else if (block.type === 'thinking') {
+      const thinking = block as { thinking: string; signature?: string }
+      content.push({ type: 'reasoning', text: thinking.thinking, signature: thinking.signature, issuer: 'anthropic' })
+    } else if (block.type === 'redacted_thinking') {
+      content.push({ type: 'reasoning', text: '', redacted: (block as { data: string }).data, issuer: 'anthropic' })
     }
-    // thinking and server-tool blocks reach Anthropic clients through `raw` only.
+    // server-tool blocks reach Anthropic clients through `raw` only.
   }
   return {
     id: message.id,
@@ -55,6 +60,7 @@ export function fromAnthropicMessage(provider: string, body: Record<string, unkn
     created: Math.floor(Date.now() / 1000),
     content,
     finishReason: fromAnthropicStopReason(message.stop_reason),
+    ...(message.stop_reason === 'stop_sequence' && message.stop_sequence ? { stopSequence: message.stop_sequence } : {}),
     usage: fromAnthropicUsage(message.usage),
     raw: { format: 'anthropic', body },
   }

@@ -54,8 +54,11 @@ export function anthropicTranslator(provider: string): StreamTranslator {
           usage = mergeUsage(undefined, event.message.usage)
           break
         case 'content_block_start': {
-          const block = event.content_block as { type: string; id?: string; name?: string; text?: string }
-          if (block.type === 'tool_use') {
+          const block = event.content_block as { type: string; id?: string; name?: string; text?: string; thinking?: string; data?: string }
+          if (block.type === 'thinking') chunks.push({ type: 'reasoning', text: block.thinking ?? '', issuer: 'anthropic' })
+          else if (block.type === 'redacted_thinking')
+            chunks.push({ type: 'reasoning', text: '', redacted: block.data ?? '', issuer: 'anthropic' })
+          else if (block.type === 'tool_use') {
             const index = toolIndex.size
             toolIndex.set(event.index, index)
             chunks.push({ type: 'tool_call_start', index, id: block.id ?? '', name: block.name ?? '' })
@@ -63,8 +66,13 @@ export function anthropicTranslator(provider: string): StreamTranslator {
           break
         }
         case 'content_block_delta': {
-          const delta = event.delta as { type: string; text?: string; partial_json?: string }
+          const delta = event.delta as { type: string; text?: string; partial_json?: string; thinking?: string; signature?: string }
           if (delta.type === 'text_delta' && delta.text) chunks.push({ type: 'text', text: delta.text })
+          if (delta.type === 'thinking_delta' && delta.thinking)
+            chunks.push({ type: 'reasoning', text: delta.thinking, issuer: 'anthropic' })
+          if (delta.type === 'signature_delta' && delta.signature) {
+            chunks.push({ type: 'reasoning', text: '', signature: delta.signature, issuer: 'anthropic' })
+          }
           const index = toolIndex.get(event.index)
           if (delta.type === 'input_json_delta' && delta.partial_json && index !== undefined) {
             chunks.push({ type: 'tool_call_delta', index, arguments: delta.partial_json })
@@ -74,7 +82,8 @@ export function anthropicTranslator(provider: string): StreamTranslator {
         case 'message_delta': {
           finished = true
           const reason = fromAnthropicStopReason(event.delta?.stop_reason)
-          if (reason) chunks.push({ type: 'finish', reason })
+          const matched = event.delta?.stop_reason === 'stop_sequence' ? event.delta.stop_sequence : undefined
+          if (reason) chunks.push({ type: 'finish', reason, ...(matched ? { stopSequence: matched } : {}) })
           usage = mergeUsage(usage, event.usage)
           const total = fromAnthropicUsage(usage)
           if (total) chunks.push({ type: 'usage', usage: total })

@@ -15,6 +15,8 @@ export type AnthropicContentBlock =
       content: string | Array<AnthropicTextBlock | AnthropicImageBlock>
       is_error?: boolean
     }
+  | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'redacted_thinking'; data: string }
 
 export interface AnthropicMessage {
   role: 'user' | 'assistant'
@@ -29,10 +31,12 @@ export interface AnthropicUsage {
   output_tokens_details?: { thinking_tokens?: number | null } | null
 }
 
-/** A response content block: text and tool_use are read; thinking and server-tool blocks are not. */
+/** A response content block: text, tool_use and thinking are read; server-tool blocks are not. */
 export type AnthropicResponseBlock =
   | { type: 'text'; text: string }
   | { type: 'tool_use'; id: string; name: string; input: unknown }
+  | { type: 'thinking'; thinking: string; signature?: string }
+  | { type: 'redacted_thinking'; data: string }
   | { type: string }
 
 export interface AnthropicMessageResponse {

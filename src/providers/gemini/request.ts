@@ -3,6 +3,7 @@ import { GatewayError } from '../../errors'
 import { MAX_JSON_DEPTH, tooDeepPath } from '../../formats/json-depth'
 import { refuseField, refuseUntranslatable } from '../untranslatable'
 import type { ChatRequest, ContentPart, EmbedRequest, ImageSource, ReasoningEffort, ToolChoice } from '../types'
+import { toGeminiJsonSchema } from './json-schema'
 import { signatureOf, SKIP_SIGNATURE, validatesSignatures } from './tool-ids'
 import type { GeminiContent, GeminiPart } from './wire'
 
@@ -69,6 +70,9 @@ function toGeminiContents(request: ChatRequest, upstreamModel: string): GeminiCo
         case 'image':
           parts.push(imagePart(part.source))
           break
+        case 'reasoning':
+          // Gemini needs no reasoning back (its function-call signatures ride in the call ids).
+          break
         case 'tool_call': {
           names.set(part.id, part.name)
           const call: GeminiPart = { functionCall: { name: part.name, args: functionArgs(part.arguments, at) } }
@@ -104,6 +108,18 @@ function toGeminiContents(request: ChatRequest, upstreamModel: string): GeminiCo
   return out
 }
 
+/** Where the client put its schema, for a refusal to name. */
+function schemaParam(request: ChatRequest): string {
+  switch (request.source.format) {
+    case 'anthropic':
+      return request.source.body.output_format != null ? 'output_format.schema' : 'output_config.format.schema'
+    case 'responses':
+      return 'text.format.schema'
+    default:
+      return 'response_format.json_schema.schema'
+  }
+}
+
 function toolConfig(choice: ToolChoice) {
   switch (choice.type) {
     case 'auto':
@@ -117,8 +133,47 @@ function toolConfig(choice: ToolChoice) {
   }
 }
 
-/** Thinking tokens per effort level (Gemini 2.5 takes 0–24,576; 0 would turn thinking off). */
-const THINKING_BUDGETS: Record<ReasoningEffort, number> = { minimal: 512, low: 2048, medium: 8192, high: 24576 }
+/** Thinking tokens per effort level (Gemini 2.5 Flash takes 0–24,576; 0 turns thinking off). */
+const THINKING_BUDGETS: Record<ReasoningEffort, number> = {
+  none: 0,
+  minimal: 512,
+  low: 2048,
+  medium: 8192,
+  high: 24576,
+  xhigh: 24576,
+  max: 24576,
+}
+const MAX_THINKING_BUDGET = 24576
+
+/** Gemini 3's levels (it cannot stop thinking, so `none` is its least); Pro models take only LOW and HIGH. */
+function thinkingLevel(effort: ReasoningEffort, model: string): string {
+  const pro = /-pro\b/.test(model)
+  switch (effort) {
+    case 'none':
+    case 'minimal':
+      return pro ? 'LOW' : 'MINIMAL'
+    case 'low':
+      return 'LOW'
+    case 'medium':
+      return pro ? 'HIGH' : 'MEDIUM'
+    default:
+      return 'HIGH'
+  }
+}
+
+/**
+ * The reasoning table's Gemini column: Gemini 3 gets `thinkingLevel`, earlier models a
+ * `thinkingBudget` (the client's own budget when it gave one, within Flash's ceiling); the thought
+ * summaries come back (`includeThoughts`) when the client wants the reasoning text.
+ */
+export function geminiThinkingConfig(reasoning: NonNullable<ChatRequest['reasoning']>, model: string): Record<string, unknown> {
+  const { effort, budgetTokens, summary } = reasoning
+  const config: Record<string, unknown> = {}
+  if (effort && validatesSignatures(model)) config.thinkingLevel = thinkingLevel(effort, model)
+  else if (effort) config.thinkingBudget = effort === 'none' ? 0 : Math.min(budgetTokens ?? THINKING_BUDGETS[effort], MAX_THINKING_BUDGET)
+  if (summary && effort !== 'none') config.includeThoughts = true
+  return config
+}
 
 export function toGeminiBody(request: ChatRequest, upstreamModel: string): Record<string, unknown> {
   refuseUntranslatable(request, 'gemini')
@@ -134,15 +189,14 @@ export function toGeminiBody(request: ChatRequest, upstreamModel: string): Recor
   if (request.stop?.length) generation.stopSequences = request.stop
   if (request.responseFormat) {
     generation.responseMimeType = 'application/json'
-    // Full JSON Schema, as for tools (`responseSchema` takes only the OpenAPI subset).
-    if (request.responseFormat.type === 'json_schema') generation.responseJsonSchema = request.responseFormat.schema
+    // JSON Schema (`responseSchema` takes only the OpenAPI subset), within what Gemini enforces.
+    if (request.responseFormat.type === 'json_schema') {
+      generation.responseJsonSchema = toGeminiJsonSchema(request.responseFormat.schema, schemaParam(request))
+    }
   }
   if (request.reasoning) {
-    const { effort, summary } = request.reasoning
-    generation.thinkingConfig = {
-      ...(effort ? { thinkingBudget: THINKING_BUDGETS[effort] } : {}),
-      ...(summary ? { includeThoughts: true } : {}),
-    }
+    const thinking = geminiThinkingConfig(request.reasoning, upstreamModel)
+    if (Object.keys(thinking).length > 0) generation.thinkingConfig = thinking
   }
   if (Object.keys(generation).length > 0) body.generationConfig = generation
   if (request.tools?.length) {

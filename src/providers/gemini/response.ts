@@ -47,7 +47,7 @@ export function toolIdFactory(responseId: string | undefined) {
   return (part: GeminiPart) => encodeToolId(part.functionCall?.id ?? `${prefix}_${n++}`, part.thoughtSignature)
 }
 
-/** The chunks one candidate's parts carry (thought summaries are not part of the answer). */
+/** The chunks one candidate's parts carry (thought summaries as reasoning). */
 export function partChunks(parts: GeminiPart[], nextIndex: () => number, toolId: (part: GeminiPart) => string): ChatChunk[] {
   const chunks: ChatChunk[] = []
   for (const part of parts) {
@@ -55,7 +55,10 @@ export function partChunks(parts: GeminiPart[], nextIndex: () => number, toolId:
       const index = nextIndex()
       chunks.push({ type: 'tool_call_start', index, id: toolId(part), name: part.functionCall.name })
       chunks.push({ type: 'tool_call_delta', index, arguments: JSON.stringify(part.functionCall.args ?? {}) })
-    } else if (typeof part.text === 'string' && part.text !== '' && !part.thought) {
+    } else if (part.thought && typeof part.text === 'string') {
+      const signature = part.thoughtSignature ? { signature: part.thoughtSignature } : {}
+      if (part.text !== '' || part.thoughtSignature) chunks.push({ type: 'reasoning', text: part.text, ...signature, issuer: 'gemini' })
+    } else if (typeof part.text === 'string' && part.text !== '') {
       chunks.push({ type: 'text', text: part.text })
     }
   }
@@ -75,6 +78,13 @@ export function fromGeminiResponse(provider: string, body: Record<string, unknow
       const last = content[content.length - 1]
       if (last?.type === 'text') last.text += chunk.text
       else content.push({ type: 'text', text: chunk.text })
+    } else if (chunk.type === 'reasoning') {
+      const last = content[content.length - 1]
+      if (last?.type === 'reasoning' && last.signature === undefined) {
+        last.text += chunk.text
+        if (chunk.signature) last.signature = chunk.signature
+      } else
+        content.push({ type: 'reasoning', text: chunk.text, issuer: 'gemini', ...(chunk.signature ? { signature: chunk.signature } : {}) })
     } else if (chunk.type === 'tool_call_start') content.push({ type: 'tool_call', id: chunk.id, name: chunk.name, arguments: '' })
     else if (chunk.type === 'tool_call_delta') {
       const call = content[content.length - 1]

@@ -45,7 +45,9 @@ function translate(request: ChatRequest, upstreamModel: string): Record<string, 
   if (request.parallelToolCalls === false && request.tools?.length) body.parallel_tool_calls = false
   if (request.user) body.user = request.user
   if (request.responseFormat) body.response_format = toOpenAIResponseFormat(request.responseFormat)
-  if (request.reasoning?.effort) body.reasoning_effort = request.reasoning.effort
+  // `none` is the default of a model that reasons, and not every model takes the field at all.
+  if (request.reasoning?.effort && request.reasoning.effort !== 'none') body.reasoning_effort = request.reasoning.effort
+  if (request.promptCacheKey) body.prompt_cache_key = request.promptCacheKey
   return body
 }
 
@@ -68,8 +70,13 @@ function toOpenAIMessages(role: 'user' | 'assistant', parts: ContentPart[], at: 
   const out: OpenAIMessage[] = []
   const content: OpenAIContentPart[] = []
   const toolCalls: NonNullable<OpenAIMessage['tool_calls']> = []
+  let reasoning = ''
   for (const part of parts) {
     switch (part.type) {
+      case 'reasoning':
+        // Only an OpenAI-compatible model's own reasoning goes back (DeepSeek, Kimi… want it in tool loops).
+        if (part.issuer === 'openai') reasoning += part.text
+        break
       case 'text':
         content.push({ type: 'text', text: part.text })
         break
@@ -101,6 +108,7 @@ function toOpenAIMessages(role: 'user' | 'assistant', parts: ContentPart[], at: 
       content: content.length === 0 ? null : onlyText ? content.map((c) => (c as { text: string }).text).join('') : content,
     }
     if (role === 'assistant' && toolCalls.length > 0) message.tool_calls = toolCalls
+    if (role === 'assistant' && reasoning !== '') message.reasoning_content = reasoning
     if (role === 'user' && toolCalls.length > 0) {
       throw new GatewayError('invalid_body', `${at}: a user message cannot carry tool calls.`, { param: at })
     }

@@ -30,6 +30,17 @@ export function fromOpenAIUsage(usage: OpenAIUsage | null | undefined): Usage | 
   return out
 }
 
+/** The reasoning text vendors return beside the answer: `reasoning_content` (DeepSeek, Kimi, Qwen, GLM) or `reasoning` (vLLM, OpenRouter). */
+export function reasoningText(message: { reasoning_content?: unknown; reasoning?: unknown }): string | undefined {
+  const text = message.reasoning_content ?? message.reasoning
+  return typeof text === 'string' && text !== '' ? text : undefined
+}
+
+/** vLLM and SGLang name the stop string that ended the answer in `stop_reason` (OpenAI itself does not say). */
+export function stopSequenceOf(choice: { finish_reason: string | null; stop_reason?: unknown }): { stopSequence?: string } {
+  return choice.finish_reason === 'stop' && typeof choice.stop_reason === 'string' ? { stopSequence: choice.stop_reason } : {}
+}
+
 export function fromOpenAIChatCompletion(provider: string, body: Record<string, unknown>): ChatResponse {
   const completion = body as unknown as OpenAIChatCompletion
   const choice = Array.isArray(completion.choices) ? completion.choices[0] : undefined
@@ -37,6 +48,8 @@ export function fromOpenAIChatCompletion(provider: string, body: Record<string, 
     throw new GatewayError('upstream_error', `Upstream provider '${provider}' sent a completion without choices.`)
   }
   const content: ContentPart[] = []
+  const reasoning = reasoningText(choice.message)
+  if (reasoning) content.push({ type: 'reasoning', text: reasoning, issuer: 'openai' })
   if (choice.message.content) content.push({ type: 'text', text: choice.message.content })
   for (const call of choice.message.tool_calls ?? []) {
     content.push({ type: 'tool_call', id: call.id, name: call.function.name, arguments: call.function.arguments })
@@ -47,6 +60,7 @@ export function fromOpenAIChatCompletion(provider: string, body: Record<string, 
     created: completion.created,
     content,
     finishReason: fromOpenAIFinish(choice.finish_reason),
+    ...stopSequenceOf(choice),
     usage: fromOpenAIUsage(completion.usage),
     raw: { format: 'openai', body },
   }

@@ -4,7 +4,7 @@ import { GatewayError } from '../../errors'
 import { frameBatches, type StreamTranslator } from '../stream-batches'
 import type { ChatChunk, FrameBatch, StreamFrame } from '../types'
 import { upstreamReason } from '../http'
-import { fromOpenAIFinish, fromOpenAIUsage } from './response'
+import { fromOpenAIFinish, fromOpenAIUsage, reasoningText, stopSequenceOf } from './response'
 import type { OpenAIChatChunk } from './wire'
 
 /** Turns one `data:` payload into a frame; null for the `[DONE]` terminator. */
@@ -24,6 +24,8 @@ export function openAIFrame(provider: string, data: string): StreamFrame | null 
   if (choice) {
     const delta = choice.delta ?? {}
     if (delta.role) chunks.push({ type: 'start', id: chunk.id, model: chunk.model })
+    const reasoning = reasoningText(delta)
+    if (reasoning) chunks.push({ type: 'reasoning', text: reasoning, issuer: 'openai' })
     if (delta.content) chunks.push({ type: 'text', text: delta.content })
     for (const call of delta.tool_calls ?? []) {
       if (call.id && call.function?.name !== undefined) {
@@ -32,7 +34,7 @@ export function openAIFrame(provider: string, data: string): StreamFrame | null 
       if (call.function?.arguments) chunks.push({ type: 'tool_call_delta', index: call.index, arguments: call.function.arguments })
     }
     const finish = fromOpenAIFinish(choice.finish_reason)
-    if (finish) chunks.push({ type: 'finish', reason: finish })
+    if (finish) chunks.push({ type: 'finish', reason: finish, ...stopSequenceOf(choice) })
   }
   const usage = fromOpenAIUsage(chunk.usage)
   if (usage) chunks.push({ type: 'usage', usage })

@@ -14,6 +14,8 @@ export interface OpenAIMessage {
   name?: string
   tool_calls?: OpenAIToolCall[]
   tool_call_id?: string
+  /** The reasoning of an earlier answer, for vendors that return it (DeepSeek, Kimi, Qwen, GLM) and want it back. */
+  reasoning_content?: string
 }
 
 export interface OpenAIUsage {
@@ -31,8 +33,16 @@ export interface OpenAIChatCompletion {
   model: string
   choices: Array<{
     index: number
-    message: { role: 'assistant'; content: string | null; tool_calls?: OpenAIToolCall[]; refusal?: string | null }
+    message: {
+      role: 'assistant'
+      content: string | null
+      tool_calls?: OpenAIToolCall[]
+      refusal?: string | null
+      reasoning_content?: string | null
+    }
     finish_reason: string | null
+    /** vLLM and SGLang: the stop string that ended the answer (a token id, or null, otherwise). */
+    stop_reason?: unknown
     logprobs?: unknown
   }>
   usage?: OpenAIUsage | null
@@ -51,8 +61,10 @@ export interface OpenAIChatChunk {
       content?: string | null
       tool_calls?: Array<{ index: number; id?: string; type?: 'function'; function?: { name?: string; arguments?: string } }>
       refusal?: string | null
+      reasoning_content?: string | null
     }
     finish_reason: string | null
+    stop_reason?: unknown
     logprobs?: unknown
   }>
   usage?: OpenAIUsage | null

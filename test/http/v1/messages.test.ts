@@ -231,14 +231,15 @@ describe('/v1/messages via @anthropic-ai/sdk', () => {
       type: 'error',
       error: { type: 'invalid_request_error', code: 'invalid_body', message: "Missing required field 'messages'." },
     })
+    // `thinking` crosses formats now (the reasoning table); MCP servers run on Anthropic's side only.
     const thinking = await post(hub, '/v1/messages', key, {
       model: 'gemini-chat',
       max_tokens: 2048,
-      thinking: { type: 'enabled', budget_tokens: 1024 },
+      mcp_servers: [{ type: 'url', url: 'https://mcp.example.com/sse', name: 'x' }],
       messages: [{ role: 'user', content: 'hi' }],
     })
     expect(thinking.status).toBe(400)
-    expect((await thinking.json()).error.message).toContain('cannot carry: thinking')
+    expect((await thinking.json()).error.message).toContain('cannot carry: mcp_servers')
     const refused = await client.messages.create({ model: 'openai-chat', max_tokens: 10, messages: [] }).then(
       () => null,
       (error: unknown) => error,

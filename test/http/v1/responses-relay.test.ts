@@ -132,11 +132,16 @@ describe('translated for a model without the Responses API', () => {
       tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
       metadata: { user_id: 'end-user-7' },
       output_config: { format: { type: 'json_schema', schema: { type: 'object', properties: { temp_c: { type: 'number' } } } } },
-      thinking: { type: 'enabled', budget_tokens: 2048 },
+      // No `thinking`: the input ends in a tool loop whose calling turn has no signed Claude thinking
+      // block (the reasoning item was OpenAI's), and Claude refuses thinking there.
     })
     const answer = (await response.json()) as { store: boolean; metadata: unknown; reasoning: unknown; max_output_tokens: number }
     // The Response echoes what the client asked, and says that nothing was stored.
     expect(answer).toMatchObject({ store: false, metadata: { team: 'blue' }, reasoning: { effort: 'low' }, max_output_tokens: 3000 })
+    // Outside a tool loop the effort becomes a thinking budget.
+    const fresh = await post(hub, '/v1/responses', key, { ...body, input: 'Weather in Paris?' })
+    expect(fresh.status).toBe(200)
+    expect((http.mock.stats.lastBody as { thinking?: unknown }).thinking).toEqual({ type: 'enabled', budget_tokens: 2048 })
   })
 
   test('Chat Completions gets messages, response_format and reasoning_effort; namespaced and custom tools are functions', async () => {

@@ -216,11 +216,17 @@ export const ANSWER_CASES: ResponseCase[] = [
     expected: oaChoice({ content: 'Answer.' }, 'stop'),
   },
   {
-    name: 'thought summaries: gemini → anthropic keeps the answer text only',
+    // Reasoning now crosses formats: the thought summary is a thinking block whose signature names Gemini.
+    name: 'thought summaries: gemini → anthropic thinking block, then the answer',
     upstream: 'gemini',
     client: 'anthropic',
     answer: GE_ANSWER([{ text: 'pondering', thought: true }, { text: 'Answer.' }], 'STOP'),
-    expected: { content: [{ type: 'text', text: 'Answer.' }] },
+    expected: {
+      content: [
+        { type: 'thinking', thinking: 'pondering', signature: 'th1_gemini_' },
+        { type: 'text', text: 'Answer.' },
+      ],
+    },
   },
   {
     name: 'same format: anthropic → anthropic relays the body, model renamed',

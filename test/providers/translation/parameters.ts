@@ -162,10 +162,11 @@ export const PARAMETER_CASES: RequestCase[] = [
     refuse: 'logprobs',
   },
   {
-    name: 'untranslatable: openai response_format json → anthropic',
+    // json_object and json_schema are mapped (structured-output cases); a shape OpenAI does not define is not.
+    name: 'untranslatable: openai response_format of an unknown type → anthropic',
     client: 'openai',
     upstream: 'anthropic',
-    body: OA({ response_format: { type: 'json_object' } }),
+    body: OA({ response_format: { type: 'grammar', grammar: 'root ::= "x"' } }),
     refuse: 'response_format',
   },
   {
@@ -176,11 +177,19 @@ export const PARAMETER_CASES: RequestCase[] = [
     refuse: 'messages[0].content[0].type',
   },
   {
-    name: 'untranslatable: anthropic thinking → openai',
+    // enabled/adaptive/disabled are mapped (reasoning cases); a thinking type Anthropic does not define is not.
+    name: 'untranslatable: anthropic thinking of an unknown type → openai',
     client: 'anthropic',
     upstream: 'openai',
-    body: AN({ thinking: { type: 'enabled', budget_tokens: 1024 } }),
+    body: AN({ thinking: { type: 'telepathic' } }),
     refuse: 'thinking',
+  },
+  {
+    name: 'untranslatable: anthropic mcp_servers → openai',
+    client: 'anthropic',
+    upstream: 'openai',
+    body: AN({ mcp_servers: [{ type: 'url', url: 'https://mcp.example.com', name: 'x' }] }),
+    refuse: 'mcp_servers',
   },
   {
     name: 'untranslatable: anthropic server tool → gemini',
