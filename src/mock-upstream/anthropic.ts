@@ -58,10 +58,14 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
   const images = messages.reduce((n, m) => n + (Array.isArray(m.content) ? m.content.filter((b) => b.type === 'image').length : 0), 0)
   const last = messages[messages.length - 1]
   const answersTools = Array.isArray(last?.content) && last.content.some((b) => b.type === 'tool_result')
-  const tools = (Array.isArray(body.tools) ? body.tools : []) as Array<{ name: string }>
+  const tools = (Array.isArray(body.tools) ? body.tools : []) as Array<{ name: string; input_schema?: unknown }>
   const choice = body.tool_choice as { type?: string; name?: string } | undefined
+  // A forced tool is called with arguments of its schema (how clients get structured output from older Claude models).
+  const forced = choice?.type === 'tool' ? tools.find((t) => t.name === choice.name) : undefined
   const tool =
-    tools.length > 0 && choice?.type !== 'none' && last?.role === 'user' && !answersTools ? { name: choice?.name ?? tools[0]!.name } : null
+    tools.length > 0 && choice?.type !== 'none' && last?.role === 'user' && !answersTools
+      ? { name: choice?.name ?? tools[0]!.name, ...(forced ? { schema: forced.input_schema } : {}) }
+      : null
   return mockAnswer({
     promptText,
     extraPromptTokens: messages.length * 3 + images * 85,
@@ -71,6 +75,7 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     schema: (((body.output_config as { format?: unknown } | undefined)?.format ?? body.output_format) as { schema?: unknown } | undefined)
       ?.schema,
     reasoning: thinks(body.thinking),
+    stop: Array.isArray(body.stop_sequences) ? (body.stop_sequences as string[]) : [],
   })
 }
 
@@ -81,6 +86,7 @@ const thinks = (thinking: unknown) => {
 }
 
 const STOP_REASONS = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use' } as const
+const stopReasonOf = (answer: MockAnswer) => (answer.stopSequence !== undefined ? 'stop_sequence' : STOP_REASONS[answer.finish])
 
 const usageOf = (answer: MockAnswer) => ({
   input_tokens: answer.promptTokens - answer.cachedTokens,
@@ -141,7 +147,7 @@ export async function anthropicMessages(body: Record<string, unknown>, fault: Fa
     frames.push(event('content_block_stop', { index }))
     frames.push(
       event('message_delta', {
-        delta: { stop_reason: STOP_REASONS[answer.finish], stop_sequence: null },
+        delta: { stop_reason: stopReasonOf(answer), stop_sequence: answer.stopSequence ?? null },
         ...(withUsage ? { usage: { output_tokens: answer.completionTokens } } : {}),
       }),
     )
@@ -171,8 +177,8 @@ export async function anthropicMessages(body: Record<string, unknown>, fault: Fa
     role: 'assistant',
     model,
     content,
-    stop_reason: STOP_REASONS[answer.finish],
-    stop_sequence: null,
+    stop_reason: stopReasonOf(answer),
+    stop_sequence: answer.stopSequence ?? null,
     ...(withUsage ? { usage } : {}),
   }
   return jsonResponse(reply, fault, signal, errorBody(500))

@@ -72,6 +72,7 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
         responseJsonSchema?: unknown
         responseSchema?: unknown
         thinkingConfig?: { includeThoughts?: boolean }
+        stopSequences?: string[]
       }
     | undefined
   const json = generation?.responseMimeType === 'application/json'
@@ -84,6 +85,7 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     schema: json ? (generation?.responseJsonSchema ?? generation?.responseSchema ?? ANY_OBJECT) : undefined,
     // Thought summaries come back only when asked for (`includeThoughts`), as Gemini's do.
     reasoning: generation?.thinkingConfig?.includeThoughts === true,
+    stop: generation?.stopSequences ?? [],
   })
 }
 

@@ -79,6 +79,31 @@ export interface MockAnswer {
   completionTokens: number
   /** Reasoning pieces (one token each) before the answer, when the request asked the model to think. */
   reasoning: string[]
+  /** The stop sequence that ended the answer. */
+  stopSequence?: string
+}
+
+/** The answer cut before the earliest stop sequence its text contains (the sequence itself is not sent, as providers do). */
+function stopAt(answer: MockAnswer, stop: string[]): MockAnswer {
+  const text = answer.pieces.join('')
+  let at = -1
+  let matched: string | undefined
+  for (const sequence of stop) {
+    const found = sequence === '' ? -1 : text.indexOf(sequence)
+    if (found !== -1 && (at === -1 || found < at)) [at, matched] = [found, sequence]
+  }
+  if (matched === undefined || answer.toolCall) return answer
+  const pieces: string[] = []
+  let length = 0
+  for (const piece of answer.pieces) {
+    if (length + piece.length > at) {
+      if (at > length) pieces.push(piece.slice(0, at - length))
+      break
+    }
+    pieces.push(piece)
+    length += piece.length
+  }
+  return { ...answer, pieces, finish: 'stop', completionTokens: pieces.length + answer.reasoning.length, stopSequence: matched }
 }
 
 /** The mock's reasoning: a few words about the question, the same for the same prompt. */
@@ -104,14 +129,17 @@ export function mockAnswer(options: {
   promptText: string
   extraPromptTokens: number
   maxTokens: number | null
-  tool: { name: string } | null
+  /** The tool to call; with `schema` (a forced tool's input schema) its arguments fit it. */
+  tool: { name: string; schema?: unknown } | null
   lastUserText: string
   /** Structured output asked for: the answer is JSON of this schema. */
   schema?: unknown
   /** The request asked the model to think (reasoning_effort, thinking, thinkingConfig). */
   reasoning?: boolean
+  /** Stop sequences: a text answer ends before the first one it would contain. */
+  stop?: string[]
 }): MockAnswer {
-  const answer = plainAnswer(options)
+  const answer = stopAt(plainAnswer(options), options.stop ?? [])
   if (!options.reasoning) return answer
   const reasoning = mockReasoning(options.lastUserText)
   return { ...answer, reasoning, completionTokens: answer.completionTokens + reasoning.length }
@@ -122,7 +150,9 @@ function plainAnswer(options: Parameters<typeof mockAnswer>[0]): MockAnswer {
   const cachedTokens = promptTokens > MOCK_CACHE_PREFIX ? MOCK_CACHE_PREFIX : 0
   const reasoning: string[] = []
   if (options.tool) {
-    const args = JSON.stringify({ query: options.lastUserText.slice(0, 40) })
+    const args = JSON.stringify(
+      options.tool.schema !== undefined ? mockJson(options.tool.schema, options.promptText) : { query: options.lastUserText.slice(0, 40) },
+    )
     const cut = Math.ceil(args.length / 2)
     return {
       pieces: [],

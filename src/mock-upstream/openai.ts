@@ -55,8 +55,12 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     schema,
     // Like DeepSeek-style reasoning models, it thinks when asked and says so in `reasoning_content`.
     reasoning: typeof body.reasoning_effort === 'string' && body.reasoning_effort !== 'none',
+    stop: typeof body.stop === 'string' ? [body.stop] : Array.isArray(body.stop) ? (body.stop as string[]) : [],
   })
 }
+
+/** Like vLLM, the mock names the stop string that ended the answer (OpenAI itself does not). */
+const stopReason = (sequence: string | undefined) => (sequence === undefined ? {} : { stop_reason: sequence })
 
 const usageOf = (answer: MockAnswer) => ({
   prompt_tokens: answer.promptTokens,
@@ -75,14 +79,14 @@ export async function openAIChat(body: Record<string, unknown>, fault: FaultMode
   const created = 1_700_000_000
   if (body.stream === true) {
     const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true
-    const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+    const chunk = (delta: Record<string, unknown>, finish: string | null, stopSequence?: string) =>
       sseData(
         JSON.stringify({
           id,
           object: 'chat.completion.chunk',
           created,
           model,
-          choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+          choices: [{ index: 0, delta, logprobs: null, finish_reason: finish, ...stopReason(stopSequence) }],
           ...(includeUsage ? { usage: null } : {}),
         }),
       )
@@ -94,7 +98,7 @@ export async function openAIChat(body: Record<string, unknown>, fault: FaultMode
       frames.push(chunk({ tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }, null))
       for (const piece of call.argumentPieces) frames.push(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }, null))
     }
-    frames.push(chunk({}, answer.finish))
+    frames.push(chunk({}, answer.finish, answer.stopSequence))
     if (includeUsage && fault.kind !== 'nousage') {
       frames.push(sseData(JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageOf(answer) })))
     }
@@ -127,6 +131,7 @@ export async function openAIChat(body: Record<string, unknown>, fault: FaultMode
         },
         logprobs: null,
         finish_reason: answer.finish,
+        ...stopReason(answer.stopSequence),
       },
     ],
     ...(fault.kind === 'nousage' ? {} : { usage: usageOf(answer) }),

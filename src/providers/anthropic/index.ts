@@ -3,6 +3,7 @@ import { GatewayError } from '../../errors'
 import { postJson, readJson, type FetchLike } from '../http'
 import { readSse } from '../sse-reader'
 import type { CallContext, Provider } from '../types'
+import { answerToolMode, unwrapAnswer, unwrapAnswerStream } from './answer-tool'
 import { toAnthropicBody } from './request'
 import { fromAnthropicMessage } from './response'
 import { anthropicFrames } from './stream'
@@ -50,12 +51,16 @@ export function createAnthropicProvider(options: AnthropicOptions): Provider {
     async chat(request, context) {
       const body = JSON.stringify(toAnthropicBody(request, context.upstreamModel, false, { autoCache: context.autoCache }))
       const response = await postJson(fetchImpl, name, url, headersFor(context), body, context.signal)
-      return fromAnthropicMessage(name, await readJson(name, response, context))
+      const answer = fromAnthropicMessage(name, await readJson(name, response, context))
+      const tool = answerToolMode(request, context.upstreamModel)
+      return tool ? unwrapAnswer(answer, tool.wrapped) : answer
     },
     async chatStream(request, context) {
       const body = JSON.stringify(toAnthropicBody(request, context.upstreamModel, true, { autoCache: context.autoCache }))
       const response = await postJson(fetchImpl, name, url, headersFor(context), body, context.signal)
-      return anthropicFrames(name, readSse(name, response.body!, context))
+      const frames = anthropicFrames(name, readSse(name, response.body!, context))
+      const tool = answerToolMode(request, context.upstreamModel)
+      return tool ? unwrapAnswerStream(frames, tool.wrapped) : frames
     },
     async embed() {
       throw new GatewayError('invalid_body', `Provider '${name}' speaks Anthropic's Messages API, which has no embeddings.`, {

@@ -2,6 +2,7 @@
 import { GatewayError } from '../../errors'
 import { MAX_JSON_DEPTH, tooDeepPath } from '../../formats/json-depth'
 import { refuseUntranslatable } from '../untranslatable'
+import { ANSWER_TOOL, answerTool as answerToolDefinition, answerToolMode } from './answer-tool'
 import { addCacheBreakpoints } from './cache'
 import type { ChatRequest, ContentPart, ImageSource, ReasoningEffort, ToolChoice } from '../types'
 import type { AnthropicContentBlock, AnthropicImageBlock, AnthropicMessage, AnthropicTextBlock } from './wire'
@@ -64,10 +65,17 @@ function translate(request: ChatRequest, upstreamModel: string, stream: boolean)
   if (choice && request.tools?.length) body.tool_choice = choice
   if (request.user) body.metadata = { user_id: request.user }
   const outputConfig: Record<string, unknown> = {}
-  if (request.responseFormat?.type === 'json_schema') {
+  const answerTool = answerToolMode(request, upstreamModel)
+  if (request.responseFormat?.type === 'json_schema' && answerTool) {
+    // No structured outputs on this model: it must call a tool whose input is the answer.
+    const tools = (body.tools as Array<Record<string, unknown>> | undefined) ?? []
+    body.tools = [...tools, answerToolDefinition(request.responseFormat).tool]
+    body.tool_choice = tools.length > 0 ? { type: 'any' } : { type: 'tool', name: ANSWER_TOOL }
+  } else if (request.responseFormat?.type === 'json_schema') {
     outputConfig.format = { type: 'json_schema', schema: request.responseFormat.schema }
   }
-  const thinking = thinkingFor(request, upstreamModel, body.max_tokens as number)
+  // Claude cannot think while a tool is forced on it.
+  const thinking = answerTool ? null : thinkingFor(request, upstreamModel, body.max_tokens as number)
   if (thinking) {
     body.thinking = thinking.thinking
     if (thinking.effort) outputConfig.effort = thinking.effort

@@ -8,7 +8,7 @@ import { zodResponseFormat } from 'openai/helpers/zod'
 import { z } from 'zod'
 import { logRow, startHub, type TestHub } from '../../helpers'
 import { serveMock, type HttpMock } from '../../support/mock-http'
-import { responsesHubConfig } from '../../support/responses-hub'
+import { PRICE, responsesHubConfig } from '../../support/responses-hub'
 
 let http: HttpMock
 let hub: TestHub
@@ -16,7 +16,10 @@ let key: string
 
 beforeAll(async () => {
   http = serveMock()
-  hub = await startHub({ config: responsesHubConfig(http.url) })
+  const config = responsesHubConfig(http.url)
+  // A Claude model without structured outputs: it gets the answer tool.
+  config.models.push({ id: 'claude-legacy', provider: 'anthropic', upstream_model: 'claude-3-5-sonnet-20241022', ...PRICE })
+  hub = await startHub({ config })
   ;({ key } = await hub.account({ balanceUsd: '5.00' }))
 })
 afterAll(async () => {
@@ -44,6 +47,20 @@ describe('openai SDK chat.completions.parse with a zod schema', () => {
     expect(lastBody().output_config.format.schema.properties.city).toEqual({ type: 'string' })
     const parsed = completion.choices[0]!.message.parsed
     expect(Weather.parse(parsed)).toEqual(parsed!)
+    expect(completion.choices[0]!.finish_reason).toBe('stop')
+  })
+
+  test('on a Claude model without structured outputs: a forced answer tool upstream, its input as the parsed object', async () => {
+    const completion = await openai().chat.completions.parse({
+      model: 'claude-legacy',
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      response_format: zodResponseFormat(Weather, 'weather'),
+    })
+    expect(lastBody().tool_choice).toEqual({ type: 'tool', name: 'json_answer' })
+    expect(lastBody().output_config).toBeUndefined()
+    const message = completion.choices[0]!.message
+    expect(Weather.parse(message.parsed)).toEqual(message.parsed!)
+    expect(message.tool_calls ?? []).toEqual([])
     expect(completion.choices[0]!.finish_reason).toBe('stop')
   })
 
@@ -129,6 +146,19 @@ describe('Vercel AI SDK over openai.chat() on a Claude model', () => {
   })
 })
 
+describe('Vercel AI SDK streamObject on a Claude model without structured outputs', () => {
+  test('the answer tool streams as JSON text deltas', async () => {
+    const provider = createOpenAI({ baseURL: `${hub.url}/v1`, apiKey: key })
+    const result = streamObject({ model: provider.chat('claude-legacy'), schema: Weather, prompt: 'Weather?', maxRetries: 0 })
+    let partials = 0
+    for await (const _ of result.partialObjectStream) partials++
+    const object = await result.object
+    expect(Weather.parse(object)).toEqual(object)
+    expect(partials).toBeGreaterThan(1)
+    expect(lastBody().tool_choice).toEqual({ type: 'tool', name: 'json_answer' })
+  })
+})
+
 describe('Anthropic SDK with thinking on a model of another format', () => {
   const anthropic = () => new Anthropic({ baseURL: hub.url, apiKey: key, maxRetries: 0 })
 
@@ -205,5 +235,60 @@ describe('Anthropic SDK with thinking on a model of another format', () => {
     expect(response.status).toBe(200)
     expect(lastBody().reasoning_effort).toBe('medium')
     expect(lastBody().context_management).toBeUndefined()
+  })
+})
+
+describe('stop sequences across formats', () => {
+  /** A word in the middle of the mock's answer to `prompt`, and the text before it. */
+  async function cutPoint(model: string, prompt: string) {
+    const anthropic = new Anthropic({ baseURL: hub.url, apiKey: key, maxRetries: 0 })
+    const full = await anthropic.messages.create({ model, max_tokens: 100, messages: [{ role: 'user', content: prompt }] })
+    const text = (full.content[0] as { text: string }).text
+    const words = text.split(' ')
+    const sequence = ` ${words[Math.floor(words.length / 2)]!}`
+    return { anthropic, sequence, before: text.slice(0, text.indexOf(sequence)) }
+  }
+
+  test('Anthropic SDK stop_sequences on an OpenAI-compatible model: stop_reason stop_sequence with the sequence, streamed too', async () => {
+    const { anthropic, sequence, before } = await cutPoint('openai-chat', 'Tell me about gateways.')
+    const params = {
+      model: 'openai-chat',
+      max_tokens: 100,
+      stop_sequences: [sequence],
+      messages: [{ role: 'user' as const, content: 'Tell me about gateways.' }],
+    }
+    const message = await anthropic.messages.create(params)
+    expect(lastBody().stop).toEqual([sequence])
+    expect(message.stop_reason).toBe('stop_sequence')
+    expect(message.stop_sequence).toBe(sequence)
+    expect((message.content[0] as { text: string }).text).toBe(before)
+    const streamed = await anthropic.messages.stream(params).finalMessage()
+    expect(streamed.stop_reason).toBe('stop_sequence')
+    expect(streamed.stop_sequence).toBe(sequence)
+  })
+
+  test('OpenAI SDK stop on a Claude model: finish_reason stop, the text ends before the sequence', async () => {
+    const { sequence, before } = await cutPoint('anthropic-chat', 'Tell me about ledgers.')
+    const openai = new OpenAI({ baseURL: `${hub.url}/v1`, apiKey: key, maxRetries: 0 })
+    const completion = await openai.chat.completions.create({
+      model: 'anthropic-chat',
+      stop: [sequence],
+      messages: [{ role: 'user', content: 'Tell me about ledgers.' }],
+    })
+    expect(lastBody().stop_sequences).toEqual([sequence])
+    expect(completion.choices[0]!.finish_reason).toBe('stop')
+    expect(completion.choices[0]!.message.content).toBe(before)
+  })
+})
+
+describe('LangChain withStructuredOutput (default method) on a Claude model', () => {
+  test('an object of the zod schema back', async () => {
+    const { ChatOpenAI } = await import('@langchain/openai')
+    const model = new ChatOpenAI({ model: 'anthropic-chat', apiKey: key, configuration: { baseURL: `${hub.url}/v1` }, maxRetries: 0 })
+    const object = await model.withStructuredOutput(Weather).invoke('Weather in Paris?')
+    expect(Weather.parse(object)).toEqual(object)
+    expect(http.mock.stats.lastPath).toBe('/v1/messages')
+    // LangChain's default asks for a JSON schema (response_format), which Claude gets as output_config.format.
+    expect(lastBody().output_config.format.schema.required).toEqual(['city', 'temp_c', 'sunny'])
   })
 })

@@ -100,6 +100,42 @@ export const MAPPING_CASES: RequestCase[] = [
     body: AN({ output_format: { type: 'json_schema', schema: WEATHER_SCHEMA } }),
     wire: { generationConfig: { responseMimeType: 'application/json', responseJsonSchema: WEATHER_SCHEMA } },
   },
+  {
+    name: 'response_format json_schema: openai → claude-3-5-sonnet (no structured outputs) gets a forced answer tool',
+    client: 'openai',
+    upstream: 'anthropic',
+    upstreamModel: 'claude-3-5-sonnet-20241022',
+    body: OA({ response_format: FORMAT, reasoning_effort: 'low', max_tokens: 8000 }),
+    wire: {
+      tools: [{ name: 'json_answer', input_schema: WEATHER_SCHEMA }],
+      tool_choice: { type: 'tool', name: 'json_answer' },
+    },
+    check: (wire) => {
+      expect(wire.output_config).toBeUndefined()
+      // Claude cannot think while a tool is forced on it.
+      expect(wire.thinking).toBeUndefined()
+    },
+  },
+  {
+    name: "answer tool beside the client's tools: claude-sonnet-4 must call one of them (tool_choice any); a non-object schema is wrapped",
+    client: 'openai',
+    upstream: 'anthropic',
+    upstreamModel: 'claude-sonnet-4-20250514',
+    body: OA({
+      tools: [OA_TOOL],
+      response_format: { type: 'json_schema', json_schema: { name: 'list', schema: { type: 'array', items: { type: 'string' } } } },
+    }),
+    wire: {
+      tools: [
+        { name: 'get_weather' },
+        {
+          name: 'json_answer',
+          input_schema: { type: 'object', properties: { value: { type: 'array', items: { type: 'string' } } }, required: ['value'] },
+        },
+      ],
+      tool_choice: { type: 'any' },
+    },
+  },
   // ---- reasoning (the table in the README)
   {
     name: 'reasoning_effort high: openai → claude-sonnet-4-5 thinking enabled, 24,576-token budget',
