@@ -76,13 +76,14 @@ const billedJson = (body: string, chargedMicros: number, ctx: RequestContext): G
 })
 
 /**
- * What a translation left out of the request (hosted tools a translated model cannot run) goes in
+ * What a translation left out of the request (hosted tools a translated model cannot run, hints the target has no slot for) goes in
  * the log row; a model whose upstream takes the client's body as it came received it all.
  */
 function noteLeftOut(ctx: RequestContext, request: ChatRequest, served: CatalogModel) {
   const { format, relays } = served.provider
-  if (!request.leftOut || format === request.source.format || relays?.includes(request.source.format)) return
-  ctx.noted(`left out of the request to ${served.provider.name}: ${request.leftOut.join(', ')}`)
+  if (format === request.source.format || relays?.includes(request.source.format)) return
+  const leftOut = [...(request.leftOut ?? []), ...(served.provider.droppedHints?.(request) ?? [])]
+  if (leftOut.length > 0) ctx.noted(`left out of the request to ${served.provider.name}: ${leftOut.join(', ')}`)
 }
 
 /** Text and tool-call arguments of an answer, for counting when the upstream reported no usage. */

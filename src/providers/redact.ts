@@ -89,6 +89,7 @@ export function redactingProvider(provider: Provider, redact: Redact): Provider 
     type: provider.type,
     format: provider.format,
     ...(provider.relays ? { relays: provider.relays } : {}),
+    ...(provider.droppedHints ? { droppedHints: provider.droppedHints } : {}),
     chat: (request, context) => provider.chat(request, context).catch(clean),
     chatStream: async (request, context) => redactingFrames(await provider.chatStream(request, context).catch(clean), clean),
     embed: (request, context) => provider.embed(request, context).catch(clean),

@@ -233,6 +233,11 @@ export interface Provider {
   readonly format: WireFormat
   /** Other client formats whose bodies this provider relays as they came (an OpenAI upstream serving the Responses API). */
   readonly relays?: readonly WireFormat[]
+  /**
+   * Hints of a translated request this upstream has no slot for (`user` toward Gemini,
+   * `prompt_cache_key` toward Claude), named as the client spelled them: dropped, and the log row says so.
+   */
+  droppedHints?(request: ChatRequest): string[]
   chat(request: ChatRequest, context: CallContext): Promise<ChatResponse>
   /**
    * Resolves once the upstream accepted the stream (so failures before the first byte can still

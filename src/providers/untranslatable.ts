@@ -42,3 +42,10 @@ export function refuseField(request: ChatRequest, target: WireFormat, field: key
     { param },
   )
 }
+
+/** Where the client put its end-user id, for naming it when a target has no slot for it. */
+export function userParam(request: ChatRequest): string {
+  const body = request.source.body
+  if (request.source.format === 'anthropic') return 'metadata.user_id'
+  return body.user !== undefined && body.user !== null ? 'user' : 'safety_identifier'
+}

@@ -113,18 +113,10 @@ const OPENAI_ONLY_FIELDS = [
 
 /**
  * Fields that steer how an answer is produced or kept but not what it says: dropped (and noted in
- * the log row) when the request is translated. `safety_identifier` still becomes the end-user id.
+ * the log row) when the request is translated. `safety_identifier` still becomes the end-user id;
+ * `prompt_cache_key` is carried (promptCacheKey) and the provider says whether it has a slot for it.
  */
-const HINT_FIELDS = [
-  'seed',
-  'service_tier',
-  'store',
-  'metadata',
-  'prompt_cache_key',
-  'prompt_cache_retention',
-  'safety_identifier',
-  'verbosity',
-] as const
+const HINT_FIELDS = ['seed', 'service_tier', 'store', 'metadata', 'prompt_cache_retention', 'safety_identifier', 'verbosity'] as const
 
 function hintFields(body: Record<string, unknown>): string[] {
   return HINT_FIELDS.filter((field) => body[field] !== undefined && body[field] !== null && body[field] !== false)

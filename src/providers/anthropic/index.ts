@@ -48,6 +48,8 @@ export function createAnthropicProvider(options: AnthropicOptions): Provider {
     name,
     type: 'anthropic',
     format: 'anthropic',
+    // Claude caches by prefix (the breakpoints token-hub places), with no routing key.
+    droppedHints: (request) => (request.promptCacheKey ? ['prompt_cache_key'] : []),
     async chat(request, context) {
       const body = JSON.stringify(toAnthropicBody(request, context.upstreamModel, false, { autoCache: context.autoCache }))
       const response = await postJson(fetchImpl, name, url, headersFor(context), body, context.signal)

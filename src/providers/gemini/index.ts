@@ -3,6 +3,7 @@ import { tokenCount, unbelievableUsage } from '../usage'
 import { estimateText } from '../../tokens/estimate'
 import { postJson, readJson, type FetchLike } from '../http'
 import { readSse } from '../sse-reader'
+import { userParam } from '../untranslatable'
 import type { Provider } from '../types'
 import { geminiEmbedInputs, toGeminiBody, toGeminiEmbedBody } from './request'
 import { fromGeminiEmbeddings, fromGeminiResponse } from './response'
@@ -39,6 +40,8 @@ export function createGeminiProvider(options: GeminiOptions): Provider {
     name,
     type: 'gemini',
     format: 'gemini',
+    // Gemini has neither an end-user id nor a cache key (it caches implicitly).
+    droppedHints: (request) => [...(request.user ? [userParam(request)] : []), ...(request.promptCacheKey ? ['prompt_cache_key'] : [])],
     async chat(request, context) {
       const body = JSON.stringify(toGeminiBody(request, context.upstreamModel))
       const response = await postJson(fetchImpl, name, url(context.upstreamModel, 'generateContent'), headers, body, context.signal)

@@ -106,6 +106,15 @@ describe('openai SDK chat.completions.parse with a zod schema', () => {
     expect(String(row.notes)).toContain('seed, service_tier, store, metadata')
   })
 
+  test('an end-user id and a cache key toward Gemini, which has slots for neither, are named in the log row', async () => {
+    const { response } = await openai()
+      .chat.completions.create({ model: 'gemini-chat', messages: [{ role: 'user', content: 'hi' }], user: 'u-1', prompt_cache_key: 'k-1' })
+      .withResponse()
+    expect(JSON.stringify(lastBody())).not.toContain('k-1')
+    const row = await logRow(hub, response.headers.get('x-request-id')!)
+    expect(String(row.notes)).toContain('left out of the request to gemini: user, prompt_cache_key')
+  })
+
   test('prompt caching: a long system prompt to Claude gets breakpoints; the cache read comes back as cached_tokens', async () => {
     const system = 'You are a careful assistant who answers about the weather. '.repeat(100)
     const completion = await openai().chat.completions.create({
