@@ -134,3 +134,45 @@ describe('reasoning and stop sequences across formats, streamed', () => {
     })
   }
 })
+
+describe('reasoning to a Responses client', () => {
+  test('Anthropic thinking → reasoning item events (summary part, text deltas, done) before the message', async () => {
+    const { responsesStreamEncoder } = await import('../../src/formats/responses/stream')
+    const { parseResponsesRequest } = await import('../../src/formats/responses/request')
+    const encoder = responsesStreamEncoder({
+      clientModel: 'client-model',
+      requestId: 'req_1',
+      request: parseResponsesRequest({ model: 'client-model', input: 'x', stream: true }),
+    })
+    const bytes = await load('anthropic/thinking-cached.sse')
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes)
+        controller.close()
+      },
+    })
+    const reader = readSse('up', body, {
+      signal: new AbortController().signal,
+      idleTimeoutMs: 60_000,
+      caps: { responseBytes: 1 << 30, streamEventBytes: 1 << 30 },
+    })
+    let out = ''
+    for await (const batch of anthropicFrames('up', reader)) for (const frame of batch) out += encoder.frame({ chunks: frame.chunks })
+    out += encoder.end()
+    const events = anthropicEvents(out)
+    const types = events.map((e) => e.type)
+    expect(types.slice(2, 8)).toEqual([
+      'response.output_item.added',
+      'response.reasoning_summary_part.added',
+      'response.reasoning_summary_text.delta',
+      'response.reasoning_summary_text.done',
+      'response.reasoning_summary_part.done',
+      'response.output_item.done',
+    ])
+    expect(events[4]!.delta).toBe('The user greets me; reply politely.')
+    const completed = events.at(-1)!
+    expect(completed.type).toBe('response.completed')
+    expect(completed.response.output.map((o: Json) => o.type)).toEqual(['reasoning', 'message'])
+    expect(completed.response.output[0].summary).toEqual([{ type: 'summary_text', text: 'The user greets me; reply politely.' }])
+  })
+})

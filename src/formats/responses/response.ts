@@ -32,7 +32,7 @@ export function statusOf(finish: FinishReason | null): { status: ResponsesStatus
 export function responseIds(requestId: string) {
   const base = requestId.replace(/^req_/, '')
   let n = 0
-  return { response: `resp_${base}`, item: (prefix: 'msg' | 'fc' | 'ctc') => `${prefix}_${base}${(n++).toString(36)}` }
+  return { response: `resp_${base}`, item: (prefix: 'msg' | 'fc' | 'ctc' | 'rs') => `${prefix}_${base}${(n++).toString(36)}` }
 }
 export type ResponseIds = ReturnType<typeof responseIds>
 
@@ -104,7 +104,7 @@ export function toolCallItem(
   return { id, type: 'function_call', status, arguments: args, call_id: callId, name: tool.name, ...namespace }
 }
 
-/** Text runs become message items, each tool call its own item, in the answer's order. */
+/** Reasoning becomes a reasoning item (its text as the summary), text runs message items, each tool call its own item, in the answer's order. */
 export function outputItems(
   content: ContentPart[],
   names: Map<string, ClientTool>,
@@ -126,7 +126,13 @@ export function outputItems(
   }
   for (const part of content) {
     if (part.type === 'text') text = (text ?? '') + part.text
-    else if (part.type === 'tool_call') {
+    else if (part.type === 'reasoning') {
+      flush()
+      // A translated model's reasoning is shown as its summary; its signature stays with its issuer.
+      const last = items[items.length - 1]
+      if (last?.type === 'reasoning') last.summary[0]!.text += part.text
+      else if (part.text !== '') items.push({ id: ids.item('rs'), type: 'reasoning', summary: [{ type: 'summary_text', text: part.text }] })
+    } else if (part.type === 'tool_call') {
       flush()
       const tool = clientToolOf(names, part.name)
       items.push(toolCallItem(tool, ids.item(tool.kind === 'custom' ? 'ctc' : 'fc'), part.id, part.arguments, 'completed'))

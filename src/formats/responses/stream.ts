@@ -23,11 +23,14 @@ const SEQUENCE = /"sequence_number"\s*:\s*(\d+)/g
 
 type OpenItem =
   | { kind: 'message'; index: number; id: string; text: string }
+  | { kind: 'reasoning'; index: number; id: string; text: string }
   | { kind: 'call'; index: number; id: string; callId: string; tool: ClientTool; args: string }
 
 /**
  * Encodes `response.created` and `response.in_progress`, then per output item
- * `response.output_item.added`, its parts and deltas (`response.content_part.added`,
+ * `response.output_item.added`, its parts and deltas (`response.reasoning_summary_part.added`,
+ * `response.reasoning_summary_text.delta`…`.done`, `response.reasoning_summary_part.done` for
+ * reasoning; `response.content_part.added`,
  * `response.output_text.delta`…`.done`, `response.content_part.done`, or
  * `response.function_call_arguments.delta`…`.done`) and `response.output_item.done`, then
  * `response.completed` (or `response.incomplete`) with the whole Response and its usage — each
@@ -69,6 +72,16 @@ export function responsesStreamEncoder(options: StreamEncoderOptions): StreamEnc
     const item = open
     open = null
     const at = { item_id: item.id, output_index: item.index }
+    if (item.kind === 'reasoning') {
+      const part = { type: 'summary_text' as const, text: item.text }
+      const done: ResponsesOutputItem = { id: item.id, type: 'reasoning', summary: [part] }
+      output.push(done)
+      return (
+        event('response.reasoning_summary_text.done', { ...at, summary_index: 0, text: item.text }) +
+        event('response.reasoning_summary_part.done', { ...at, summary_index: 0, part }) +
+        event('response.output_item.done', { output_index: item.index, item: done })
+      )
+    }
     if (item.kind === 'message') {
       const part = messagePart(item.text)
       const done: ResponsesOutputItem = { id: item.id, type: 'message', status: 'completed', role: 'assistant', content: [part as never] }
@@ -102,9 +115,29 @@ export function responsesStreamEncoder(options: StreamEncoderOptions): StreamEnc
   const encodeChunk = (c: ChatChunk): string => {
     switch (c.type) {
       case 'start':
-      // Reasoning of a translated model is not yet given back as reasoning items (its tokens are in the usage).
-      case 'reasoning':
         return ''
+      case 'reasoning': {
+        // Shown as a reasoning item's summary; a signature stays with the model that issued it.
+        if (c.text === '') return ''
+        let out = ''
+        if (open?.kind !== 'reasoning') {
+          out += close()
+          open = { kind: 'reasoning', index: output.length, id: ids.item('rs'), text: '' }
+          out += event('response.output_item.added', { output_index: open.index, item: { id: open.id, type: 'reasoning', summary: [] } })
+          out += event('response.reasoning_summary_part.added', {
+            item_id: open.id,
+            output_index: open.index,
+            summary_index: 0,
+            part: { type: 'summary_text', text: '' },
+          })
+        }
+        const item = open as OpenItem & { kind: 'reasoning' }
+        item.text += c.text
+        return (
+          out +
+          event('response.reasoning_summary_text.delta', { item_id: item.id, output_index: item.index, summary_index: 0, delta: c.text })
+        )
+      }
       case 'text': {
         if (c.text === '') return ''
         let out = open?.kind === 'message' ? '' : openMessage()
@@ -206,6 +239,8 @@ export function responsesStreamEncoder(options: StreamEncoderOptions): StreamEnc
 
 /** The item still being written when the stream failed, as far as it came. */
 function partialItem(item: OpenItem): ResponsesOutputItem {
+  if (item.kind === 'reasoning')
+    return { id: item.id, type: 'reasoning', summary: [{ type: 'summary_text', text: item.text }], status: 'incomplete' }
   if (item.kind === 'message') {
     const part = { type: 'output_text' as const, text: item.text, annotations: [], logprobs: [] }
     return { id: item.id, type: 'message', status: 'incomplete', role: 'assistant', content: [part] }

@@ -177,7 +177,9 @@ describe('translated for a model without the Responses API', () => {
     expect((sent.tools as Array<{ function: { name: string } }>).map((t) => t.function.name)).toEqual(['crm__lookup', 'sql'])
     // The call comes back under the client's own names: the namespace apart.
     const answer = (await response.json()) as { output: Array<{ type: string; name: string; namespace?: string }> }
-    expect(answer.output[0]).toMatchObject({ type: 'function_call', name: 'lookup', namespace: 'crm' })
+    // The mock reasons when asked (as DeepSeek-style models do): its reasoning_content is a reasoning item first, as OpenAI's own are.
+    expect(answer.output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text' }] })
+    expect(answer.output[1]).toMatchObject({ type: 'function_call', name: 'lookup', namespace: 'crm' })
   })
 
   test('a custom tool call comes back as custom_tool_call with its free text', async () => {
