@@ -1,8 +1,8 @@
 // The shared request, answer and stream types every client format and provider translates through.
 import type { ProviderType } from '../config/schema'
 
-/** A wire format spoken by a client or an upstream (`responses`: OpenAI's Responses API). */
-export type WireFormat = 'openai' | 'anthropic' | 'gemini' | 'responses'
+/** A wire format spoken by a client or an upstream (`responses`: OpenAI's Responses API, `completions`: its legacy Completions). */
+export type WireFormat = 'openai' | 'anthropic' | 'gemini' | 'responses' | 'completions'
 
 export interface Usage {
   /**
