@@ -7,19 +7,24 @@ export type WireFormat = 'openai' | 'anthropic' | 'gemini' | 'responses' | 'comp
 export interface Usage {
   /**
    * Every prompt token, cached or not (OpenAI's `prompt_tokens`, Gemini's `promptTokenCount`,
-   * Anthropic's `input_tokens` + cache reads + cache writes): billing is at list price.
+   * Anthropic's `input_tokens` + cache reads + cache writes). The uncached part is what the cache
+   * classes below leave: they are disjoint parts of it (see money/pricing.ts `tokenClasses`).
    */
   inputTokens: number
+  /** Every output token, reasoning included (billed at the output price). */
   outputTokens: number
   /** Prompt tokens served from the provider's cache, when it reports them. */
   cacheReadTokens?: number
-  /** Prompt tokens written to the provider's cache, when it reports them. */
+  /** Prompt tokens written to the provider's cache with a 5-minute lifetime (or an unstated one). */
   cacheWriteTokens?: number
-  /** The part of `outputTokens` spent on reasoning, when the upstream reports it (billed as output). */
+  /** Prompt tokens written to the provider's cache with a 1-hour lifetime. */
+  cacheWrite1hTokens?: number
+  /** The part of `outputTokens` spent on reasoning, when the upstream reports it: informational, billed as output. */
   reasoningTokens?: number
   /**
-   * Set when the upstream's counters were not token counts (negative, fractional, huge, text):
-   * then none of them is believed, and the request is billed as if no usage came.
+   * Set when the upstream's counters were not token counts (negative, fractional, huge, text) or
+   * its classes exceed their totals: then none of them is believed, and the request is billed as
+   * if no usage came.
    */
   invalid?: string
 }
