@@ -16,7 +16,16 @@ export const ServerConfig = Type.Object(
 )
 
 export const StorageConfig = Type.Object(
-  { sqlite_path: Type.String({ default: './data/token-hub.db' }) },
+  {
+    sqlite_path: Type.String({ default: './data/token-hub.db' }),
+    // Scale-out: a Postgres shared by N instances instead of the SQLite file
+    postgres_url_env: Type.Optional(Type.String({ description: 'names the environment variable holding the Postgres URL' })),
+    postgres_url: Type.Optional(Type.String({ description: 'tests only; prefer postgres_url_env' })),
+    // absent = 30 s
+    instance_lease_s: Type.Optional(
+      Type.Integer({ minimum: 1, description: "an instance's holds outlive its last lease renewal this long (Postgres)" }),
+    ),
+  },
   { default: {}, additionalProperties: false },
 )
 
@@ -29,7 +38,20 @@ export const AdminConfig = Type.Object(
 )
 
 export const LimitsConfig = Type.Object(
-  { key_rpm: PositiveInt(60, 'per key'), account_rpm: PositiveInt(600, 'per account') },
+  {
+    key_rpm: PositiveInt(60, 'per key'),
+    account_rpm: PositiveInt(600, 'per account'),
+    // Scale-out: windows shared by every instance through Redis instead of kept in each process
+    redis_url_env: Type.Optional(Type.String({ description: 'names the environment variable holding the Redis URL' })),
+    redis_url: Type.Optional(Type.String({ description: 'tests only; prefer redis_url_env' })),
+    // absent = "fail_closed" (read through onRedisError), so configs without Redis carry no Redis key
+    on_redis_error: Type.Optional(
+      Type.Union([Type.Literal('fail_closed'), Type.Literal('local')], {
+        description:
+          'while Redis cannot be reached: refuse model calls (503, the default "fail_closed"), or count in this process ("local")',
+      }),
+    ),
+  },
   { default: {}, additionalProperties: false },
 )
 

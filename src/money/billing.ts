@@ -1,5 +1,6 @@
 // The money module: hold, settle, release, credit, available balance and key window spend behind one interface.
-import type { Store } from '../store'
+import type { MoneyStore } from '../store'
+import { isConnectionError } from '../store/postgres/connect'
 import type { Hold } from '../store/holds'
 import type { LedgerEntry } from '../store/ledger'
 import type { Clock } from '../clock'
@@ -72,7 +73,7 @@ function budgetMessage(spend: KeySpend, amountMicros: number): string {
   )
 }
 
-export function createBilling(store: Store, clock: Clock): Billing {
+export function createBilling(store: MoneyStore, clock: Clock): Billing {
   return {
     async hold(input) {
       // A call that could not be billed is not started: refused before any upstream call.
@@ -88,7 +89,18 @@ export function createBilling(store: Store, clock: Clock): Billing {
         amountMicros: input.amountMicros,
         createdAt: clock.now(),
       }
-      const placed = await placeHold(store.holds, hold)
+      let placed: Awaited<ReturnType<typeof placeHold>>
+      try {
+        placed = await placeHold(store.holds, hold)
+      } catch (error) {
+        // A shared database that cannot be reached: refused like a store that cannot be written.
+        if (!isConnectionError(error)) throw error
+        return {
+          ok: false,
+          code: 'store_unavailable',
+          message: `Money cannot be recorded right now (${(error as Error).message}); retry shortly.`,
+        }
+      }
       if (placed.ok) return placed
       switch (placed.reason) {
         case 'key_budget_exceeded':

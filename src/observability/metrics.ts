@@ -18,6 +18,8 @@ export interface MetricsGauges {
   openHolds(): Promise<number>
   limiterWindows(): number
   logRowsPending(): number
+  /** The shared limiter's Redis, or null without one. */
+  redis?(): { ok: boolean; failures: number } | null
 }
 
 export interface Metrics {
@@ -160,6 +162,14 @@ export function createMetrics(): Metrics {
 
       family('token_hub_request_log_pending_rows', 'gauge', 'Log rows buffered in memory, not yet written.')
       out.push(`token_hub_request_log_pending_rows ${gauges.logRowsPending()}`)
+
+      const redis = gauges.redis?.() ?? null
+      if (redis) {
+        family('token_hub_redis_up', 'gauge', "1 while the limiter's Redis answers, 0 while it cannot be reached.")
+        out.push(`token_hub_redis_up ${redis.ok ? 1 : 0}`)
+        family('token_hub_limiter_redis_failures_total', 'counter', 'Limit checks Redis could not answer (refused, or counted in process).')
+        out.push(`token_hub_limiter_redis_failures_total ${redis.failures}`)
+      }
       return `${out.join('\n')}\n`
     },
   }

@@ -1,8 +1,8 @@
 // The shared request, answer and stream types every client format and provider translates through.
 import type { ProviderType } from '../config/schema'
 
-/** A wire format spoken by a client or an upstream (`responses`: OpenAI's Responses API). */
-export type WireFormat = 'openai' | 'anthropic' | 'gemini' | 'responses'
+/** A wire format spoken by a client or an upstream (`responses`: OpenAI's Responses API, `completions`: its legacy Completions). */
+export type WireFormat = 'openai' | 'anthropic' | 'gemini' | 'responses' | 'completions'
 
 export interface Usage {
   /**
@@ -57,7 +57,8 @@ export type OpaqueContent =
   | { kind: 'unbounded'; path: string }
 
 export interface Message {
-  role: 'user' | 'assistant'
+  /** `system`: an instruction in the conversation's middle (Anthropic's mid-conversation system messages), kept in its place. */
+  role: 'user' | 'assistant' | 'system'
   content: ContentPart[]
 }
 
@@ -82,6 +83,11 @@ export type ReasoningEffort = 'minimal' | 'low' | 'medium' | 'high'
 export interface SourceBody {
   format: WireFormat
   body: Record<string, unknown>
+  /**
+   * The body's JSON text as the client sent it, when the format relays it byte for byte: a
+   * same-format upstream then gets these bytes with only the fields the gateway must set edited.
+   */
+  text?: string
 }
 
 export interface ChatRequest {
@@ -203,6 +209,8 @@ export interface CallContext {
   caps: ReadCaps
   /** Client headers a provider may forward (e.g. `anthropic-version`, `anthropic-beta`). */
   clientHeaders: Headers
+  /** The client's query string (`?beta=true`, or ''), which a same-format relay forwards. */
+  clientQuery: string
 }
 
 /**
