@@ -205,6 +205,58 @@ describe('billing per token class, end to end', () => {
     expect(row).toMatchObject({ prompt_tokens: told.input + told.read, cache_read_tokens: 1024, cost_micros: expected })
   })
 
+  test('streams too: an OpenAI client of a Claude model and an Anthropic client of a GPT model get every class at the end', async () => {
+    const { accountId, key } = await hub.account({ balanceUsd: '50.00' })
+    const openai = new OpenAI({ apiKey: key, baseURL: `${hub.url}/v1`, maxRetries: 0 })
+    const stream = await openai.chat.completions.create({
+      model: 'claude-sonnet-4-5',
+      messages: [
+        { role: 'system', content: SYSTEM },
+        { role: 'user', content: HISTORY },
+      ],
+      stream: true,
+      stream_options: { include_usage: true },
+    })
+    let usage: OpenAI.CompletionUsage | undefined
+    for await (const chunk of stream) if (chunk.usage) usage = chunk.usage
+    expect(usage!.prompt_tokens_details?.cached_tokens).toBe(1024)
+    expect(usage!.prompt_tokens).toBeGreaterThan(3_000)
+
+    const anthropic = new Anthropic({ apiKey: key, baseURL: hub.url, maxRetries: 0 })
+    const message = await anthropic.messages
+      .stream({ model: 'gpt-5.1', max_tokens: 1024, system: SYSTEM, messages: [{ role: 'user', content: HISTORY }] })
+      .finalMessage()
+    expect(message.usage.cache_read_input_tokens).toBe(1024)
+    expect(message.usage.input_tokens).toBeGreaterThan(2_000)
+    // Both were charged their classes: the second at GPT prices, carried on from the first.
+    const first = exactOf(SONNET_4_5, {
+      input: usage!.prompt_tokens - 1024,
+      read: 1024,
+      write5m: 0,
+      write1h: 0,
+      output: usage!.completion_tokens,
+    })
+    const second = exactOf(GPT_5_1, {
+      input: message.usage.input_tokens,
+      read: 1024,
+      write5m: 0,
+      write1h: 0,
+      output: message.usage.output_tokens,
+    })
+    await hub.hub.log.flush()
+    const deadline = Date.now() + 3_000
+    let charges: number[] = []
+    while (Date.now() < deadline) {
+      charges = (await hub.hub.store.ledger.list(accountId)).entries
+        .filter((e) => e.type === 'charge')
+        .map((e) => -e.amountMicros)
+        .reverse()
+      if (charges.length === 2) break
+      await Bun.sleep(10)
+    }
+    expect(charges).toEqual(chargesFor([first, second]))
+  })
+
   test('Responses client → Claude model: input_tokens_details carries reads and writes', async () => {
     const { key } = await hub.account({ balanceUsd: '50.00' })
     const client = new OpenAI({ apiKey: key, baseURL: `${hub.url}/v1`, maxRetries: 0 })
