@@ -12,6 +12,8 @@ export interface UpstreamCallOptions {
   chain: CatalogModel[]
   streaming: boolean
   clientHeaders: Headers
+  /** The client's query string ('' when none). */
+  clientQuery: string
 }
 
 /**
@@ -34,6 +36,7 @@ export async function callWithFallbacks<T>(
       caps: { responseBytes: config.upstream.max_response_bytes, streamEventBytes: config.upstream.max_stream_event_bytes },
       clientHeaders: options.clientHeaders,
       autoCache: model.autoCache,
+      clientQuery: options.clientQuery,
     }
     try {
       const value = await attempt(model, context)

@@ -2,9 +2,9 @@
 import { GatewayError } from '../../errors'
 import { postJson, readJson, type FetchLike } from '../http'
 import { readSse } from '../sse-reader'
-import type { CallContext, Provider } from '../types'
+import type { CallContext, ChatRequest, Provider } from '../types'
 import { answerToolMode, unwrapAnswer, unwrapAnswerStream } from './answer-tool'
-import { toAnthropicBody } from './request'
+import { toAnthropicBodyText } from './request'
 import { fromAnthropicMessage } from './response'
 import { anthropicFrames } from './stream'
 
@@ -44,6 +44,10 @@ export function createAnthropicProvider(options: AnthropicOptions): Provider {
     return headers
   }
 
+  // A client of the same format reaches the same URL it asked for: Claude Code's `?beta=true` included.
+  const urlFor = (request: ChatRequest, context: CallContext) =>
+    request.source.format === 'anthropic' && context.clientQuery ? url + context.clientQuery : url
+
   return {
     name,
     type: 'anthropic',
@@ -51,15 +55,15 @@ export function createAnthropicProvider(options: AnthropicOptions): Provider {
     // Claude caches by prefix (the breakpoints token-hub places), with no routing key.
     droppedHints: (request) => (request.promptCacheKey ? ['prompt_cache_key'] : []),
     async chat(request, context) {
-      const body = JSON.stringify(toAnthropicBody(request, context.upstreamModel, false, { autoCache: context.autoCache }))
-      const response = await postJson(fetchImpl, name, url, headersFor(context), body, context.signal)
+      const body = toAnthropicBodyText(request, context.upstreamModel, false, { autoCache: context.autoCache })
+      const response = await postJson(fetchImpl, name, urlFor(request, context), headersFor(context), body, context.signal)
       const answer = fromAnthropicMessage(name, await readJson(name, response, context))
       const tool = answerToolMode(request, context.upstreamModel)
       return tool ? unwrapAnswer(answer, tool.wrapped) : answer
     },
     async chatStream(request, context) {
-      const body = JSON.stringify(toAnthropicBody(request, context.upstreamModel, true, { autoCache: context.autoCache }))
-      const response = await postJson(fetchImpl, name, url, headersFor(context), body, context.signal)
+      const body = toAnthropicBodyText(request, context.upstreamModel, true, { autoCache: context.autoCache })
+      const response = await postJson(fetchImpl, name, urlFor(request, context), headersFor(context), body, context.signal)
       const frames = anthropicFrames(name, readSse(name, response.body!, context))
       const tool = answerToolMode(request, context.upstreamModel)
       return tool ? unwrapAnswerStream(frames, tool.wrapped) : frames

@@ -1,6 +1,7 @@
 // Shared request → Anthropic Messages request body.
 import { GatewayError } from '../../errors'
 import { MAX_JSON_DEPTH, tooDeepPath } from '../../formats/json-depth'
+import { withTopLevelField } from '../../formats/json-text'
 import { refuseUntranslatable } from '../untranslatable'
 import { ANSWER_TOOL, answerTool as answerToolDefinition, answerToolMode } from './answer-tool'
 import { addCacheBreakpoints } from './cache'
@@ -35,6 +36,31 @@ export function toAnthropicBody(
 export interface AnthropicBodyOptions {
   /** Place prompt-cache breakpoints in translated requests (the model's `auto_cache`, default on). */
   autoCache?: boolean
+}
+
+/**
+ * The body's text sent upstream. A request that arrived in Anthropic format with its text is
+ * forwarded byte for byte (thinking signatures, `cache_control`, system messages in the
+ * conversation, fields no version of token-hub knows), with only the fields the gateway must set
+ * edited in place: the upstream's model id, `stream`, and `max_tokens` when the client left it out.
+ */
+export function toAnthropicBodyText(
+  request: ChatRequest,
+  upstreamModel: string,
+  stream: boolean,
+  options: AnthropicBodyOptions = {},
+): string {
+  const { source } = request
+  if (source.format !== 'anthropic' || source.text === undefined)
+    return JSON.stringify(toAnthropicBody(request, upstreamModel, stream, options))
+  let text = source.text
+  if (source.body.model !== upstreamModel) text = withTopLevelField(text, 'model', JSON.stringify(upstreamModel))
+  // An absent `stream` is Anthropic's false: left as it came.
+  if ((source.body.stream === true) !== stream) text = withTopLevelField(text, 'stream', String(stream))
+  if (source.body.max_tokens === undefined || source.body.max_tokens === null) {
+    text = withTopLevelField(text, 'max_tokens', String(request.maxTokens ?? DEFAULT_MAX_TOKENS))
+  }
+  return text
 }
 
 function translate(request: ChatRequest, upstreamModel: string, stream: boolean): Record<string, unknown> {
