@@ -31,6 +31,8 @@ import { apiRoutes } from './http/api'
 import { dashboardRoutes } from './http/dashboard'
 import { stripeWebhookRoutes } from './http/webhooks/stripe'
 import { createCreditExpiry, type CreditExpiry } from './jobs/credit-expiry'
+import { createBudgetAlerts, type BudgetAlerts } from './jobs/budget-alerts'
+import { createInsightsService, type InsightsService } from './accounts/insights'
 import { stripePaymentsClient, stripeSecrets } from './payments/stripe/client'
 import { createTopupService, type TopupService } from './payments/topups'
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry'
@@ -50,6 +52,10 @@ export interface AccountServices {
   portal: PortalService
   topups: TopupService
   expiry: CreditExpiry
+  /** Usage, credit statement, callable models, key use. */
+  insights: InsightsService
+  /** Budget alerts: the banner's source and the webhook job. */
+  alerts: BudgetAlerts
 }
 
 export interface AppDeps<S extends Store = Store> {
@@ -157,7 +163,10 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     portal: createPortalService({ store, config, catalog, clock, admin, onAccessChange }),
     topups: createTopupService({ store, config, clock, payments, webhookSecret: env[config.stripe.webhook_secret_env] || null }),
     expiry: createCreditExpiry(store, clock),
+    insights: createInsightsService({ store, catalog, clock }),
+    alerts: createBudgetAlerts({ store, config, clock }),
   }
+  portal.alerts.start()
   const { users, sessions, topups } = portal
   const stopExpiry = portal.expiry.start(config.billing.expiry_check_minutes * 60_000)
   // Lots that came due while the server was down are written off now, not one interval later.
@@ -257,7 +266,21 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     .use(stripeWebhookRoutes({ topups }))
     .use(apiRoutes({ sessions, users, portal: portal.portal, topups, clock, maxBodyBytes: sessionBodyBytes, clientIp }))
     .use(adminApiRoutes({ sessions, admin, portal: portal.portal, topups, clock, maxBodyBytes: sessionBodyBytes }))
-    .use(dashboardRoutes({ config, catalog, clock, sessions, users, portal: portal.portal, topups, admin, clientIp }))
+    .use(
+      dashboardRoutes({
+        config,
+        catalog,
+        clock,
+        sessions,
+        users,
+        portal: portal.portal,
+        topups,
+        admin,
+        clientIp,
+        insights: portal.insights,
+        alerts: portal.alerts,
+      }),
+    )
 
   return {
     app: app as unknown as Elysia,
@@ -276,6 +299,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     portal,
     close: async () => {
       stopExpiry()
+      portal.alerts.stop()
       clearInterval(sessionPurge)
       sweeper.stop()
       await retention.stop()

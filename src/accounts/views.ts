@@ -68,6 +68,7 @@ export function requestView(row: RequestLogRow) {
     provider: row.provider,
     status: row.status,
     error_code: row.errorCode,
+    error_message: row.errorMessage ?? null,
     prompt_tokens: row.promptTokens,
     completion_tokens: row.completionTokens,
     cost_usd: formatUsd(row.costMicros),
