@@ -7,6 +7,7 @@ import { mintFromForm, patchFromForm, planModels, post, snippetModel, view, with
 import { flashCookie, redirect } from './forms'
 import { activityBody, lookupBody } from './pages/activity'
 import { activityFilters, activityRoutes } from './insight-routes'
+import { MODEL_CALL_ROUTES } from '../../usage/aggregate'
 import { editKeyBody, keysBody, revealPanel } from './pages/keys'
 import { overviewBody } from './pages/overview'
 import { inviteReveal, teamBody } from './pages/team'
@@ -39,7 +40,8 @@ export function accountRoutes(deps: DashboardDeps) {
     .get('/dashboard', async ({ request }) => {
       const { session, render } = await view(deps, request)
       const scope = ownScope(session)
-      const recent = await portal.activity(scope, {}, { limit: 6 })
+      // Model calls only: balance and model-list lookups would crowd them out.
+      const recent = await portal.activity(scope, { routes: MODEL_CALL_ROUTES }, { limit: 6 })
       return render({
         title: 'Overview',
         active: 'overview',

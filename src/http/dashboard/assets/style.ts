@@ -23,7 +23,7 @@ p { margin: 0 0 0.75rem; }
 .brand { color: #fff; font-weight: 700; letter-spacing: 0.2px; font-size: 1.05rem; }
 .brand span { color: #8ea2ff; }
 .nav { display: flex; gap: 0.25rem; flex: 1; flex-wrap: wrap; }
-.nav a { color: #c9d1e3; padding: 0.4rem 0.7rem; border-radius: 6px; font-size: 0.93rem; }
+.nav a { color: #c9d1e3; padding: 0.4rem 0.5rem; border-radius: 6px; font-size: 0.9rem; }
 .nav a:hover { background: #222b3d; color: #fff; text-decoration: none; }
 .nav a.active { background: #2a3550; color: #fff; }
 .nav .sep { width: 1px; background: #334; margin: 0.3rem 0.4rem; }
