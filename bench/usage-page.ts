@@ -10,6 +10,8 @@ import { join } from 'node:path'
 import { DAY_MS } from '../src/clock'
 import { newRequestId } from '../src/ids'
 import type { RequestLogRow } from '../src/store/request-log'
+import { usageAppender } from '../src/store/usage-daily'
+import { aggregateRows } from '../src/usage/aggregate'
 import { startHub } from '../test/helpers'
 import { makeUser, SessionClient } from '../test/support/session'
 
@@ -68,11 +70,28 @@ try {
   }
   const seconds = (performance.now() - started) / 1000
   const db = hub.hub.store.db
-  const aggregateRows = db.query<{ n: number }, []>('SELECT COUNT(*) AS n FROM usage_daily').get()!.n
+  const aggregateCount = db.query<{ n: number }, []>('SELECT COUNT(*) AS n FROM usage_daily').get()!.n
   console.log(
     `seeded ${ROWS.toLocaleString('en-US')} log rows in ${seconds.toFixed(1)} s (${Math.round(ROWS / seconds).toLocaleString('en-US')} rows/s through insertMany, aggregate included); ` +
-      `usage_daily has ${aggregateRows.toLocaleString('en-US')} rows; database ${(statSync(dbPath).size / 1e9).toFixed(2)} GB`,
+      `usage_daily has ${aggregateCount.toLocaleString('en-US')} rows; database ${(statSync(dbPath).size / 1e9).toFixed(2)} GB`,
   )
+
+  // The account's ledger: a charge per model call of its own (at most 1 M), spread over the 7 days,
+  // between a top-up and an adjustment, written straight to the table (the statement only reads it).
+  const charges = Math.min(1_000_000, Math.round(ROWS * 0.2))
+  await hub.admin('POST', `/admin/accounts/${heavy.accountId}/credits`, { amount_usd: '5000.00', note: 'seed' })
+  const charge = db.query(
+    "INSERT INTO ledger (account_id, type, amount_micros, balance_after_micros, request_id, key_id, created_at) VALUES (?, 'charge', -1000, ?, ?, ?, ?)",
+  )
+  started = performance.now()
+  db.transaction(() => {
+    for (let i = 0; i < charges; i++) {
+      const ts = from + Math.floor((i / charges) * 7 * DAY_MS)
+      charge.run(heavy.accountId, 5_000_000_000 - (i + 1) * 1000, newRequestId(ts), keys[i % keys.length]!.id, ts)
+    }
+  })()
+  await hub.admin('POST', `/admin/accounts/${heavy.accountId}/credits`, { amount_usd: '-1.00', note: 'seed adjustment' })
+  console.log(`seeded ${charges.toLocaleString('en-US')} ledger charges in ${((performance.now() - started) / 1000).toFixed(1)} s`)
 
   const user = await SessionClient.signIn(hub, heavy.email)
   const operator = await SessionClient.signIn(hub, admin.email)
@@ -99,6 +118,8 @@ try {
     await timePage(user, '/dashboard/activity'),
     await timePage(user, '/dashboard/activity?calls=all&status=error'),
     await timePage(user, '/dashboard/keys'),
+    await timePage(user, '/dashboard/credits', 5),
+    await timePage(user, `/dashboard/credits?from=${new Date(now - DAY_MS).toISOString().slice(0, 10)}`, 5),
     await timePage(user, '/dashboard'),
   ]
   let missed = false
@@ -117,6 +138,17 @@ try {
   console.log(
     `for comparison, one GROUP BY day, model over request_log for the account: ${(performance.now() - started).toFixed(0)} ms (the page runs two or three such sums)`,
   )
+  // What the aggregate adds to the log writer: its fold and upserts for a 500-row batch, on the event-loop thread.
+  const add = usageAppender(db)
+  const batches = Array.from({ length: 50 }, (_, k) => Array.from({ length: 500 }, (_, j) => row(k * 500 + j)))
+  started = performance.now()
+  for (const rows of batches) db.transaction(() => add(aggregateRows(rows)))()
+  const aggregateMs = (performance.now() - started) / batches.length
+  started = performance.now()
+  for (const rows of batches.slice(0, 10))
+    await hub.hub.store.requestLog.insertMany(rows.map((r) => ({ ...r, requestId: newRequestId(r.ts) })))
+  const insertMs = (performance.now() - started) / 10
+  console.log(`the aggregate's share of a 500-row log batch: ${aggregateMs.toFixed(2)} ms of ${insertMs.toFixed(2)} ms (rows + aggregate)`)
   process.exitCode = missed ? 1 : 0
 } finally {
   await hub.close()

@@ -16,8 +16,9 @@ export interface LedgerStatementStore {
 type EntryRow = Parameters<typeof ledgerEntryFromRow>[0]
 
 export function sqliteLedgerStatementStore(db: Database): LedgerStatementStore {
+  // Through the partial index of non-charge entries (ledger_account_marks): charges are not walked.
   const marks = db.query<EntryRow, [string, number, number]>(
-    `SELECT * FROM ledger WHERE account_id = ? AND created_at >= ? AND created_at < ? AND type != 'charge' ORDER BY id`,
+    `SELECT * FROM ledger INDEXED BY ledger_account_marks WHERE account_id = ? AND type != 'charge' AND created_at >= ? AND created_at < ? ORDER BY id`,
   )
   // Charges between two entry ids, per day; the last id gives the balance after the day's charges.
   const charges = db.query<

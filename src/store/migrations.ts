@@ -238,6 +238,10 @@ export const MIGRATIONS: string[] = [
       AND route IN ('/v1/chat/completions', '/v1/messages', '/v1/responses', '/v1/completions', '/v1/embeddings')
     GROUP BY 1, 2, 3, 4;
 
+  -- the statement's and the credit lots' non-charge entries without walking past every charge;
+  -- partial, so a charge (the hot path's write) never touches it
+  CREATE INDEX ledger_account_marks ON ledger(account_id, id) WHERE type != 'charge';
+
   -- an account's threshold (key_id '': balance below threshold micro-USD) or a key's (percent of its window budget)
   CREATE TABLE alert_rules (
     account_id TEXT NOT NULL REFERENCES accounts(id),
