@@ -28,6 +28,7 @@ import { createSessionService, type SessionService } from './accounts/sessions'
 import { createUserService, type UserService } from './accounts/users'
 import { adminApiRoutes } from './http/api/admin'
 import { apiRoutes } from './http/api'
+import { insightApiRoutes } from './http/api/insights'
 import { dashboardRoutes } from './http/dashboard'
 import { stripeWebhookRoutes } from './http/webhooks/stripe'
 import { createCreditExpiry, type CreditExpiry } from './jobs/credit-expiry'
@@ -265,6 +266,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     )
     .use(stripeWebhookRoutes({ topups }))
     .use(apiRoutes({ sessions, users, portal: portal.portal, topups, clock, maxBodyBytes: sessionBodyBytes, clientIp }))
+    .use(insightApiRoutes({ sessions, insights: portal.insights, alerts: portal.alerts }))
     .use(adminApiRoutes({ sessions, admin, portal: portal.portal, topups, clock, maxBodyBytes: sessionBodyBytes }))
     .use(
       dashboardRoutes({

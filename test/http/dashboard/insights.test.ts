@@ -194,3 +194,27 @@ describe('keys', () => {
     expect(text).toContain('name="models" value="gpt-4o-mini"')
   })
 })
+
+describe('the same as JSON under /api', () => {
+  test('usage, credits, models and alerts', async () => {
+    const usage = await alice.json<{ total: { requests: number; cost_usd: string }; by_model: Array<{ id: string; requests: number }> }>(
+      'GET',
+      '/api/usage',
+    )
+    expect(usage.status).toBe(200)
+    expect(usage.body.total.requests).toBe(4)
+    expect(usage.body.total.cost_usd).toBe((costs.reduce((a, b) => a + b, 0) / 1e6).toFixed(6))
+    expect(usage.body.by_model.find((m) => m.id === 'gpt-4o-mini')!.requests).toBe(3)
+    const credits = await alice.json<{ lines: Array<{ kind: string; note?: string; count?: number }>; lots: Array<{ source: string }> }>(
+      'GET',
+      '/api/credits',
+    )
+    expect(credits.body.lines.map((l) => l.kind)).toEqual(['charges', 'adjustment', 'topup'])
+    expect(credits.body.lines[2]!.note).toBe('invoice 42')
+    expect(credits.body.lots.map((l) => l.source)).toEqual(['manual'])
+    const models = await alice.json<{ data: Array<{ id: string; cache_read_usd_per_mtok: number }> }>('GET', '/api/models')
+    expect(models.body.data.find((m) => m.id === 'gpt-4o')!.cache_read_usd_per_mtok).toBe(2.5)
+    expect((await alice.json<{ active: unknown[] }>('GET', '/api/alerts')).body.active).toEqual([])
+    expect((await fetch(`${hub.url}/api/usage`)).status).toBe(401)
+  })
+})
