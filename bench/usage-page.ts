@@ -80,6 +80,8 @@ try {
   // between a top-up and an adjustment, written straight to the table (the statement only reads it).
   const charges = Math.min(1_000_000, Math.round(ROWS * 0.2))
   await hub.admin('POST', `/admin/accounts/${heavy.accountId}/credits`, { amount_usd: '5000.00', note: 'seed' })
+  // Dated before the charges, as it would have been written (the ledger is in time order).
+  db.query("UPDATE ledger SET created_at = ? WHERE account_id = ? AND note = 'seed'").run(from - 1, heavy.accountId)
   const charge = db.query(
     "INSERT INTO ledger (account_id, type, amount_micros, balance_after_micros, request_id, key_id, created_at) VALUES (?, 'charge', -1000, ?, ?, ?, ?)",
   )
@@ -89,6 +91,8 @@ try {
       const ts = from + Math.floor((i / charges) * 7 * DAY_MS)
       charge.run(heavy.accountId, 5_000_000_000 - (i + 1) * 1000, newRequestId(ts), keys[i % keys.length]!.id, ts)
     }
+    // The balance moves with its entries, as a charge moves it (balance = Σ entries).
+    db.query('UPDATE accounts SET balance_micros = balance_micros - ? WHERE id = ?').run(charges * 1000, heavy.accountId)
   })()
   await hub.admin('POST', `/admin/accounts/${heavy.accountId}/credits`, { amount_usd: '-1.00', note: 'seed adjustment' })
   console.log(`seeded ${charges.toLocaleString('en-US')} ledger charges in ${((performance.now() - started) / 1000).toFixed(1)} s`)

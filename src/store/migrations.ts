@@ -208,7 +208,19 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE request_log ADD COLUMN notes TEXT;
   `,
-  // 8 (issue 17): usage per UTC day × account × key × model, kept in step with the request log in
+  // 8 (issue 15): billing per token class. Each account carries the pico-USD (1e-12) below the
+  // micro-dollar its charges have not yet reached, so the ledger stays within 1 µUSD of the exact
+  // sum of costs; each log row keeps its tokens per class and its exact cost per class (JSON).
+  `
+  ALTER TABLE accounts ADD COLUMN charge_remainder_picos INTEGER NOT NULL DEFAULT 0
+    CHECK (charge_remainder_picos >= 0 AND charge_remainder_picos < 1000000);
+  ALTER TABLE request_log ADD COLUMN cache_read_tokens INTEGER;
+  ALTER TABLE request_log ADD COLUMN cache_write_tokens INTEGER;
+  ALTER TABLE request_log ADD COLUMN cache_write_1h_tokens INTEGER;
+  ALTER TABLE request_log ADD COLUMN reasoning_tokens INTEGER;
+  ALTER TABLE request_log ADD COLUMN cost_breakdown TEXT;
+  `,
+  // 9 (issue 17): usage per UTC day × account × key × model, kept in step with the request log in
   // the log's own write transaction, so the Usage page sums a few thousand rows instead of millions;
   // the gateway's own error text on failed rows; budget-alert thresholds and their crossing state.
   `
@@ -230,9 +242,11 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (account_id, day, key_id, model)
   ) WITHOUT ROWID;
   CREATE INDEX usage_daily_day ON usage_daily(day);
-  INSERT INTO usage_daily (day, account_id, key_id, model, requests, cost_micros, prompt_tokens, completion_tokens)
+  INSERT INTO usage_daily (day, account_id, key_id, model, requests, cost_micros, prompt_tokens, completion_tokens,
+      cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens)
     SELECT (ts / 86400000) * 86400000, account_id, COALESCE(key_id, ''), COALESCE(model, ''), COUNT(*), SUM(cost_micros),
-      COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0)
+      COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cache_read_tokens), 0),
+      COALESCE(SUM(cache_write_tokens), 0), COALESCE(SUM(cache_write_1h_tokens), 0), COALESCE(SUM(reasoning_tokens), 0)
     FROM request_log
     WHERE account_id IS NOT NULL
       AND route IN ('/v1/chat/completions', '/v1/messages', '/v1/responses', '/v1/completions', '/v1/embeddings')

@@ -34,20 +34,15 @@ export interface UsageBucket extends TokenClasses {
   costMicros: number
 }
 
-/**
- * A row's tokens by class. The log row carries prompt and completion only today; when it gains the
- * billing classes (cache read, cache write 5 m / 1 h, reasoning) they are read here and nowhere else.
- */
+/** A row's tokens by class, as the log row keeps them (classes it has none of count 0). */
 export function tokenClassesOf(row: RequestLogRow): TokenClasses {
-  const extra = row as RequestLogRow &
-    Partial<Record<'cacheReadTokens' | 'cacheWriteTokens' | 'cacheWrite1hTokens' | 'reasoningTokens', number | null>>
   return {
     promptTokens: row.promptTokens ?? 0,
     completionTokens: row.completionTokens ?? 0,
-    cacheReadTokens: extra.cacheReadTokens ?? 0,
-    cacheWriteTokens: extra.cacheWriteTokens ?? 0,
-    cacheWrite1hTokens: extra.cacheWrite1hTokens ?? 0,
-    reasoningTokens: extra.reasoningTokens ?? 0,
+    cacheReadTokens: row.cacheReadTokens ?? 0,
+    cacheWriteTokens: row.cacheWriteTokens ?? 0,
+    cacheWrite1hTokens: row.cacheWrite1hTokens ?? 0,
+    reasoningTokens: row.reasoningTokens ?? 0,
   }
 }
 

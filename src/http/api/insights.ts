@@ -6,7 +6,7 @@ import { alertText } from '../../alerts/evaluate'
 import type { BudgetAlerts } from '../../jobs/budget-alerts'
 import { formatUsd, formatUsdExact } from '../../money/usd'
 import type { UsageTotals } from '../../usage/report'
-import { pricesOf } from '../dashboard/pages/models'
+import { pricesOf, tiersOf } from '../dashboard/pages/models'
 import { json } from '../responses'
 import { ownScope, requireSession } from '../session-guard'
 
@@ -51,7 +51,6 @@ export function insightApiRoutes(deps: { sessions: SessionService; insights: Ins
             ? {
                 kind: 'charges',
                 date: isoDay(l.day),
-                count: l.count,
                 amount_usd: formatUsdExact(l.amountMicros),
                 balance_after_usd: formatUsd(l.balanceAfterMicros),
               }
@@ -91,6 +90,14 @@ export function insightApiRoutes(deps: { sessions: SessionService; insights: Ins
             cache_read_usd_per_mtok: p.cacheRead,
             cache_write_usd_per_mtok: p.cacheWrite,
             cache_write_1h_usd_per_mtok: p.cacheWrite1h,
+            tiers: tiersOf(m).map((t) => ({
+              above_prompt_tokens: t.abovePromptTokens,
+              input_usd_per_mtok: t.input,
+              output_usd_per_mtok: t.output,
+              cache_read_usd_per_mtok: t.cacheRead,
+              cache_write_usd_per_mtok: t.cacheWrite,
+              cache_write_1h_usd_per_mtok: t.cacheWrite1h,
+            })),
           }
         }),
       })

@@ -22,14 +22,14 @@ export function accountRoutes(deps: DashboardDeps) {
     render: Awaited<ReturnType<typeof view>>['render'],
   ) => {
     const scope = ownScope(session)
-    const overview = await portal.overview(scope)
+    const account = await portal.account(scope)
     return render({
       title: 'API keys',
       active: 'keys',
       body: keysBody(
         session,
         await withLastUsed(deps, await portal.keys(scope)),
-        planModels(deps, overview.account.plan),
+        planModels(deps, account.plan),
         scope.canManage,
         revealed,
       ),
@@ -58,7 +58,7 @@ export function accountRoutes(deps: DashboardDeps) {
         const { session, form, render } = await post(deps, request)
         const scope = ownScope(session)
         const minted = await portal.mintKey(scope, mintFromForm(form))
-        const plan = (await portal.overview(scope)).account.plan
+        const plan = (await portal.account(scope)).plan
         // Rendered, not redirected: the full key exists only in this answer.
         return keysPage(session, revealPanel(minted, config.server.public_url, minted.models?.[0] ?? snippetModel(deps, plan)), render)
       },
@@ -69,7 +69,7 @@ export function accountRoutes(deps: DashboardDeps) {
       const scope = ownScope(session)
       if (!scope.canManage) throw new GatewayError('forbidden', 'Only the account owner can change key limits.')
       const key = await portal.key(scope, params.id)
-      const plan = (await portal.overview(scope)).account.plan
+      const plan = (await portal.account(scope)).plan
       return render({
         title: 'Edit key',
         active: 'keys',

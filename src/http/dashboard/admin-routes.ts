@@ -35,7 +35,7 @@ export function adminPageRoutes(deps: DashboardDeps) {
   }
   const accountPage = async (session: ActiveSession, accountId: string, revealed: Html | null) => {
     const scope = await scopeOf(accountId)
-    const account = (await portal.overview(scope)).account
+    const account = await portal.account(scope)
     const team = await users.team(accountId)
     return {
       title: account.email,
@@ -114,7 +114,7 @@ export function adminPageRoutes(deps: DashboardDeps) {
         const { session, form, render } = await adminPost(request)
         const scope = await scopeOf(params.id)
         const minted = await portal.mintKey(scope, mintFromForm(form))
-        const plan = (await portal.overview(scope)).account.plan
+        const plan = (await portal.account(scope)).plan
         const panel = revealPanel(minted, deps.config.server.public_url, minted.models?.[0] ?? snippetModel(deps, plan))
         return render(await accountPage(session, params.id, panel))
       },
@@ -124,7 +124,7 @@ export function adminPageRoutes(deps: DashboardDeps) {
       const { session, render } = await adminView(request)
       const scope = await scopeOf(params.id)
       const key = await portal.key(scope, params.keyId)
-      const plan = (await portal.overview(scope)).account.plan
+      const plan = (await portal.account(scope)).plan
       const base = `/dashboard/admin/accounts/${params.id}`
       return render({
         title: 'Edit key',

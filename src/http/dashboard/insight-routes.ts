@@ -114,7 +114,7 @@ export function insightRoutes(deps: DashboardDeps) {
     .get('/dashboard/models', async ({ request }) => {
       const { session, render } = await view(deps, request)
       const scope = ownScope(session)
-      const plan = (await portal.overview(scope)).account.plan
+      const plan = (await portal.account(scope)).plan
       return render({
         title: 'Models',
         active: 'models',

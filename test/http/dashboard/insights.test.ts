@@ -116,7 +116,7 @@ describe('credits page', () => {
     const total = costs.reduce((a, b) => a + b, 0)
     const balance = 20_000_000 - 1_250_000 - total
     expect(rows[0]![1]).toBe('Charges')
-    expect(rows[0]![2]).toContain('3 calls')
+    expect(rows[0]![3]).toBe(`−$${(total / 1e6).toFixed(6)}`)
     expect(rows[0]![4]).toBe(`$${(balance / 1e6).toFixed(4)}`)
     expect(rows[1]!.slice(1, 5)).toEqual(['Adjustment', 'goodwill correction', '−$1.2500', '$18.7500'])
     expect(rows[2]!.slice(1, 5)).toEqual(['Manual credit', 'invoice 42', '+$20.0000', '$20.0000'])
@@ -205,10 +205,10 @@ describe('the same as JSON under /api', () => {
     expect(usage.body.total.requests).toBe(4)
     expect(usage.body.total.cost_usd).toBe((costs.reduce((a, b) => a + b, 0) / 1e6).toFixed(6))
     expect(usage.body.by_model.find((m) => m.id === 'gpt-4o-mini')!.requests).toBe(3)
-    const credits = await alice.json<{ lines: Array<{ kind: string; note?: string; count?: number }>; lots: Array<{ source: string }> }>(
-      'GET',
-      '/api/credits',
-    )
+    const credits = await alice.json<{
+      lines: Array<{ kind: string; note?: string; amount_usd: string }>
+      lots: Array<{ source: string }>
+    }>('GET', '/api/credits')
     expect(credits.body.lines.map((l) => l.kind)).toEqual(['charges', 'adjustment', 'topup'])
     expect(credits.body.lines[2]!.note).toBe('invoice 42')
     expect(credits.body.lots.map((l) => l.source)).toEqual(['manual'])

@@ -30,7 +30,7 @@ const signed = (micros: number) => (micros < 0 ? `−$${formatUsd(-micros)}` : `
 function line(l: StatementLine): Html {
   if (l.kind === 'charges')
     return html`<tr data-kind="charges"><td class="small">${day(l.day)}</td><td><span class="badge">Charges</span></td>
-<td class="small">${l.count.toLocaleString('en-US')} call${l.count === 1 ? '' : 's'} · <a href="/dashboard/activity?from=${day(l.day)}&amp;to=${day(l.day)}">activity</a></td>
+<td class="small">model calls of the day · <a href="/dashboard/usage?from=${day(l.day)}&amp;to=${day(l.day)}">usage</a> · <a href="/dashboard/activity?from=${day(l.day)}&amp;to=${day(l.day)}">activity</a></td>
 <td class="num">${l.amountMicros < 0 ? `−${usdExact(-l.amountMicros)}` : usdExact(l.amountMicros)}</td><td class="num">${usd(l.balanceAfterMicros)}</td></tr>`
   const e = l.entry
   const kind = entryKind(e)
