@@ -33,8 +33,16 @@ test('charges per day between credits: sums and running balances match the entri
     expected.push(['charges', run])
     await append('adjustment', -50, T0 + 2 * DAY, 'fix')
     const lines = await store.statement.statement('acct_s', T0 - DAY, T0 + 3 * DAY)
-    const shown = lines.map((l) => (l.kind === 'charges' ? ['charges', l.amountMicros] : [l.entry.type, l.entry.amountMicros]))
-    expect(shown).toEqual([['topup', 10_000_000], expected[0], expected[1], ['topup', 2_000_000], expected[2], ['adjustment', -50]])
+    const shown: Array<[string, number]> = lines.map((l) =>
+      l.kind === 'charges' ? ['charges', l.amountMicros] : [l.entry.type, l.entry.amountMicros],
+    )
+    expect(shown).toEqual([['topup', 10_000_000], expected[0]!, expected[1]!, ['topup', 2_000_000], expected[2]!, ['adjustment', -50]])
+    // The account's spend, per day and over the whole range, is the same charges.
+    expect(await store.spend.between('acct_s', T0 - DAY, T0 + 3 * DAY)).toBe(-(expected[0]![1] + expected[1]![1] + expected[2]![1]))
+    expect(await store.spend.byDay('acct_s', T0 - DAY, T0 + 3 * DAY)).toEqual([
+      { day: Date.UTC(2026, 10, 1), micros: -expected[0]![1] },
+      { day: Date.UTC(2026, 10, 2), micros: -(expected[1]![1] + expected[2]![1]) },
+    ])
     // The day split: the first run is on day 1, the next on day 2.
     const charges = lines.filter((l) => l.kind === 'charges')
     expect(charges.map((l) => (l.kind === 'charges' ? new Date(l.day).toISOString().slice(0, 10) : ''))).toEqual([
