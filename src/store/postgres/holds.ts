@@ -15,6 +15,8 @@ import { num } from './connect'
  * by its instance, whose lease (instance-lease.ts) keeps it alive; `releaseAll` releases only the
  * holds of instances whose lease lapsed, never those of a live one.
  */
+const PICOS_PER_MICRO = 1_000_000
+
 export function postgresHoldStore(sql: SQL, order: AccountSequencer, instanceId: string, now: () => number): HoldStore {
   // The account of each hold placed here, so resolving it joins that account's order at once,
   // without a read first; a hold placed elsewhere (another instance, an earlier start) is looked up.
@@ -48,9 +50,12 @@ export function postgresHoldStore(sql: SQL, order: AccountSequencer, instanceId:
       )
     },
 
-    async settle(holdId, costMicros, at, windowOf) {
-      assertMicros(costMicros, 'a charge')
-      if (costMicros < 0) throw new Error(`refused to write a charge of ${costMicros} µUSD: a charge is never a credit`)
+    async settle(holdId, cost, at, windowOf, remainderPicos = 0) {
+      assertMicros(cost, 'a charge')
+      if (cost < 0) throw new Error(`refused to write a charge of ${cost} µUSD: a charge is never a credit`)
+      if (!Number.isSafeInteger(remainderPicos) || remainderPicos < 0 || remainderPicos >= PICOS_PER_MICRO) {
+        throw new Error(`refused to carry ${remainderPicos} pico-USD: a remainder is a whole number below one micro-USD`)
+      }
       return inOrder(
         holdId,
         () =>
@@ -59,8 +64,17 @@ export function postgresHoldStore(sql: SQL, order: AccountSequencer, instanceId:
             const [row] = await tx`DELETE FROM holds WHERE id = ${holdId} RETURNING *`
             if (!row) return null
             const held = num(row.amount_micros)
-            if (costMicros === 0) return { entry: null, heldMicros: held }
             const accountId = row.account_id as string
+            let costMicros = cost
+            if (remainderPicos > 0) {
+              // The account's carry, under its row lock: old + r < 2·10⁶, so it passed a micro-dollar
+              // exactly when what is left is below what was added.
+              const [carried] =
+                await tx`UPDATE accounts SET charge_remainder_picos = (charge_remainder_picos + ${remainderPicos}) % ${PICOS_PER_MICRO}
+                                         WHERE id = ${accountId} RETURNING charge_remainder_picos`
+              if (carried && num(carried.charge_remainder_picos) < remainderPicos) costMicros += 1
+            }
+            if (costMicros === 0) return { entry: null, heldMicros: held, chargedMicros: 0 }
             const keyId = (row.key_id as string | null) ?? null
             const [balance] =
               await tx`UPDATE accounts SET balance_micros = balance_micros - ${costMicros} WHERE id = ${accountId} RETURNING balance_micros`
@@ -79,7 +93,7 @@ export function postgresHoldStore(sql: SQL, order: AccountSequencer, instanceId:
               },
               num(balance!.balance_micros),
             )
-            return { entry, heldMicros: held }
+            return { entry, heldMicros: held, chargedMicros: costMicros }
           }),
         null,
       )
