@@ -94,7 +94,9 @@ export interface App<S extends Store = Store> {
 
 /** Error answers on /v1/messages, and on /v1/models to Anthropic clients, speak Anthropic's shape; everything else OpenAI's. */
 const formatOf = (path: string, headers: Headers): ErrorFormat =>
-  path.startsWith('/v1/messages') || (path.startsWith('/v1/models') && speaksAnthropic(headers)) ? 'anthropic' : 'openai'
+  path.startsWith('/v1/messages') || ((path === '/v1/models' || path.startsWith('/v1/models/')) && speaksAnthropic(headers))
+    ? 'anthropic'
+    : 'openai'
 
 /** The routes a request log row is written for: /v1, and the legacy billing paths served without it. */
 const isApiRoute = (path: string) => path.startsWith('/v1/') || path.startsWith('/dashboard/billing/')
