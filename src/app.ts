@@ -21,6 +21,7 @@ import { PendingWork } from './gateway/pending-work'
 import { RequestContext } from './gateway/request-context'
 import { createRequestLogWriter, type RequestLogWriter } from './observability/request-log-writer'
 import { limiterFromConfig, onRedisError } from './limits/from-config'
+import { speaksAnthropic } from './formats/anthropic/models'
 import { errorResponse, GatewayError, toGatewayError, type ErrorFormat } from './errors'
 import { describeStorageFailure, isStorageFailure } from './store/group-commit'
 import { createPortalService, type PortalService } from './accounts/self-service'
@@ -98,8 +99,14 @@ export interface App<S extends Store = Store> {
   close(): Promise<void>
 }
 
-/** Error answers on /v1/messages speak Anthropic's shape; everything else OpenAI's. */
-const formatOf = (path: string): ErrorFormat => (path.startsWith('/v1/messages') ? 'anthropic' : 'openai')
+/** Error answers on /v1/messages, and on /v1/models to Anthropic clients, speak Anthropic's shape; everything else OpenAI's. */
+const formatOf = (path: string, headers: Headers): ErrorFormat =>
+  path.startsWith('/v1/messages') || ((path === '/v1/models' || path.startsWith('/v1/models/')) && speaksAnthropic(headers))
+    ? 'anthropic'
+    : 'openai'
+
+/** The routes a request log row is written for: /v1, and the legacy billing paths served without it. */
+const isApiRoute = (path: string) => path.startsWith('/v1/') || path.startsWith('/dashboard/billing/')
 
 export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<S>> {
   const { config, store } = deps
@@ -186,7 +193,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
       const ctx = contextOf(request)
       const peer = server?.requestIP(request)?.address ?? null
       ctx.received(
-        formatOf(ctx.route),
+        formatOf(ctx.route, request.headers),
         trustedProxies.ranges.length === 0 ? peer : clientAddress(peer, request.headers.get('x-forwarded-for'), trustedProxies),
       )
       // A new id for every request: an incoming X-Request-Id is not trusted.
@@ -217,7 +224,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     })
     .onAfterResponse(({ request }) => {
       const ctx = contexts.get(request)
-      if (!ctx?.route.startsWith('/v1/')) return
+      if (!ctx || !isApiRoute(ctx.route)) return
       // The one writer of a request's record: when its response is sent, or a stream's bill is final.
       const record = () => {
         const row = ctx.finish()
