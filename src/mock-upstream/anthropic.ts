@@ -68,6 +68,13 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : null,
     tool,
     lastUserText: last ? contentText(last.content) : '',
+    toolNames: tools.map((t) => t.name),
+    toolResult: answersTools
+      ? (last.content as Block[])
+          .filter((b) => b.type === 'tool_result')
+          .map(blockText)
+          .join('\n')
+      : null,
     schema: (body.output_config as { format?: { schema?: unknown } } | undefined)?.format?.schema,
   })
 }

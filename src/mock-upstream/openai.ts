@@ -52,6 +52,8 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     maxTokens,
     tool,
     lastUserText: last ? textOf(last.content) : '',
+    toolNames: tools.map((t) => t.function.name),
+    toolResult: last?.role === 'tool' ? textOf(last.content) : null,
     schema,
   })
 }

@@ -48,6 +48,8 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     maxTokens: typeof body.max_output_tokens === 'number' ? body.max_output_tokens : null,
     tool,
     lastUserText: last ? itemText(last) : '',
+    toolNames: tools.map((t) => t.name!),
+    toolResult: last?.type === 'function_call_output' || last?.type === 'custom_tool_call_output' ? itemText(last) : null,
     schema: format?.type === 'json_schema' ? (format.schema ?? ANY_OBJECT) : format?.type === 'json_object' ? ANY_OBJECT : undefined,
   })
 }
