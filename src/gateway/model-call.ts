@@ -34,9 +34,13 @@ export interface GatewayAnswer {
 
 export interface ModelCall {
   body: Record<string, unknown>
+  /** The body's JSON text as it came (what a byte-exact relay forwards). */
+  bodyText: string
   auth: AuthenticatedKey
   ctx: RequestContext
   clientHeaders: Headers
+  /** The request URL's query string ('' when none), e.g. Claude Code's `?beta=true`. */
+  clientQuery: string
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
@@ -92,7 +96,8 @@ const answerText = (response: ChatResponse) =>
 /** `/v1/chat/completions`, `/v1/messages` and `/v1/responses`: the same path, in the client's format. */
 export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelCall): Promise<GatewayAnswer> {
   const { ctx, auth } = call
-  const request = format.parseChat(call.body)
+  ctx.modelNamed(call.body.model)
+  const request = format.parseChat(call.body, call.bodyText)
   const model = resolveModel(deps.catalog, auth, request.model, 'chat')
   ctx.routed(model, request.stream)
 
@@ -103,7 +108,14 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
   // (a stream hands it to the relay, which settles it when the stream ends).
   try {
     const effective: ChatRequest = request.maxTokens === null ? { ...request, maxTokens: model.maxOutputTokens } : request
-    const upstream = { config: deps.config, ctx, chain, streaming: request.stream, clientHeaders: call.clientHeaders }
+    const upstream = {
+      config: deps.config,
+      ctx,
+      chain,
+      streaming: request.stream,
+      clientHeaders: call.clientHeaders,
+      clientQuery: call.clientQuery,
+    }
     if (request.stream) return await streamChat(deps, format, call, { request: effective, model, hold, plan, upstream })
 
     const { value: response, model: served } = await callWithFallbacks(upstream, (m, context) =>
@@ -189,6 +201,7 @@ async function settleStream(
 /** `/v1/embeddings`. */
 export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<GatewayAnswer> {
   const { ctx, auth } = call
+  ctx.modelNamed(call.body.model)
   const request = parseOpenAIEmbedding(call.body)
   const model = resolveModel(deps.catalog, auth, request.model, 'embedding')
   ctx.routed(model, false)
@@ -196,7 +209,7 @@ export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<Ga
   const hold = await holdFor(deps, call, planEmbeddingHold(request.input, chain))
   try {
     const answer = await callWithFallbacks(
-      { config: deps.config, ctx, chain, streaming: false, clientHeaders: call.clientHeaders },
+      { config: deps.config, ctx, chain, streaming: false, clientHeaders: call.clientHeaders, clientQuery: call.clientQuery },
       (m, context) => m.provider.embed({ ...request, model: m.id }, context),
     )
     const body = encodeOpenAIEmbeddings(answer.value, model.id)

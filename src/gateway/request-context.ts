@@ -37,6 +37,7 @@ export class RequestContext {
   private accountId: string | null = null
   private keyId: string | null = null
   private model: string | null = null
+  private modelRouted = false
   private provider: string | null = null
   private status = 200
   private errorCode: string | null = null
@@ -95,8 +96,22 @@ export class RequestContext {
     this.rateLimit = state
   }
 
+  /**
+   * The body named a model (model-call, count-tokens), before anything checked it: a request
+   * refused for its body or its model still logs the model it asked for.
+   */
+  modelNamed(model: unknown): void {
+    if (this.model === null && typeof model === 'string' && model !== '') this.model = model.slice(0, 200)
+  }
+
+  /** The catalog model the request was routed to (null when none was: the row may still name what the body asked for). */
+  get routedModel(): string | null {
+    return this.modelRouted ? this.model : null
+  }
+
   /** The model the client asked for was resolved (model-call, count-tokens). */
   routed(model: Deployment, stream: boolean): void {
+    this.modelRouted = true
     this.model = model.id
     this.provider = model.provider.name
     this.stream = stream

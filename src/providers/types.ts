@@ -52,7 +52,8 @@ export type OpaqueContent =
   | { kind: 'unbounded'; path: string }
 
 export interface Message {
-  role: 'user' | 'assistant'
+  /** `system`: an instruction in the conversation's middle (Anthropic's mid-conversation system messages), kept in its place. */
+  role: 'user' | 'assistant' | 'system'
   content: ContentPart[]
 }
 
@@ -77,6 +78,11 @@ export type ReasoningEffort = 'minimal' | 'low' | 'medium' | 'high'
 export interface SourceBody {
   format: WireFormat
   body: Record<string, unknown>
+  /**
+   * The body's JSON text as the client sent it, when the format relays it byte for byte: a
+   * same-format upstream then gets these bytes with only the fields the gateway must set edited.
+   */
+  text?: string
 }
 
 export interface ChatRequest {
@@ -198,6 +204,8 @@ export interface CallContext {
   caps: ReadCaps
   /** Client headers a provider may forward (e.g. `anthropic-version`, `anthropic-beta`). */
   clientHeaders: Headers
+  /** The client's query string (`?beta=true`, or ''), which a same-format relay forwards. */
+  clientQuery: string
 }
 
 /**

@@ -17,7 +17,8 @@ export type AnthropicContentBlock =
     }
 
 export interface AnthropicMessage {
-  role: 'user' | 'assistant'
+  /** `system`: a mid-conversation system message (the Messages API's third role). */
+  role: 'user' | 'assistant' | 'system'
   content: AnthropicContentBlock[]
 }
 
