@@ -76,6 +76,10 @@ export function v1Routes(deps: V1Deps) {
       },
       { parse: 'none' },
     )
+    .get('/v1/responses', () => {
+      // Codex opens the Responses API as a WebSocket first (GET with an upgrade): this says "use HTTP".
+      throw new GatewayError('websocket_unsupported', 'token-hub serves the Responses API over HTTP only: POST /v1/responses.')
+    })
     .post(
       '/v1/messages/count_tokens',
       async ({ request }) => {
