@@ -56,7 +56,8 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     typeof body.system === 'string' ? body.system : Array.isArray(body.system) ? (body.system as Block[]).map(blockText).join('\n') : ''
   const promptText = [system, ...messages.map((m) => contentText(m.content))].filter((t) => t !== '').join('\n')
   const images = messages.reduce((n, m) => n + (Array.isArray(m.content) ? m.content.filter((b) => b.type === 'image').length : 0), 0)
-  const last = messages[messages.length - 1]
+  // A system message may follow the user's turn (Claude Code's mid-conversation system): the turn that decides is the last other one.
+  const last = messages.filter((m) => m.role !== 'system').at(-1)
   const answersTools = Array.isArray(last?.content) && last.content.some((b) => b.type === 'tool_result')
   const tools = (Array.isArray(body.tools) ? body.tools : []) as Array<{ name: string }>
   const choice = body.tool_choice as { type?: string; name?: string } | undefined

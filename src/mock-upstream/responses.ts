@@ -35,7 +35,8 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
   const instructions = typeof body.instructions === 'string' ? body.instructions : ''
   const promptText = [instructions, ...items.map(itemText)].filter((t) => t !== '').join('\n')
   const images = items.reduce((n, i) => n + (Array.isArray(i.content) ? i.content.filter((p) => p.type === 'input_image').length : 0), 0)
-  const last = items[items.length - 1]
+  // Instructions may follow the user's turn: the turn that decides is the last other item.
+  const last = items.filter((i) => i.role !== 'system' && i.role !== 'developer').at(-1)
   const tools = callable((Array.isArray(body.tools) ? body.tools : []) as Tool[])
   const choice = body.tool_choice as string | { name?: string } | undefined
   const chosen = typeof choice === 'object' ? choice.name : undefined

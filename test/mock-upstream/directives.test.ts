@@ -170,6 +170,25 @@ describe('mock directives', () => {
     })
   }
 
+  test("a system message after the user's turn (Claude Code's mid-conversation system) does not hide that turn", async () => {
+    const anthropic = await post(
+      '/v1/messages',
+      messagesBody([
+        { role: 'user', content: '[[mock-tool Bash {"command": "ls"}]]' },
+        { role: 'system', content: 'Be brief.' },
+      ]),
+    )
+    expect(messagesTurn(anthropic)).toEqual({ tool: 'Bash', args: { command: 'ls' } })
+    const chat = await post(
+      '/v1/chat/completions',
+      chatBody([
+        { role: 'user', content: '[[mock-reply ok]]' },
+        { role: 'system', content: 'Be brief.' },
+      ]),
+    )
+    expect(chatTurn(chat)).toEqual({ text: 'ok' })
+  })
+
   test('an echo is bounded and counts one token per word', async () => {
     const result = Array.from({ length: MOCK_ECHO_PIECES * 2 }, (_, i) => `w${i}`).join(' ')
     const body = await post('/v1/messages', {
