@@ -48,6 +48,9 @@ function blockText(block: Block): string {
   }
 }
 
+const lastText = (content: Message['content']) =>
+  typeof content === 'string' ? content : (content.filter((b) => b.type === 'text').at(-1)?.text ?? '')
+
 const contentText = (content: Message['content']) => (typeof content === 'string' ? content : content.map(blockText).join('\n'))
 
 function answerFor(body: Record<string, unknown>): MockAnswer {
@@ -68,7 +71,8 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     extraPromptTokens: messages.length * 3 + images * 85,
     maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : null,
     tool,
-    lastUserText: last ? contentText(last.content) : '',
+    // Consecutive user messages may reach the mock merged (a translator's doing): the turn's own words are its last text block.
+    lastUserText: last ? lastText(last.content) : '',
     toolNames: tools.map((t) => t.name),
     toolResult: answersTools
       ? (last.content as Block[])

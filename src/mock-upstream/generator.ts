@@ -91,6 +91,9 @@ export const MOCK_ECHO_PIECES = 200
  * - `[[mock-reply TEXT]]`: answer exactly TEXT, even when tools are offered.
  * - `[[mock-tool NAME {JSON}]]`: call the offered tool NAME with these arguments; once the
  *   conversation ends on that tool's result, the answer echoes the result's text.
+ *
+ * A conversation with a directive anywhere is directed: where its last user turn has none (a
+ * client added a turn of its own, such as a summary after compaction), the answer is text.
  */
 export type MockDirective = { kind: 'reply'; text: string } | { kind: 'tool'; name: string; args: string }
 
@@ -170,7 +173,9 @@ export function mockAnswer(options: {
   if (options.toolResult != null && mockDirective(options.promptText)?.kind === 'tool') {
     return text(wordPieces(options.toolResult).slice(0, MOCK_ECHO_PIECES))
   }
-  if (options.tool) return call(options.tool.name, JSON.stringify({ query: options.lastUserText.slice(0, 40) }))
+  // A directed conversation is answered only as its directives say: no call of the first tool on a later turn.
+  const directed = mockDirective(options.promptText) !== null
+  if (options.tool && !directed) return call(options.tool.name, JSON.stringify({ query: options.lastUserText.slice(0, 40) }))
   if (options.schema !== undefined) return text(jsonPieces(mockJson(options.schema, options.promptText)))
   return text(mockReply(options.promptText, null).pieces)
 }

@@ -80,22 +80,26 @@ export async function openAIResponses(body: Record<string, unknown>, fault: Faul
   const withUsage = fault.kind !== 'nousage'
   const incomplete = answer.finish === 'length'
   const text = answer.pieces.join('')
-  const item = answer.toolCall
-    ? {
-        id: itemId,
-        type: 'function_call',
-        status: 'completed',
-        arguments: answer.toolCall.argumentPieces.join(''),
-        call_id: answer.toolCall.id,
-        name: answer.toolCall.name,
-      }
-    : {
-        id: itemId,
-        type: 'message',
-        status: incomplete ? 'incomplete' : 'completed',
-        role: 'assistant',
-        content: [{ type: 'output_text', text, annotations: [], logprobs: [] }],
-      }
+  // Codex's remote compaction: OpenAI answers a trailing `compaction_trigger` with one opaque compaction item.
+  const compacting = Array.isArray(body.input) && (body.input.at(-1) as Item | undefined)?.type === 'compaction_trigger'
+  const item = compacting
+    ? { id: `cmp_${id.slice(5)}`, type: 'compaction', encrypted_content: `mock.${Buffer.from(text).toString('base64')}` }
+    : answer.toolCall
+      ? {
+          id: itemId,
+          type: 'function_call',
+          status: 'completed',
+          arguments: answer.toolCall.argumentPieces.join(''),
+          call_id: answer.toolCall.id,
+          name: answer.toolCall.name,
+        }
+      : {
+          id: itemId,
+          type: 'message',
+          status: incomplete ? 'incomplete' : 'completed',
+          role: 'assistant',
+          content: [{ type: 'output_text', text, annotations: [], logprobs: [] }],
+        }
   const response = (status: string, output: unknown[], usage: unknown) => ({
     id,
     object: 'response',
@@ -133,7 +137,8 @@ export async function openAIResponses(body: Record<string, unknown>, fault: Faul
     event('response.in_progress', { response: response('in_progress', [], null) }),
   ]
   const at = { item_id: itemId, output_index: 0 }
-  if (answer.toolCall) {
+  if (compacting) frames.push(event('response.output_item.added', { output_index: 0, item }))
+  else if (answer.toolCall) {
     frames.push(event('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', arguments: '' } }))
     for (const piece of answer.toolCall.argumentPieces)
       frames.push(event('response.function_call_arguments.delta', { ...at, delta: piece }))

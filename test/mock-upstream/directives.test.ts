@@ -164,8 +164,13 @@ describe('mock directives', () => {
         expect('text' in after && !after.text.includes('kumquat')).toBe(true)
       })
 
-      test('a directive naming a tool that is not offered falls back to the first offered tool', async () => {
-        expect(await wire.ask('[[mock-tool Write {"x": 1}]]')).toMatchObject({ tool: 'Read' })
+      test('a directed conversation whose last user turn has no directive gets text, not the first tool', async () => {
+        const after = await wire.answer('[[mock-reply ok]]', 'Read', { file_path: '/f' }, 'result')
+        expect('text' in after).toBe(true)
+      })
+
+      test('a directive naming a tool that is not offered is not followed: the answer is text', async () => {
+        expect('text' in (await wire.ask('[[mock-tool Write {"x": 1}]]'))).toBe(true)
       })
     })
   }

@@ -121,10 +121,10 @@ enabled = false
  * The other way a Codex user points it at a gateway: the built-in `openai` provider with
  * `openai_base_url` and the key in CODEX_API_KEY. That provider tries the Responses WebSocket first.
  */
-export function codexBuiltinConfig(url: string, model: string): string {
+export function codexBuiltinConfig(url: string, model: string, autoCompactTokens?: number): string {
   return `model = "${model}"
 openai_base_url = "${url}/v1"
-
+${autoCompactTokens === undefined ? '' : `model_auto_compact_token_limit = ${autoCompactTokens}\n`}
 [analytics]
 enabled = false
 
@@ -144,11 +144,16 @@ export async function runCodex(options: {
   sandbox: Sandbox
   model: string
   provider?: 'token-hub' | 'builtin-openai'
+  /** With the built-in provider: compact once the context passes this many tokens. */
+  autoCompactTokens?: number
 }): Promise<CliRun> {
   const codexHome = join(options.sandbox.home, '.codex')
   const builtin = options.provider === 'builtin-openai'
   await mkdir(codexHome, { recursive: true })
-  await writeFile(join(codexHome, 'config.toml'), (builtin ? codexBuiltinConfig : codexConfig)(options.url, options.model))
+  const config = builtin
+    ? codexBuiltinConfig(options.url, options.model, options.autoCompactTokens)
+    : codexConfig(options.url, options.model)
+  await writeFile(join(codexHome, 'config.toml'), config)
   const argv = [CODEX_BIN, 'exec', '--skip-git-repo-check', '--sandbox', 'read-only', '--color', 'never', options.prompt]
   return run(argv, options.sandbox.work, {
     HOME: options.sandbox.home,
