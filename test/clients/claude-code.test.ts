@@ -34,6 +34,7 @@ const explain = (run: CliRun) => `exit ${run.code}\nstdout:\n${run.stdout}\nstde
 const FAMILIES = [
   { family: 'claude (default model, no flag)', flag: undefined, model: CLAUDE_CODE_DEFAULT_MODEL },
   { family: 'gpt (translated to Chat Completions)', flag: 'gpt-4.1', model: 'gpt-4.1' },
+  { family: 'gpt on a Responses provider (translated)', flag: 'gpt-5.1', model: 'gpt-5.1' },
 ]
 
 describe('Claude Code', () => {

@@ -126,6 +126,32 @@ describe('Codex', () => {
 
   for (const { family, model } of FAMILIES) {
     test(
+      `local compaction (token-hub provider, a full context after a tool call), ${family}: Codex compacts through /responses and finishes`,
+      async () => {
+        const sandbox = await makeSandbox({ 'notes.txt': 'the secret word is kumquat\n' })
+        try {
+          const { key, keyId, accountId } = await hub.account({ balanceUsd: '10.00' })
+          const run = await runCodex({
+            url: hub.url,
+            key,
+            model,
+            sandbox,
+            autoCompactTokens: 2000,
+            prompt: 'What does notes.txt say? [[mock-tool exec_command {"cmd": "cat notes.txt"}]]',
+          })
+          expect(run.code, explain(run)).toBe(0)
+          expect(run.stderr).toContain('context compacted')
+          const calls = await callsOf(hub, accountId, keyId)
+          expect(calls.rows.length).toBeGreaterThanOrEqual(3)
+          for (const row of calls.rows) expect(row).toMatchObject({ route: '/v1/responses', model, status: 200 })
+        } finally {
+          await sandbox.remove()
+        }
+      },
+      CLI_RUN_TIMEOUT_MS + 30_000,
+    )
+
+    test(
       `remote compaction (built-in provider, a full context after a tool call), ${family}: Codex compacts and finishes`,
       async () => {
         const sandbox = await makeSandbox({ 'notes.txt': 'the secret word is kumquat\n' })

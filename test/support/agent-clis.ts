@@ -99,10 +99,10 @@ export function runClaude(options: { url: string; key: string; prompt: string; s
 }
 
 /** The `config.toml` a Codex user writes for token-hub: a Responses provider keyed by an environment variable. */
-export function codexConfig(url: string, model: string): string {
+export function codexConfig(url: string, model: string, autoCompactTokens?: number): string {
   return `model = "${model}"
 model_provider = "token-hub"
-
+${autoCompactTokens === undefined ? '' : `model_auto_compact_token_limit = ${autoCompactTokens}\n`}
 [model_providers.token-hub]
 name = "token-hub"
 base_url = "${url}/v1"
@@ -144,7 +144,7 @@ export async function runCodex(options: {
   sandbox: Sandbox
   model: string
   provider?: 'token-hub' | 'builtin-openai'
-  /** With the built-in provider: compact once the context passes this many tokens. */
+  /** Compact once the context passes this many tokens. */
   autoCompactTokens?: number
 }): Promise<CliRun> {
   const codexHome = join(options.sandbox.home, '.codex')
@@ -152,7 +152,7 @@ export async function runCodex(options: {
   await mkdir(codexHome, { recursive: true })
   const config = builtin
     ? codexBuiltinConfig(options.url, options.model, options.autoCompactTokens)
-    : codexConfig(options.url, options.model)
+    : codexConfig(options.url, options.model, options.autoCompactTokens)
   await writeFile(join(codexHome, 'config.toml'), config)
   const argv = [CODEX_BIN, 'exec', '--skip-git-repo-check', '--sandbox', 'read-only', '--color', 'never', options.prompt]
   return run(argv, options.sandbox.work, {
