@@ -34,3 +34,33 @@ export function compactionSummary(encrypted: unknown): string | null {
   if (typeof encrypted !== 'string' || !encrypted.startsWith(MARKER)) return null
   return Buffer.from(encrypted.slice(MARKER.length), 'base64').toString('utf8')
 }
+
+/**
+ * `POST /v1/responses/compact` (OpenAI's compaction endpoint, which Codex before remote compaction
+ * v2 calls) as a Responses request: the same input ending on a `compaction_trigger`, not streamed,
+ * nothing stored. Relayed upstreams answer it as OpenAI does; translated models are asked for a summary.
+ */
+export function compactAsResponsesBody(body: Record<string, unknown>): Record<string, unknown> {
+  const input = typeof body.input === 'string' ? [{ type: 'message', role: 'user', content: body.input }] : (body.input ?? [])
+  return { ...body, input: [...(Array.isArray(input) ? input : [input]), { type: 'compaction_trigger' }], stream: false, store: false }
+}
+
+type Item = { type?: string; role?: string }
+
+/**
+ * The compaction endpoint's answer from the Response to that request: the user messages of the
+ * input (what the client carries forward), then the compaction items the model answered.
+ */
+export function compactionAnswer(responseText: string, body: Record<string, unknown>): string {
+  const response = JSON.parse(responseText) as { id: string; created_at: number; output?: Item[]; usage?: unknown }
+  const input = typeof body.input === 'string' ? [{ type: 'message', role: 'user', content: body.input }] : (body.input ?? [])
+  const users = (Array.isArray(input) ? (input as Item[]) : []).filter((i) => (i.type ?? 'message') === 'message' && i.role === 'user')
+  const compactions = (response.output ?? []).filter((i) => i.type === 'compaction')
+  return JSON.stringify({
+    id: response.id,
+    object: 'response.compaction',
+    created_at: response.created_at,
+    output: [...users, ...compactions],
+    usage: response.usage ?? null,
+  })
+}

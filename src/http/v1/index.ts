@@ -12,6 +12,7 @@ import { GatewayError } from '../../errors'
 import { anthropicFormat } from '../../formats/anthropic'
 import { openAIFormat } from '../../formats/openai'
 import { responsesFormat } from '../../formats/responses'
+import { compactAsResponsesBody, compactionAnswer } from '../../formats/responses/compaction'
 import { parseJsonBody } from '../../formats/validate'
 import { json, readBodyText } from '../responses'
 
@@ -73,6 +74,17 @@ export function v1Routes(deps: V1Deps) {
       async ({ request }) => {
         const { ctx, call } = await modelCall(request)
         return respond(ctx, await gateway.chat(deps.gateway, responsesFormat, call))
+      },
+      { parse: 'none' },
+    )
+    .post(
+      '/v1/responses/compact',
+      async ({ request }) => {
+        const { ctx, call } = await modelCall(request)
+        const body = compactAsResponsesBody(call.body)
+        const answer = await gateway.chat(deps.gateway, responsesFormat, { ...call, body, bodyText: JSON.stringify(body) })
+        if (answer.status !== 200 || typeof answer.body !== 'string') return respond(ctx, answer)
+        return respond(ctx, { ...answer, body: compactionAnswer(answer.body, call.body) })
       },
       { parse: 'none' },
     )

@@ -78,6 +78,29 @@ describe('remote compaction (compaction_trigger)', () => {
     })
   }
 
+  for (const { model, family } of FAMILIES) {
+    test(`POST /v1/responses/compact, ${family}: the user messages and one compaction item, billed and logged`, async () => {
+      const { stream: _, ...body } = compacting(model, false)
+      body.input = body.input.slice(0, -1)
+      const response = await post(hub, '/v1/responses/compact', key, body)
+      expect(response.status).toBe(200)
+      const answer = (await response.json()) as { object: string; output: Item[]; usage: { input_tokens: number } }
+      expect(answer.object).toBe('response.compaction')
+      expect(answer.output.map((i) => i.type)).toEqual(['message', 'compaction'])
+      expect(answer.output[0]).toEqual(body.input[0] as never)
+      expect(answer.usage.input_tokens).toBeGreaterThan(0)
+      const row = await logRow(hub, response.headers.get('x-request-id')!)
+      expect(row).toMatchObject({ route: '/v1/responses/compact', model, status: 200 })
+      expect(Number(row.cost_micros)).toBeGreaterThan(0)
+    })
+  }
+
+  test('POST /v1/responses/compact refuses as /v1/responses does, in its error shape', async () => {
+    const response = await post(hub, '/v1/responses/compact', key, { model: 'nope', input: 'hi' })
+    expect(response.status).toBe(404)
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('model_not_found')
+  })
+
   test('translated: token-hub reads its own compaction item back as the summary; another backend’s is left out and noted', async () => {
     const model = 'anthropic-chat'
     const first = (await (await post(hub, '/v1/responses', key, compacting(model, false))).json()) as { output: Item[] }
