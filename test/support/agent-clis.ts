@@ -1,5 +1,5 @@
 // The real agent CLIs (Claude Code, Codex) from test/clients, installed on first use and run headless against a hub.
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,12 +17,23 @@ export const CLI_INSTALL_TIMEOUT_MS = 900_000
 
 let installing: Promise<void> | null = null
 
+/** The installed CLIs are the versions test/clients/package.json pins (a bump re-installs them). */
+function installedAsPinned(): boolean {
+  if (!existsSync(CLAUDE_BIN) || !existsSync(CODEX_BIN)) return false
+  const pins = (JSON.parse(readFileSync(join(CLIENTS_DIR, 'package.json'), 'utf8')) as { dependencies: Record<string, string> })
+    .dependencies
+  return Object.entries(pins).every(([name, version]) => {
+    const manifest = join(CLIENTS_DIR, 'node_modules', name, 'package.json')
+    return existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version === version
+  })
+}
+
 /**
- * Makes sure test/clients is installed (`npm ci --prefix test/clients`, as .ci/run does), once per
- * process; fails with npm's own output when it cannot install.
+ * Makes sure test/clients is installed at its pinned versions (`npm ci --prefix test/clients`, as
+ * .ci/run does), once per process; fails with npm's own output when it cannot install.
  */
 export function ensureAgentClis(): Promise<void> {
-  if (existsSync(CLAUDE_BIN) && existsSync(CODEX_BIN)) return Promise.resolve()
+  if (installedAsPinned()) return Promise.resolve()
   installing ??= (async () => {
     const child = Bun.spawn(['npm', 'ci', '--prefix', CLIENTS_DIR, '--no-audit', '--no-fund'], {
       cwd: ROOT,
@@ -30,7 +41,7 @@ export function ensureAgentClis(): Promise<void> {
       stderr: 'pipe',
     })
     const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited])
-    if (code !== 0 || !existsSync(CLAUDE_BIN) || !existsSync(CODEX_BIN)) {
+    if (code !== 0 || !installedAsPinned()) {
       throw new Error(
         `could not install the agent CLIs (npm ci --prefix test/clients exited ${code}); these tests need npm and the registry:\n${stdout}\n${stderr}`,
       )
