@@ -12,6 +12,7 @@ import type { Billing } from '../money/billing'
 import type { Catalog, CatalogModel } from '../catalog/catalog'
 import { chatBill, embeddingBill, planChatHold, planEmbeddingHold, type Bill, type ChatHoldPlan } from '../money/hold-plan'
 import { formatUsdExact } from '../money/usd'
+import { splitPicos } from '../money/pricing'
 import type { PendingWork } from './pending-work'
 import type { RequestContext } from './request-context'
 import { relayStream, type StreamOutcome } from './stream-relay'
@@ -66,9 +67,15 @@ async function releaseAfter(deps: GatewayDeps, ctx: RequestContext, hold: Hold):
   }
 }
 
+/** Settles the hold at the bill's exact cost: whole micro-USD now, the pico-USD below them carried with the account. */
+function settleBill(deps: GatewayDeps, hold: Hold, bill: Bill): Promise<number> {
+  const { micros, remainderPicos } = splitPicos(bill.cost.picos)
+  return deps.billing.settle(hold, micros, remainderPicos)
+}
+
 /** Records what was charged; usage the upstream reported but money did not believe is logged as such. */
 function recordBill(ctx: RequestContext, bill: Bill, costMicros: number) {
-  ctx.charged(bill.usage, costMicros, bill.problem)
+  ctx.charged(bill.usage, costMicros, bill.problem, bill.cost)
   if (bill.problem) console.warn(`request ${ctx.requestId}: ${bill.problem}; billed as if no usage came`)
 }
 
@@ -123,7 +130,7 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
     )
     const body = format.encodeChat(response, model.id, { request: effective, requestId: ctx.requestId })
     const bill = chatBill(plan, served, response.usage, () => answerText(response), hold.amountMicros)
-    const charged = await deps.billing.settle(hold, bill.costMicros)
+    const charged = await settleBill(deps, hold, bill)
     recordBill(ctx, bill, charged)
     ctx.servedBy(served)
     noteLeftOut(ctx, effective, served)
@@ -182,10 +189,10 @@ async function settleStream(
   served: CatalogModel,
   outcome: StreamOutcome,
 ): Promise<GatewayError | null> {
-  const bill = chatBill(plan.plan, served, outcome.usage, () => outcome.relayed, plan.hold.amountMicros)
+  const bill = chatBill(plan.plan, served, outcome.usage, () => outcome.relayed, plan.hold.amountMicros, outcome.promptUsage)
   let failure: GatewayError | null = null
   try {
-    const charged = await deps.billing.settle(plan.hold, bill.costMicros)
+    const charged = await settleBill(deps, plan.hold, bill)
     recordBill(ctx, bill, charged)
   } catch (error) {
     console.error(`request ${ctx.requestId}: settling the stream failed:`, (error as Error).message)
@@ -214,7 +221,7 @@ export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<Ga
     )
     const body = encodeOpenAIEmbeddings(answer.value, model.id)
     const bill = embeddingBill(request.input, answer.model, answer.value.usage, hold.amountMicros)
-    const charged = await deps.billing.settle(hold, bill.costMicros)
+    const charged = await settleBill(deps, hold, bill)
     recordBill(ctx, bill, charged)
     return billedJson(body, charged, ctx)
   } catch (error) {

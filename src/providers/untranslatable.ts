@@ -24,12 +24,13 @@ export function refuseUntranslatable(request: ChatRequest, target: WireFormat): 
 
 /** Shared fields some targets cannot carry, and their name in each client format. */
 const FIELD_PARAMS = {
-  topK: { openai: 'top_k', anthropic: 'top_k', gemini: 'generationConfig.topK', responses: 'top_k' },
+  topK: { openai: 'top_k', anthropic: 'top_k', gemini: 'generationConfig.topK', responses: 'top_k', completions: 'top_k' },
   parallelToolCalls: {
     openai: 'parallel_tool_calls',
     anthropic: 'tool_choice.disable_parallel_tool_use',
     gemini: 'toolConfig',
     responses: 'parallel_tool_calls',
+    completions: 'parallel_tool_calls',
   },
 } as const satisfies Record<string, Record<WireFormat, string>>
 

@@ -10,6 +10,7 @@ import { formatUsd } from '../../money/usd'
 import type { RequestContext } from '../../gateway/request-context'
 import { GatewayError } from '../../errors'
 import { anthropicFormat } from '../../formats/anthropic'
+import { completionsFormat } from '../../formats/completions'
 import { openAIFormat } from '../../formats/openai'
 import { responsesFormat } from '../../formats/responses'
 import { compactAsResponsesBody, compactionAnswer } from '../../formats/responses/compaction'
@@ -58,6 +59,14 @@ export function v1Routes(deps: V1Deps) {
       async ({ request }) => {
         const { ctx, call } = await modelCall(request)
         return respond(ctx, await gateway.chat(deps.gateway, openAIFormat, call))
+      },
+      { parse: 'none' },
+    )
+    .post(
+      '/v1/completions',
+      async ({ request }) => {
+        const { ctx, call } = await modelCall(request)
+        return respond(ctx, await gateway.chat(deps.gateway, completionsFormat, call))
       },
       { parse: 'none' },
     )

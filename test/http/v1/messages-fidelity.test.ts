@@ -148,7 +148,7 @@ describe('same format: the Anthropic upstream gets what the client sent', () => 
       expect(row.model).toBe('claude-opus-4-8')
       expect(row.status).toBe(200)
       expect(row.stream).toBe(stream)
-      expect(Number(row.cost_usd)).toBeGreaterThan(0)
+      expect(row.cost_micros).toBeGreaterThan(0)
     })
   }
 
