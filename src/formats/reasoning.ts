@@ -24,8 +24,9 @@ type Thinking = { type?: unknown; budget_tokens?: unknown; display?: unknown }
 
 /**
  * Anthropic's `thinking` and `output_config.effort`: `disabled` → none; `enabled` → the effort its
- * budget stands for, the budget kept for targets that take one; `adaptive` → the effort asked
- * (Anthropic's default is `high`). The thinking text comes back unless `display` is `omitted`.
+ * budget stands for, the budget kept for targets that take one; `adaptive` → the effort asked, or
+ * none (the target model's default depth, as adaptive leaves it to the model). The thinking text
+ * comes back unless `display` is `omitted`.
  * Undefined when neither is set or the shape is not one Anthropic defines (then it stays untranslatable).
  */
 export function anthropicReasoning(body: Record<string, unknown>): ChatRequest['reasoning'] | null | undefined {
@@ -42,7 +43,8 @@ export function anthropicReasoning(body: Record<string, unknown>): ChatRequest['
       if (typeof thinking.budget_tokens !== 'number') return null
       return { effort: effort ?? effortForBudget(thinking.budget_tokens), budgetTokens: thinking.budget_tokens, summary }
     case 'adaptive':
-      return { effort: effort ?? 'high', summary }
+      // Without an effort the model decides how much to think, as a model's default reasoning does.
+      return effort ? { effort, summary } : { summary }
     default:
       return null
   }

@@ -206,8 +206,9 @@ describe('Anthropic SDK with thinking on a model of another format', () => {
       model: 'openai-chat',
       max_tokens: 4000,
       thinking: { type: 'adaptive' },
+      output_config: { effort: 'high' },
       messages: [{ role: 'user', content: 'Think first.' }],
-    })
+    } as Parameters<ReturnType<typeof anthropic>['messages']['stream']>[0])
     let thinking = ''
     stream.on('thinking', (delta) => {
       thinking += delta
