@@ -18,6 +18,20 @@ export interface MetricsGauges {
   openHolds(): Promise<number>
   limiterWindows(): number
   logRowsPending(): number
+  /** Each deployment's counters (routing/health.ts), read when scraped. */
+  deployments?(): DeploymentCounters[]
+}
+
+export interface DeploymentCounters {
+  id: string
+  model: string
+  provider: string
+  requests: number
+  errors: number
+  cooldowns: number
+  in_flight: number
+  state: string
+  latency_seconds_total: number
 }
 
 export interface Metrics {
@@ -133,6 +147,30 @@ export function createMetrics(): Metrics {
 
       family('token_hub_request_log_pending_rows', 'gauge', 'Log rows buffered in memory, not yet written.')
       out.push(`token_hub_request_log_pending_rows ${gauges.logRowsPending()}`)
+
+      const deployments = gauges.deployments?.() ?? []
+      const perDeployment = (name: string, type: string, help: string, value: (d: DeploymentCounters) => number) => {
+        family(name, type, help)
+        for (const d of deployments) out.push(`${name}${labels({ deployment: d.id, model: d.model, provider: d.provider })} ${value(d)}`)
+      }
+      perDeployment('token_hub_deployment_requests_total', 'counter', 'Upstream attempts by deployment.', (d) => d.requests)
+      perDeployment('token_hub_deployment_errors_total', 'counter', 'Failed upstream attempts by deployment.', (d) => d.errors)
+      perDeployment('token_hub_deployment_cooldowns_total', 'counter', 'Times a deployment was cooled down.', (d) => d.cooldowns)
+      perDeployment(
+        'token_hub_deployment_latency_seconds_total',
+        'counter',
+        'Seconds spent in upstream attempts by deployment (to the first frame for streams); divide by requests for the mean.',
+        (d) => d.latency_seconds_total,
+      )
+      perDeployment(
+        'token_hub_deployment_in_flight',
+        'gauge',
+        'Requests (streams included) in flight on each deployment.',
+        (d) => d.in_flight,
+      )
+      perDeployment('token_hub_deployment_cooling', 'gauge', '1 while a deployment is cooling down.', (d) =>
+        d.state === 'cooling' ? 1 : 0,
+      )
       return `${out.join('\n')}\n`
     },
   }
