@@ -141,3 +141,40 @@ describe('key-suffix routing', () => {
     expect(missing).toBeInstanceOf(OpenAI.NotFoundError)
   })
 })
+
+describe('the embedded default (`npm start`)', () => {
+  let demo: TestHub
+  let demoKey: string
+  beforeAll(async () => {
+    const { embeddedDefaultConfig } = await import('../../src/config/defaults')
+    const { providers, models, plans } = embeddedDefaultConfig() as Record<string, unknown>
+    demo = await startHub({ config: { providers, models, plans } })
+    ;({ key: demoKey } = await demo.account({ balanceUsd: '10.00' }))
+  })
+  afterAll(() => demo.close())
+
+  test("Claude Code's default model, a Gemini name and any other name are served by the mock, billed at the demo prices", async () => {
+    const claude = new Anthropic({ apiKey: demoKey, baseURL: demo.url, maxRetries: 0 })
+    const { data, response } = await claude.messages
+      .create({ model: 'claude-opus-4-8', max_tokens: 32, messages: [{ role: 'user', content: 'Hello' }] })
+      .withResponse()
+    expect(data.model).toBe('claude-opus-4-8')
+    const row = await logRow(demo, response.headers.get('x-request-id')!)
+    expect(row).toMatchObject({ model: 'claude-opus-4-8', provider: 'mock-anthropic' })
+    expect(row.cost_micros).toBe((row.prompt_tokens as number) * 3 + (row.completion_tokens as number) * 15)
+
+    const client = new OpenAI({ apiKey: demoKey, baseURL: `${demo.url}/v1`, maxRetries: 0 })
+    for (const [model, provider] of [
+      ['gemini-3-pro-preview', 'mock-gemini'],
+      ['gpt-5.1-codex', 'mock'],
+    ]) {
+      const answer = await client.chat.completions.create({ model: model!, messages: [{ role: 'user', content: 'Hi' }] }).withResponse()
+      expect(answer.data.model).toBe(model!)
+      expect(await logRow(demo, answer.response.headers.get('x-request-id')!)).toMatchObject({ model, provider })
+    }
+    // The catalog's own models keep their exact entries (and prices).
+    const listed = (await client.models.list()).data.map((m) => m.id)
+    expect(listed).toContain('gpt-4o-mini')
+    expect(listed.some((id) => id.includes('*'))).toBe(false)
+  })
+})
