@@ -6,6 +6,8 @@ export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 
 /** Distinct route labels kept; later newcomers count as "other" so a path scan cannot grow memory. */
 const MAX_ROUTES = 64
+/** Distinct model labels kept: a pattern entry (`*`) serves any name a client sends, so the same bound applies. */
+const MAX_MODELS = 256
 
 interface Histogram {
   buckets: Float64Array
@@ -66,6 +68,7 @@ export function createMetrics(): Metrics {
   /** Answers whose usage was not believed, by provider (see money/hold-plan.ts usageProblem). */
   const usageInvalid = new Map<string, number>()
   const routes = new Set<string>()
+  const models = new Set<string>()
 
   return {
     observeRequest(row, upstreamSeconds) {
@@ -74,7 +77,11 @@ export function createMetrics(): Metrics {
         if (routes.size >= MAX_ROUTES) route = 'other'
         else routes.add(route)
       }
-      const model = row.model ?? ''
+      let model = row.model ?? ''
+      if (!models.has(model)) {
+        if (models.size >= MAX_MODELS) model = 'other'
+        else models.add(model)
+      }
       const id = `${route}\u0000${model}\u0000${row.status}`
       const counter = requests.get(id)
       if (counter) counter.value++

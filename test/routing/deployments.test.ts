@@ -97,14 +97,21 @@ describe('health and cooldown (injected clock)', () => {
       config: {
         limits: unlimited,
         routing: { retries: 2, cooldown_s: 30 },
-        providers: {
-          ...openaiProviders({ a: a.url, b: b.url, c: c.url, refusing: refusingUrl() }),
-        },
+        providers: openaiProviders(
+          { a: a.url, b: b.url, c: c.url, refusing: refusingUrl(), refusing2: refusingUrl() },
+          { a: { responses_api: true } },
+        ),
         models: [
           {
             id: 'trio',
             upstream_model: 'mock-gpt',
             deployments: [{ provider: 'a' }, { provider: 'b' }, { provider: 'c' }],
+            ...price,
+          },
+          {
+            id: 'responses-pair',
+            upstream_model: 'mock-gpt',
+            deployments: [{ provider: 'refusing2', weight: 5 }, { provider: 'a' }],
             ...price,
           },
           {
@@ -180,6 +187,30 @@ describe('health and cooldown (injected clock)', () => {
       ['with-dead@refusing', 502],
       ['with-dead@a', 200],
     ])
+  })
+
+  test('the Responses API (relayed) and a stream are retried on the next deployment before the first byte', async () => {
+    const before = a.calls
+    const response = await post(hub, '/v1/responses', key, { model: 'responses-pair', input: 'Hello', max_output_tokens: 16 })
+    expect(response.status).toBe(200)
+    expect(((await response.json()) as { status: string }).status).toBe('completed')
+    expect(a.calls).toBe(before + 1)
+    const row = await logRow(hub, response.headers.get('x-request-id')!)
+    expect((row.attempts as Array<Record<string, unknown>>).map((x) => [x.deployment, x.status])).toEqual([
+      ['responses-pair@refusing2', 502],
+      ['responses-pair@a', 200],
+    ])
+    // The refusing deployment is cooling now; once the cooldown is over, a stream meets it again and moves on.
+    clock.advance(31_000)
+    const stream = await post(hub, '/v1/chat/completions', key, chatBody('Hi', { model: 'responses-pair', stream: true, max_tokens: 16 }))
+    expect(stream.status).toBe(200)
+    expect((await stream.text()).trimEnd().endsWith('data: [DONE]')).toBe(true)
+    const streamRow = await logRow(hub, stream.headers.get('x-request-id')!)
+    expect((streamRow.attempts as Array<Record<string, unknown>>).map((x) => x.deployment)).toEqual([
+      'responses-pair@refusing2',
+      'responses-pair@a',
+    ])
+    expect(streamRow.stream).toBe(true)
   })
 
   test('all three down: 502 after the configured retries, nothing billed', async () => {
