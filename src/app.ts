@@ -25,7 +25,7 @@ import { createMetrics, type Metrics } from './observability/metrics'
 import { PendingWork } from './gateway/pending-work'
 import { RequestContext } from './gateway/request-context'
 import { createRequestLogWriter, type RequestLogWriter } from './observability/request-log-writer'
-import { SlidingWindowLimiter } from './limits/sliding-window-limiter'
+import { limiterFromConfig, onRedisError } from './limits/from-config'
 import { errorResponse, GatewayError, toGatewayError, type ErrorFormat } from './errors'
 import { describeStorageFailure, isStorageFailure } from './store/group-commit'
 import { createPortalService, type PortalService } from './accounts/self-service'
@@ -140,7 +140,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     caps,
     onSwap: () => auth.invalidate(),
   })
-  const limiter = deps.limiter ?? new SlidingWindowLimiter(clock)
+  const limiter = deps.limiter ?? limiterFromConfig(config, env, clock)
   const metrics = createMetrics()
   const trustedProxies = CidrList.parse(config.server.trusted_proxies)
   const retention = createLogRetention({ store: store.requestLog, clock, retentionDays: config.logs.retention_days })
@@ -161,7 +161,12 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
         newRequestId(),
         new URL(request.url).pathname,
         clock.now(),
-        (row, finished) => metrics.observeRequest(row, finished.upstreamSeconds()),
+        // Metrics label only catalog models: a model id the client made up would be a series of its own.
+        (row, finished) =>
+          metrics.observeRequest(
+            row.model === finished.routedModel ? row : { ...row, model: finished.routedModel },
+            finished.upstreamSeconds(),
+          ),
         timer,
       )
       contexts.set(request, ctx)
@@ -239,7 +244,14 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     .get('/healthz', () => {
       if (!store.ping()) return json({ status: 'unavailable', reason: 'database unreachable' }, 503)
       const problem = store.writeProblem()
-      return problem ? json({ status: 'unavailable', reason: problem }, 503) : json({ status: 'ok' })
+      if (problem) return json({ status: 'unavailable', reason: problem }, 503)
+      const redis = limiter.health?.()
+      if (!redis) return json({ status: 'ok' })
+      // Redis down under fail_closed refuses model calls: the instance is not serving them.
+      if (!redis.ok && onRedisError(config) === 'fail_closed') {
+        return json({ status: 'unavailable', reason: `limits: Redis unreachable (${redis.lastError})` }, 503)
+      }
+      return json({ status: 'ok', redis: redis.ok ? 'ok' : `unreachable, counting in process (${redis.lastError})` })
     })
     .use(
       v1Routes({
@@ -274,6 +286,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
         gauges: {
           openHolds: () => store.holds.countOpen(),
           limiterWindows: () => limiter.size(),
+          redis: () => limiter.health?.() ?? null,
           logRowsPending: () => log.pending(),
           deployments: () => deploymentViews(catalog, clock.now()),
         },
@@ -311,6 +324,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
       await endings.settled()
       await log.close()
       await checkpointer?.stop()
+      limiter.close?.()
     },
   }
 }

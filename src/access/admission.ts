@@ -46,15 +46,18 @@ export async function admit(deps: AdmissionDeps, headers: Headers, ctx: RequestC
   }
   const { ipAllowlist } = auth.key
   if (ipAllowlist !== null && ipAllowlist.length > 0 && !allowlistOf(ipAllowlist).contains(ctx.clientIp)) {
-    ctx.limitsChecked(deps.limiter.peek(subject))
+    ctx.limitsChecked(await deps.limiter.peek(subject))
     throw new GatewayError('ip_not_allowed', `Client IP ${ctx.clientIp ?? '(unknown)'} is not in this key's IP allowlist.`)
   }
   if (!takesSlot) {
-    ctx.limitsChecked(deps.limiter.peek(subject))
+    ctx.limitsChecked(await deps.limiter.peek(subject))
     return auth
   }
-  const decision = deps.limiter.check(subject)
+  const decision = await deps.limiter.check(subject)
   ctx.limitsChecked(reportedState(decision))
+  // Limits that cannot be checked are not skipped (fail closed): refused before any upstream call.
+  if (!decision.ok && decision.code === 'limiter_unavailable')
+    throw new GatewayError('store_unavailable', `Refused: ${decision.reason}; retry shortly.`)
   if (!decision.ok) {
     deps.onLimited?.(decision.code)
     const scope = decision.code === 'key_rpm_exceeded' ? 'this key' : 'this account'

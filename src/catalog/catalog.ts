@@ -5,6 +5,7 @@ import type { Provider } from '../providers/types'
 import { deploymentId, deploymentsOf } from '../routing/deployments'
 import { DeploymentHealth } from '../routing/health'
 import { compilePattern, isPattern, matchPattern, sortPatterns, type ModelPattern } from '../routing/model-pattern'
+import { classPrices, type ModelPrices } from '../money/pricing'
 
 /** One way to serve a model: a provider (an upstream key or endpoint), its upstream id and weight. */
 export interface Deployment {
@@ -24,15 +25,39 @@ export interface CatalogModel {
   provider: Provider
   upstreamModel: string
   kind: 'chat' | 'embedding'
-  /** USD per million tokens = micro-USD per token. */
-  inputPrice: number
-  outputPrice: number
+  /** Class prices (base and long-context tiers), in pico-USD per token. */
+  prices: ModelPrices
   contextWindow: number
   maxOutputTokens: number
   fallbacks: string[]
   ownedBy: string
   /** Where it can be served, chosen by weight among the healthy (routing/balancer.ts). */
   deployments: readonly Deployment[]
+}
+
+type PriceFields = {
+  input_usd_per_mtok: number
+  output_usd_per_mtok: number
+  cache_read_usd_per_mtok?: number
+  cache_write_usd_per_mtok?: number
+  cache_write_1h_usd_per_mtok?: number
+}
+
+const pricesOf = (p: PriceFields) =>
+  classPrices({
+    input: p.input_usd_per_mtok,
+    output: p.output_usd_per_mtok,
+    cacheRead: p.cache_read_usd_per_mtok,
+    cacheWrite: p.cache_write_usd_per_mtok,
+    cacheWrite1h: p.cache_write_1h_usd_per_mtok,
+  })
+
+/** A model's configured prices; tiers sorted by threshold (the config check refuses duplicates). */
+export function modelPrices(model: Config['models'][number]): ModelPrices {
+  const tiers = (model.tiers ?? [])
+    .map((tier) => ({ abovePromptTokens: tier.above_prompt_tokens, prices: pricesOf(tier) }))
+    .sort((a, b) => a.abovePromptTokens - b.abovePromptTokens)
+  return { base: pricesOf(model), tiers }
 }
 
 /** What the router reads of `[routing]`, swapped with the catalog on a reload. */
@@ -96,8 +121,7 @@ function buildModel(
     provider: providers[0]!,
     upstreamModel: upstreamOf(upstreamIds[0]!),
     kind: config.kind ?? 'chat',
-    inputPrice: config.input_usd_per_mtok,
-    outputPrice: config.output_usd_per_mtok,
+    prices: modelPrices(config),
     contextWindow: config.context_window,
     maxOutputTokens: config.max_output_tokens,
     fallbacks: config.fallbacks ?? [],

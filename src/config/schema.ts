@@ -16,7 +16,16 @@ export const ServerConfig = Type.Object(
 )
 
 export const StorageConfig = Type.Object(
-  { sqlite_path: Type.String({ default: './data/token-hub.db' }) },
+  {
+    sqlite_path: Type.String({ default: './data/token-hub.db' }),
+    // Scale-out: a Postgres shared by N instances instead of the SQLite file
+    postgres_url_env: Type.Optional(Type.String({ description: 'names the environment variable holding the Postgres URL' })),
+    postgres_url: Type.Optional(Type.String({ description: 'tests only; prefer postgres_url_env' })),
+    // absent = 30 s
+    instance_lease_s: Type.Optional(
+      Type.Integer({ minimum: 1, description: "an instance's holds outlive its last lease renewal this long (Postgres)" }),
+    ),
+  },
   { default: {}, additionalProperties: false },
 )
 
@@ -29,7 +38,20 @@ export const AdminConfig = Type.Object(
 )
 
 export const LimitsConfig = Type.Object(
-  { key_rpm: PositiveInt(60, 'per key'), account_rpm: PositiveInt(600, 'per account') },
+  {
+    key_rpm: PositiveInt(60, 'per key'),
+    account_rpm: PositiveInt(600, 'per account'),
+    // Scale-out: windows shared by every instance through Redis instead of kept in each process
+    redis_url_env: Type.Optional(Type.String({ description: 'names the environment variable holding the Redis URL' })),
+    redis_url: Type.Optional(Type.String({ description: 'tests only; prefer redis_url_env' })),
+    // absent = "fail_closed" (read through onRedisError), so configs without Redis carry no Redis key
+    on_redis_error: Type.Optional(
+      Type.Union([Type.Literal('fail_closed'), Type.Literal('local')], {
+        description:
+          'while Redis cannot be reached: refuse model calls (503, the default "fail_closed"), or count in this process ("local")',
+      }),
+    ),
+  },
   { default: {}, additionalProperties: false },
 )
 
@@ -102,6 +124,21 @@ export const DeploymentConfig = Type.Object(
   { additionalProperties: false },
 )
 export type DeploymentConfig = Static<typeof DeploymentConfig>
+const Price = (description: string) => Type.Number({ minimum: 0, description })
+
+/** Class prices a long-context tier sets (USD per million tokens); unset cache prices follow the tier's input price. */
+export const PriceTierConfig = Type.Object(
+  {
+    above_prompt_tokens: Type.Integer({ minimum: 0, description: 'the tier prices a whole request with more prompt tokens than this' }),
+    input_usd_per_mtok: Price('uncached prompt tokens'),
+    output_usd_per_mtok: Price('output tokens, reasoning included'),
+    cache_read_usd_per_mtok: Type.Optional(Price('prompt tokens read from the cache (default: the tier input price)')),
+    cache_write_usd_per_mtok: Type.Optional(Price('5-minute cache writes (default: the tier input price)')),
+    cache_write_1h_usd_per_mtok: Type.Optional(Price('1-hour cache writes (default: the tier cache_write price)')),
+  },
+  { additionalProperties: false },
+)
+export type PriceTierConfig = Static<typeof PriceTierConfig>
 
 export const ModelConfig = Type.Object(
   {
@@ -113,6 +150,10 @@ export const ModelConfig = Type.Object(
     kind: Type.Optional(ModelKind),
     input_usd_per_mtok: Type.Number({ minimum: 0 }),
     output_usd_per_mtok: Type.Number({ minimum: 0, default: 0 }),
+    cache_read_usd_per_mtok: Type.Optional(Price('prompt tokens read from the cache (default: the input price)')),
+    cache_write_usd_per_mtok: Type.Optional(Price('5-minute cache writes (default: the input price)')),
+    cache_write_1h_usd_per_mtok: Type.Optional(Price('1-hour cache writes (default: the cache_write price)')),
+    tiers: Type.Optional(Type.Array(PriceTierConfig, { description: 'long-context tiers, ascending by above_prompt_tokens' })),
     context_window: Type.Integer({ minimum: 1, default: 128000 }),
     max_output_tokens: Type.Integer({ minimum: 1, default: 4096 }),
     fallbacks: Type.Optional(Type.Array(Type.String())),

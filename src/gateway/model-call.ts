@@ -13,6 +13,7 @@ import type { Billing } from '../money/billing'
 import type { Catalog, CatalogModel } from '../catalog/catalog'
 import { chatBill, embeddingBill, planChatHold, planEmbeddingHold, type Bill, type ChatHoldPlan } from '../money/hold-plan'
 import { formatUsdExact } from '../money/usd'
+import { splitPicos } from '../money/pricing'
 import type { PendingWork } from './pending-work'
 import type { RequestContext } from './request-context'
 import { relayStream, type StreamOutcome } from './stream-relay'
@@ -37,9 +38,13 @@ export interface GatewayAnswer {
 
 export interface ModelCall {
   body: Record<string, unknown>
+  /** The body's JSON text as it came (what a byte-exact relay forwards). */
+  bodyText: string
   auth: AuthenticatedKey
   ctx: RequestContext
   clientHeaders: Headers
+  /** The request URL's query string ('' when none), e.g. Claude Code's `?beta=true`. */
+  clientQuery: string
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
@@ -65,9 +70,15 @@ async function releaseAfter(deps: GatewayDeps, ctx: RequestContext, hold: Hold):
   }
 }
 
+/** Settles the hold at the bill's exact cost: whole micro-USD now, the pico-USD below them carried with the account. */
+function settleBill(deps: GatewayDeps, hold: Hold, bill: Bill): Promise<number> {
+  const { micros, remainderPicos } = splitPicos(bill.cost.picos)
+  return deps.billing.settle(hold, micros, remainderPicos)
+}
+
 /** Records what was charged; usage the upstream reported but money did not believe is logged as such. */
 function recordBill(ctx: RequestContext, bill: Bill, costMicros: number) {
-  ctx.charged(bill.usage, costMicros, bill.problem)
+  ctx.charged(bill.usage, costMicros, bill.problem, bill.cost)
   if (bill.problem) console.warn(`request ${ctx.requestId}: ${bill.problem}; billed as if no usage came`)
 }
 
@@ -95,7 +106,8 @@ const answerText = (response: ChatResponse) =>
 /** `/v1/chat/completions`, `/v1/messages` and `/v1/responses`: the same path, in the client's format. */
 export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelCall): Promise<GatewayAnswer> {
   const { ctx, auth } = call
-  const request = format.parseChat(call.body)
+  ctx.modelNamed(call.body.model)
+  const request = format.parseChat(call.body, call.bodyText)
   const model = resolveModel(deps.catalog, auth, request.model, 'chat')
   ctx.routed(model, request.stream)
 
@@ -112,6 +124,7 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
       chain,
       streaming: request.stream,
       clientHeaders: call.clientHeaders,
+      clientQuery: call.clientQuery,
       routing: deps.routing,
       policy: deps.catalog.routing,
       tokens: plan.prompt.high,
@@ -123,7 +136,7 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
     usedTokens(deps, answered, response.usage, upstream.tokens)
     const body = format.encodeChat(response, model.id, { request: effective, requestId: ctx.requestId })
     const bill = chatBill(plan, served, response.usage, () => answerText(response), hold.amountMicros)
-    const charged = await deps.billing.settle(hold, bill.costMicros)
+    const charged = await settleBill(deps, hold, bill)
     recordBill(ctx, bill, charged)
     ctx.servedBy(served)
     noteLeftOut(ctx, effective, served)
@@ -199,7 +212,7 @@ async function settleStream(
   const bill = chatBill(plan.plan, served, outcome.usage, () => outcome.relayed, plan.hold.amountMicros)
   let failure: GatewayError | null = null
   try {
-    const charged = await deps.billing.settle(plan.hold, bill.costMicros)
+    const charged = await settleBill(deps, plan.hold, bill)
     recordBill(ctx, bill, charged)
   } catch (error) {
     console.error(`request ${ctx.requestId}: settling the stream failed:`, (error as Error).message)
@@ -215,6 +228,7 @@ async function settleStream(
 /** `/v1/embeddings`. */
 export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<GatewayAnswer> {
   const { ctx, auth } = call
+  ctx.modelNamed(call.body.model)
   const request = parseOpenAIEmbedding(call.body)
   const model = resolveModel(deps.catalog, auth, request.model, 'embedding')
   ctx.routed(model, false)
@@ -229,6 +243,7 @@ export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<Ga
         chain,
         streaming: false,
         clientHeaders: call.clientHeaders,
+        clientQuery: call.clientQuery,
         routing: deps.routing,
         policy: deps.catalog.routing,
         tokens,
@@ -238,7 +253,7 @@ export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<Ga
     usedTokens(deps, answer, answer.value.usage, tokens)
     const body = encodeOpenAIEmbeddings(answer.value, model.id)
     const bill = embeddingBill(request.input, answer.model, answer.value.usage, hold.amountMicros)
-    const charged = await deps.billing.settle(hold, bill.costMicros)
+    const charged = await settleBill(deps, hold, bill)
     recordBill(ctx, bill, charged)
     return billedJson(body, charged, ctx)
   } catch (error) {

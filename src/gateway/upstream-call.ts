@@ -23,6 +23,8 @@ export interface UpstreamCallOptions {
   chain: CatalogModel[]
   streaming: boolean
   clientHeaders: Headers
+  /** The client's query string ('' when none). */
+  clientQuery: string
   routing: RoutingDeps
   policy: RoutingPolicy
   /** Tokens the request is estimated at, for providers' tpm caps. */
@@ -74,6 +76,7 @@ export async function callWithFallbacks<T>(
         idleTimeoutMs: config.upstream.stream_idle_timeout_s * 1000,
         caps: { responseBytes: config.upstream.max_response_bytes, streamEventBytes: config.upstream.max_stream_event_bytes },
         clientHeaders: options.clientHeaders,
+        clientQuery: options.clientQuery,
       }
       const started = routing.timer()
       try {

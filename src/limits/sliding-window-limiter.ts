@@ -1,6 +1,6 @@
 // The in-process Limiter: exact sliding 60-second windows per key and per account.
 import type { Clock } from '../clock'
-import type { LimitDecision, Limiter, LimitSubject } from './limiter'
+import type { Limiter, LimitSubject, WindowDecision } from './limiter'
 import { RateWindow } from './rate-window'
 import type { RateLimitState } from '../gateway/request-context'
 
@@ -17,6 +17,42 @@ function stateOf(window: RateWindow, now: number): RateLimitState {
 function tighter(a: RateLimitState, b: RateLimitState): RateLimitState {
   if (a.remaining !== b.remaining) return a.remaining < b.remaining ? a : b
   return a.limit <= b.limit ? a : b
+}
+
+/** What a decision needs of one window: its limit, admissions in it, and when its next slot frees. */
+export interface WindowView {
+  limit: number
+  used: number
+  msUntilSlotFrees: number
+}
+
+const viewState = (w: WindowView): RateLimitState => ({
+  limit: w.limit,
+  remaining: Math.max(0, w.limit - w.used),
+  resetSeconds: seconds(w.msUntilSlotFrees),
+})
+
+/**
+ * The decision from both windows as a shared limiter (Redis) saw them after its atomic step:
+ * `refused` when it took no slot because a window was full. The same rule and numbers as the
+ * in-process `check` below, so headers and `Retry-After` do not depend on where windows live.
+ */
+export function decideWindows(key: WindowView, account: WindowView, refused: boolean): WindowDecision {
+  if (!refused) return { ok: true, ...tighter(viewState(key), viewState(account)) }
+  const keyFull = key.used >= key.limit
+  const accountFull = account.used >= account.limit
+  const keyWait = keyFull ? key.msUntilSlotFrees : 0
+  const accountWait = accountFull ? account.msUntilSlotFrees : 0
+  const byKey = keyFull && keyWait >= accountWait
+  const retryAfterSeconds = Math.max(1, seconds(Math.max(keyWait, accountWait)))
+  return {
+    ok: false,
+    code: byKey ? 'key_rpm_exceeded' : 'account_rpm_exceeded',
+    retryAfterSeconds,
+    limit: byKey ? key.limit : account.limit,
+    remaining: 0,
+    resetSeconds: retryAfterSeconds,
+  }
 }
 
 /**
@@ -40,7 +76,7 @@ export class SlidingWindowLimiter implements Limiter {
 
   constructor(private readonly clock: Clock) {}
 
-  check(subject: LimitSubject): LimitDecision {
+  check(subject: LimitSubject): WindowDecision {
     const now = this.now()
     this.sweep(now)
     const key = this.window(this.keys, subject.keyId, subject.keyRpm, now)

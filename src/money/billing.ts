@@ -1,5 +1,6 @@
 // The money module: hold, settle, release, credit, available balance and key window spend behind one interface.
-import type { Store } from '../store'
+import type { MoneyStore } from '../store'
+import { isConnectionError } from '../store/postgres/connect'
 import type { Hold } from '../store/holds'
 import type { LedgerEntry } from '../store/ledger'
 import type { Clock } from '../clock'
@@ -41,12 +42,17 @@ export interface CreditInput {
  * const outcome = await billing.hold({ accountId, keyId, requestId, amountMicros: 10_000 })
  * if (!outcome.ok) throw new GatewayError(outcome.code, outcome.message)
  * try { answer = await callUpstream() } catch (e) { await billing.release(outcome.hold); throw e }
- * await billing.settle(outcome.hold, costOf(model, answer.usage))
+ * const { micros, remainderPicos } = splitPicos(exactCost(model, answer.usage).picos)
+ * await billing.settle(outcome.hold, micros, remainderPicos)
  */
 export interface Billing {
   hold(input: HoldInput): Promise<HoldOutcome>
-  /** Charges the real cost (in full, even above the hold); returns what was charged (0 if the hold was already resolved). */
-  settle(hold: Hold, costMicros: number): Promise<number>
+  /**
+   * Charges the real cost (in full, even above the hold): `costMicros`, and `remainderPicos`
+   * (0 ≤ r < 10⁶ pico-USD) carried with the account's earlier remainders, whose every whole
+   * micro-dollar is charged here. Returns what was charged (0 if the hold was already resolved).
+   */
+  settle(hold: Hold, costMicros: number, remainderPicos?: number): Promise<number>
   /** Gives the whole hold back; false if it was already resolved. */
   release(hold: Hold): Promise<boolean>
   /** The key's spend in its current budget window. */
@@ -67,7 +73,7 @@ function budgetMessage(spend: KeySpend, amountMicros: number): string {
   )
 }
 
-export function createBilling(store: Store, clock: Clock): Billing {
+export function createBilling(store: MoneyStore, clock: Clock): Billing {
   return {
     async hold(input) {
       // A call that could not be billed is not started: refused before any upstream call.
@@ -83,7 +89,18 @@ export function createBilling(store: Store, clock: Clock): Billing {
         amountMicros: input.amountMicros,
         createdAt: clock.now(),
       }
-      const placed = await placeHold(store.holds, hold)
+      let placed: Awaited<ReturnType<typeof placeHold>>
+      try {
+        placed = await placeHold(store.holds, hold)
+      } catch (error) {
+        // A shared database that cannot be reached: refused like a store that cannot be written.
+        if (!isConnectionError(error)) throw error
+        return {
+          ok: false,
+          code: 'store_unavailable',
+          message: `Money cannot be recorded right now (${(error as Error).message}); retry shortly.`,
+        }
+      }
       if (placed.ok) return placed
       switch (placed.reason) {
         case 'key_budget_exceeded':
@@ -98,9 +115,9 @@ export function createBilling(store: Store, clock: Clock): Billing {
           }
       }
     },
-    async settle(hold, costMicros) {
-      const settled = await settleHold(store.holds, hold.id, costMicros, clock.now())
-      return settled ? costMicros : 0
+    async settle(hold, costMicros, remainderPicos = 0) {
+      const settled = await settleHold(store.holds, hold.id, costMicros, clock.now(), remainderPicos)
+      return settled ? settled.chargedMicros : 0
     },
     async release(hold) {
       return store.holds.release(hold.id)

@@ -3,7 +3,7 @@ import { GatewayError } from '../errors'
 import type { ChatRequest, Usage } from '../providers/types'
 import type { CatalogModel } from '../catalog/catalog'
 import { choicesOf, estimateEmbeddingTokens, estimatePrompt, relayedOutputTokens, type TokenEstimate } from '../tokens/estimate'
-import { costOf, maxCostOf } from './pricing'
+import { capCost, exactCost, maxCostOf, type Cost } from './pricing'
 
 export interface ChatHoldPlan {
   prompt: TokenEstimate
@@ -63,18 +63,18 @@ export function countedCharge(
   served: CatalogModel,
   relayed: string[],
   holdMicros: number,
-): { usage: Usage; costMicros: number } {
+): { usage: Usage; cost: Cost } {
   const usage: Usage = {
     inputTokens: Math.min(plan.prompt.high, served.contextWindow),
     outputTokens: Math.min(relayedOutputTokens(relayed), plan.maxOutputTokens * plan.choices),
   }
-  return { usage, costMicros: Math.min(costOf(served, usage), holdMicros) }
+  return { usage, cost: capCost(exactCost(served, usage), holdMicros) }
 }
 
-/** What an answer is billed, and why the upstream's own usage was not believed (null when it was). */
+/** What an answer is billed (exactly, in pico-USD), and why the upstream's own usage was not believed (null when it was). */
 export interface Bill {
   usage: Usage
-  costMicros: number
+  cost: Cost
   problem: string | null
 }
 
@@ -92,7 +92,7 @@ export function usageProblem(usage: Usage, served: CatalogModel, plan: ChatHoldP
   if (usage.outputTokens > outputCeiling) {
     return `the upstream reported ${usage.outputTokens} output tokens, above the ${outputCeiling} this request allowed`
   }
-  const cached = (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0)
+  const cached = (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0) + (usage.cacheWrite1hTokens ?? 0)
   if (cached > usage.inputTokens) {
     return `the upstream reported ${cached} cached input tokens, above its ${usage.inputTokens} input tokens`
   }
@@ -111,7 +111,7 @@ export function chatBill(
   holdMicros: number,
 ): Bill {
   const problem = reported ? usageProblem(reported, served, plan) : null
-  if (reported && !problem) return { usage: reported, costMicros: costOf(served, reported), problem: null }
+  if (reported && !problem) return { usage: reported, cost: exactCost(served, reported), problem: null }
   return { ...countedCharge(plan, served, relayed(), holdMicros), problem }
 }
 
@@ -130,8 +130,8 @@ export function embeddingBill(
       : null)
   if (!problem) {
     const usage: Usage = { inputTokens: reported.inputTokens, outputTokens: 0 }
-    return { usage, costMicros: costOf(served, usage), problem: null }
+    return { usage, cost: exactCost(served, usage), problem: null }
   }
   const usage: Usage = { inputTokens: Math.min(estimateEmbeddingTokens(input), ceiling), outputTokens: 0 }
-  return { usage, costMicros: Math.min(costOf(served, usage), holdMicros), problem }
+  return { usage, cost: capCost(exactCost(served, usage), holdMicros), problem }
 }

@@ -21,15 +21,27 @@ import { sqliteDirectoryStore, type DirectoryStore } from './directory'
 import { sqliteLedgerLookupStore, type LedgerLookupStore } from './ledger-lookup'
 
 /**
- * Everything token-hub persists. The core depends on these interfaces only; SQLite is the one
- * implementation today, and a Postgres one would implement the same (hence async signatures).
+ * What the money module (money/billing.ts) needs of a store: every implementation, SQLite or
+ * Postgres, provides at least this.
  */
-export interface Store {
+export interface MoneyStore {
   accounts: AccountStore
   keys: KeyStore
   ledger: LedgerStore
   holds: HoldStore
   keySpend: KeySpendStore
+  /**
+   * Why money cannot be written now (locked by another process for too long, disk full, database
+   * unreachable, …), or null. While it is not null no new model call may start: it could not be billed.
+   */
+  writeProblem(): string | null
+}
+
+/**
+ * Everything token-hub persists. The core depends on these interfaces only; SQLite is the one
+ * implementation today, and a Postgres one would implement the same (hence async signatures).
+ */
+export interface Store extends MoneyStore {
   requestLog: RequestLogStore
   settings: SettingsStore
   // dashboard, sessions and top-ups
@@ -43,11 +55,6 @@ export interface Store {
   ledgerLookup: LedgerLookupStore
   /** True while the database answers. */
   ping(): boolean
-  /**
-   * Why money cannot be written now (locked by another process for too long, disk full, …), or
-   * null. While it is not null no new model call may start: it could not be billed.
-   */
-  writeProblem(): string | null
   /** Changes whenever another connection (the CLI, another process) commits. */
   externalVersion(): number
   close(): void

@@ -1,4 +1,4 @@
-// The money implementations the conformance suites run over, each with its fixtures and inspection hooks: the only place they know SQLite.
+// The money implementations the conformance suites run over, each with its fixtures and inspection hooks: the only place they know SQLite or Postgres.
 import { Database } from 'bun:sqlite'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -9,6 +9,7 @@ import type { HoldBook } from '../../../src/money/hold-book'
 import { openStore, type SqliteStore } from '../../../src/store'
 import { ledgerEntryFromRow, type LedgerEntry } from '../../../src/store/ledger'
 import { startHub, type TestHub, type TestHubOptions } from '../../helpers'
+import { postgres } from './postgres-implementation'
 
 export interface AccountMoney {
   /** The balance as written: what a crash leaves. */
@@ -88,6 +89,8 @@ export interface StoredMoney extends MoneyInspector {
 
 export interface MoneyImplementation {
   name: string
+  /** Whether it can serve a whole token-hub (startHub, serverData); the Billing-level suites run either way. */
+  serves: boolean
   /**
    * Whether open holds are written where a restarted instance finds them (its start then releases
    * them), or live in the process and go with it.
@@ -161,6 +164,7 @@ const scratch = existsSync('/dev/shm') ? '/dev/shm' : tmpdir()
 
 const sqlite: MoneyImplementation = {
   name: 'SQLite (holds in this process)',
+  serves: true,
   holdsOutliveProcess: false,
   async open(clock) {
     const dir = mkdtempSync(join(scratch, 'th-money-'))
@@ -228,5 +232,8 @@ const sqlite: MoneyImplementation = {
   },
 }
 
-/** Every implementation of the money module; a Postgres one joins this list, and no suite may name one. */
-export const IMPLEMENTATIONS: MoneyImplementation[] = [sqlite]
+/** Every implementation of the money module; no suite may name one. */
+export const IMPLEMENTATIONS: MoneyImplementation[] = [sqlite, postgres]
+
+/** The implementations a whole token-hub runs on (the HTTP-level money suites). */
+export const SERVING_IMPLEMENTATIONS = IMPLEMENTATIONS.filter((impl) => impl.serves)

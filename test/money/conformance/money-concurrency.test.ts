@@ -1,7 +1,7 @@
 // Concurrency never overspends, on each implementation: 1,000 requests against $1.00, and 50 against a $0.05 key budget.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { post, TEST_MODELS } from '../../helpers'
-import { IMPLEMENTATIONS, type MoneyHub } from './implementations'
+import { SERVING_IMPLEMENTATIONS, type MoneyHub } from './implementations'
 
 // Output at $2,000 per million tokens and at most 5 output tokens (the mock always writes 6+ words,
 // so it stops at 5): every request holds exactly $0.01 and settles at exactly $0.01.
@@ -23,7 +23,7 @@ const centBody = (i: number) => ({
   ...(i % 2 === 0 ? { stream: true, stream_options: { include_usage: true } } : {}),
 })
 
-describe.each(IMPLEMENTATIONS)('money under concurrency: $name', (impl) => {
+describe.each(SERVING_IMPLEMENTATIONS)('money under concurrency: $name', (impl) => {
   let hub: MoneyHub
   beforeAll(async () => {
     hub = await impl.startHub({

@@ -33,7 +33,11 @@ const TopUp = fc.record({ account: fc.integer({ min: 0, max: 1 }), amount: fc.in
 
 describe.each(IMPLEMENTATIONS)('money invariants: $name', (impl) => {
   test('random interleavings of hold, settle, release, top-up and restart keep every invariant (≥ 500 runs)', async () => {
-    /** Checks made with no call outstanding, where the written state must equal the model exactly. */
+    /**
+     * Checks where the written state was compared with the model exactly: made with no call
+     * outstanding, or with nothing pending (an implementation whose writes land before its calls
+     * return, Postgres, has nothing pending, so written = model at every check).
+     */
     let quietChecks = 0
     let checks = 0
     await fc.assert(
@@ -103,7 +107,9 @@ describe.each(IMPLEMENTATIONS)('money invariants: $name', (impl) => {
               if (k.budget !== null) expect(model.spent[k.id]! + held).toBeLessThanOrEqual(k.budget + model.overrun[k.id]!)
             }
             expect(seen.openHolds).toBe(model.open)
-            if (quiet) quietChecks++
+            const nothingPending =
+              ACCOUNTS.every((a) => seen.accounts[a]!.pendingMicros === 0) && KEYS.every((k) => seen.keys[k.id]!.pendingMicros === 0)
+            if (quiet || nothingPending) quietChecks++
           }
 
           const lifecycle = async (r: (typeof requests)[number], i: number) => {
@@ -189,5 +195,6 @@ describe.each(IMPLEMENTATIONS)('money invariants: $name', (impl) => {
     )
     // The exact comparison must not have become rare: most steps end with nothing outstanding.
     expect(quietChecks).toBeGreaterThan(checks / 2)
-  })
+    // A bound, not a speed: 500 worlds on a shared database server take tens of seconds on a busy machine.
+  }, 180_000)
 })

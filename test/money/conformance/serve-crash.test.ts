@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SERVE_ADMIN_TOKEN, serveConfig, startServe } from '../../support/serve-process'
-import { IMPLEMENTATIONS, type ServerData } from './implementations'
+import { SERVING_IMPLEMENTATIONS, type ServerData } from './implementations'
 
 const ADMIN = SERVE_ADMIN_TOKEN
 const CYCLES = 20
 
-describe.each(IMPLEMENTATIONS)('crash safety: $name', (impl) => {
+describe.each(SERVING_IMPLEMENTATIONS)('crash safety: $name', (impl) => {
   let dir: string
   let configPath: string
   let data: ServerData
