@@ -209,7 +209,7 @@ async function settleStream(
   served: CatalogModel,
   outcome: StreamOutcome,
 ): Promise<GatewayError | null> {
-  const bill = chatBill(plan.plan, served, outcome.usage, () => outcome.relayed, plan.hold.amountMicros)
+  const bill = chatBill(plan.plan, served, outcome.usage, () => outcome.relayed, plan.hold.amountMicros, outcome.promptUsage)
   let failure: GatewayError | null = null
   try {
     const charged = await settleBill(deps, plan.hold, bill)

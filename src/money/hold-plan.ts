@@ -55,19 +55,20 @@ export function planEmbeddingHold(input: string[] | number[][], chain: CatalogMo
 
 /**
  * What to bill when the upstream reported no usage (a cut stream, a vendor that omits it): the
- * prompt's upper estimate and the relayed text's upper estimate, each within its ceiling, and the
- * total never above the hold.
+ * prompt's upper estimate — or, when the upstream told the prompt's classes before it was cut
+ * (`promptUsage`, Anthropic's message_start), those, cache reads and writes at their prices — and
+ * the relayed text's upper estimate, each within its ceiling, and the total never above the hold.
  */
 export function countedCharge(
   plan: ChatHoldPlan,
   served: CatalogModel,
   relayed: string[],
   holdMicros: number,
+  promptUsage: Usage | null = null,
 ): { usage: Usage; cost: Cost } {
-  const usage: Usage = {
-    inputTokens: Math.min(plan.prompt.high, served.contextWindow),
-    outputTokens: Math.min(relayedOutputTokens(relayed), plan.maxOutputTokens * plan.choices),
-  }
+  const outputTokens = Math.min(relayedOutputTokens(relayed), plan.maxOutputTokens * plan.choices)
+  const told = promptUsage && !promptUsage.invalid && promptUsage.inputTokens <= served.contextWindow ? promptUsage : null
+  const usage: Usage = told ? { ...told, outputTokens } : { inputTokens: Math.min(plan.prompt.high, served.contextWindow), outputTokens }
   return { usage, cost: capCost(exactCost(served, usage), holdMicros) }
 }
 
@@ -109,10 +110,11 @@ export function chatBill(
   reported: Usage | null,
   relayed: () => string[],
   holdMicros: number,
+  promptUsage: Usage | null = null,
 ): Bill {
   const problem = reported ? usageProblem(reported, served, plan) : null
   if (reported && !problem) return { usage: reported, cost: exactCost(served, reported), problem: null }
-  return { ...countedCharge(plan, served, relayed(), holdMicros), problem }
+  return { ...countedCharge(plan, served, relayed(), holdMicros, promptUsage), problem }
 }
 
 /** An embedding answer's bill: its reported input tokens when believable, else the estimate (never above the hold). */

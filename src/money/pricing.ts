@@ -60,9 +60,7 @@ export interface TokenClasses {
   output: number
 }
 
-export const CLASS_NAMES = ['input', 'cacheRead', 'cacheWrite', 'cacheWrite1h', 'output'] as const satisfies ReadonlyArray<
-  keyof TokenClasses
->
+const CLASS_NAMES = ['input', 'cacheRead', 'cacheWrite', 'cacheWrite1h', 'output'] as const satisfies ReadonlyArray<keyof TokenClasses>
 
 /** The shared usage split into classes (its `inputTokens` counts every prompt token, cached or not). */
 export function tokenClasses(usage: Usage): TokenClasses {
@@ -109,13 +107,6 @@ export function exactCost(model: Pick<CatalogModel, 'prices'>, usage: Usage): Co
   return { picos, classes, tierAbove }
 }
 
-/** A cost of whole micro-USD (a hold's cap, a test's figure). */
-export const microsCost = (micros: number): Cost => ({
-  picos: BigInt(micros) * PICOS_PER_MICRO,
-  classes: { input: 0n, cacheRead: 0n, cacheWrite: 0n, cacheWrite1h: 0n, output: 0n },
-  tierAbove: null,
-})
-
 /** The smaller of a cost and a cap of whole micro-USD (a counted charge never exceeds its hold). */
 export function capCost(cost: Cost, capMicros: number): Cost {
   const cap = BigInt(capMicros) * PICOS_PER_MICRO
@@ -126,9 +117,6 @@ export function capCost(cost: Cost, capMicros: number): Cost {
 export function splitPicos(picos: bigint): { micros: number; remainderPicos: number } {
   return { micros: Number(picos / PICOS_PER_MICRO), remainderPicos: Number(picos % PICOS_PER_MICRO) }
 }
-
-/** Cost in micro-USD, rounded down (the sub-micro-dollar part is carried per account at settlement). */
-export const costOf = (model: Pick<CatalogModel, 'prices'>, usage: Usage): number => splitPicos(exactCost(model, usage).picos).micros
 
 /**
  * The most a request of at most `promptTokens` prompt tokens and `maxOutputTokens` output can

@@ -150,7 +150,17 @@ export interface ChatResponse {
 
 /** One piece of meaning in a stream. */
 export type ChatChunk =
-  | { type: 'start'; id: string; model: string }
+  | {
+      type: 'start'
+      id: string
+      model: string
+      /**
+       * The prompt's classes, when the upstream tells them before the answer (Anthropic's
+       * `message_start`, Gemini's first chunk): what a stream cut before its final usage is billed
+       * for its prompt. Never a final usage (its output is 0).
+       */
+      promptUsage?: Usage
+    }
   | { type: 'text'; text: string }
   | { type: 'tool_call_start'; index: number; id: string; name: string }
   | { type: 'tool_call_delta'; index: number; arguments: string }

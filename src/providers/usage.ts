@@ -61,3 +61,10 @@ export function classedUsage(counts: ClassCounts, problems: string[], names: { i
   if (counts.reasoning) usage.reasoningTokens = counts.reasoning
   return usage
 }
+
+/** A start's prompt classes from usage told before the answer: believed counts only, output left to be counted. */
+export function promptUsageOf(usage: Usage | null): { promptUsage?: Usage } {
+  if (!usage || usage.invalid) return {}
+  const { reasoningTokens: _reasoning, ...prompt } = usage
+  return { promptUsage: { ...prompt, outputTokens: 0 } }
+}

@@ -100,3 +100,68 @@ describe('golden usage table', () => {
     }
   })
 })
+
+describe('classes that exceed their totals are not believed', () => {
+  const cases: Array<[GoldenRow['format'], string, Record<string, unknown>, RegExp]> = [
+    [
+      'openai',
+      'reads + writes above prompt_tokens',
+      { prompt_tokens: 100, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 60, cache_write_tokens: 41 } },
+      /101 cached input tokens/,
+    ],
+    [
+      'openai',
+      'reasoning above completion_tokens',
+      { prompt_tokens: 10, completion_tokens: 5, completion_tokens_details: { reasoning_tokens: 6 } },
+      /6 reasoning tokens/,
+    ],
+    [
+      'deepseek',
+      'cache hits above prompt_tokens',
+      { prompt_tokens: 10, completion_tokens: 1, prompt_cache_hit_tokens: 11 },
+      /11 cached input tokens/,
+    ],
+    [
+      'responses',
+      'cached above input_tokens',
+      { input_tokens: 10, input_tokens_details: { cached_tokens: 11 }, output_tokens: 1 },
+      /11 cached input tokens/,
+    ],
+    [
+      'anthropic',
+      'a lifetime split above cache_creation_input_tokens',
+      {
+        input_tokens: 5,
+        cache_creation_input_tokens: 10,
+        cache_creation: { ephemeral_5m_input_tokens: 6, ephemeral_1h_input_tokens: 6 },
+        output_tokens: 1,
+      },
+      /cache_creation \(6 \+ 6\)/,
+    ],
+    [
+      'anthropic',
+      'thinking above output_tokens',
+      { input_tokens: 5, output_tokens: 3, output_tokens_details: { thinking_tokens: 4 } },
+      /4 reasoning tokens/,
+    ],
+    [
+      'anthropic',
+      'a negative 1-hour write',
+      { input_tokens: 5, cache_creation_input_tokens: 10, cache_creation: { ephemeral_1h_input_tokens: -1 }, output_tokens: 1 },
+      /ephemeral_1h_input_tokens = -1/,
+    ],
+    [
+      'gemini',
+      'cached above the prompt',
+      { promptTokenCount: 10, cachedContentTokenCount: 11, candidatesTokenCount: 1 },
+      /11 cached input tokens/,
+    ],
+  ]
+  for (const [format, label, usage, reason] of cases) {
+    test(`${format}: ${label}`, () => {
+      const normalised = NORMALISERS[format](usage as never)!
+      expect(normalised.invalid).toMatch(reason)
+      expect(normalised).toMatchObject({ inputTokens: 0, outputTokens: 0 })
+    })
+  }
+})

@@ -94,6 +94,12 @@ export const POSTGRES_MIGRATIONS: string[] = [
   );
   INSERT INTO change_version (id, version) VALUES (1, 0);
   `,
+  // 2 (issue 15): the pico-USD below the micro-dollar each account's charges have not yet reached
+  // (as SQLite's migration 8), so the ledger stays within 1 µUSD of the exact sum of costs.
+  `
+  ALTER TABLE accounts ADD COLUMN charge_remainder_picos BIGINT NOT NULL DEFAULT 0
+    CHECK (charge_remainder_picos >= 0 AND charge_remainder_picos < 1000000);
+  `,
 ]
 
 /** Applies every migration not yet recorded, each in its own transaction, one migrator at a time across instances. */

@@ -5,6 +5,8 @@ import OpenAI from 'openai'
 import { logRow, startHub, type TestHub } from '../../helpers'
 import { GPT_5_1, SONNET_4_5, type PriceConfig } from '../../fixtures/usage/golden'
 import { chargesFor, picosOf } from '../../support/exact-charges'
+import { relayedOutputTokens } from '../../../src/tokens/estimate'
+import { post } from '../../helpers'
 
 let hub: TestHub
 
@@ -16,6 +18,15 @@ beforeAll(async () => {
       models: [
         { id: 'claude-sonnet-4-5', provider: 'mock-anthropic', ...SONNET_4_5, context_window: 1_000_000, max_output_tokens: 64_000 },
         { id: 'gpt-5.1', provider: 'mock', ...GPT_5_1, context_window: 400_000, max_output_tokens: 128_000 },
+        // Its stream stops halfway, before message_delta: no final usage.
+        {
+          id: 'claude-cut',
+          provider: 'mock-anthropic',
+          upstream_model: 'mock-fault-cut',
+          ...SONNET_4_5,
+          context_window: 1_000_000,
+          max_output_tokens: 8_192,
+        },
       ],
     },
   })
@@ -203,6 +214,85 @@ describe('billing per token class, end to end', () => {
     const { row, charged } = await billed(accountId, response.headers.get('x-request-id')!)
     expect(charged).toBe(expected!)
     expect(row).toMatchObject({ prompt_tokens: told.input + told.read, cache_read_tokens: 1024, cost_micros: expected })
+  })
+
+  test('streams too: an OpenAI client of a Claude model and an Anthropic client of a GPT model get every class at the end', async () => {
+    const { accountId, key } = await hub.account({ balanceUsd: '50.00' })
+    const openai = new OpenAI({ apiKey: key, baseURL: `${hub.url}/v1`, maxRetries: 0 })
+    const stream = await openai.chat.completions.create({
+      model: 'claude-sonnet-4-5',
+      messages: [
+        { role: 'system', content: SYSTEM },
+        { role: 'user', content: HISTORY },
+      ],
+      stream: true,
+      stream_options: { include_usage: true },
+    })
+    let usage: OpenAI.CompletionUsage | undefined
+    for await (const chunk of stream) if (chunk.usage) usage = chunk.usage
+    expect(usage!.prompt_tokens_details?.cached_tokens).toBe(1024)
+    expect(usage!.prompt_tokens).toBeGreaterThan(3_000)
+
+    const anthropic = new Anthropic({ apiKey: key, baseURL: hub.url, maxRetries: 0 })
+    const message = await anthropic.messages
+      .stream({ model: 'gpt-5.1', max_tokens: 1024, system: SYSTEM, messages: [{ role: 'user', content: HISTORY }] })
+      .finalMessage()
+    expect(message.usage.cache_read_input_tokens).toBe(1024)
+    expect(message.usage.input_tokens).toBeGreaterThan(2_000)
+    // Both were charged their classes: the second at GPT prices, carried on from the first.
+    const first = exactOf(SONNET_4_5, {
+      input: usage!.prompt_tokens - 1024,
+      read: 1024,
+      write5m: 0,
+      write1h: 0,
+      output: usage!.completion_tokens,
+    })
+    const second = exactOf(GPT_5_1, {
+      input: message.usage.input_tokens,
+      read: 1024,
+      write5m: 0,
+      write1h: 0,
+      output: message.usage.output_tokens,
+    })
+    await hub.hub.log.flush()
+    const deadline = Date.now() + 3_000
+    let charges: number[] = []
+    while (Date.now() < deadline) {
+      charges = (await hub.hub.store.ledger.list(accountId)).entries
+        .filter((e) => e.type === 'charge')
+        .map((e) => -e.amountMicros)
+        .reverse()
+      if (charges.length === 2) break
+      await Bun.sleep(10)
+    }
+    expect(charges).toEqual(chargesFor([first, second]))
+  })
+
+  test('a Claude stream cut before its usage bills the prompt classes message_start told, and the output relayed', async () => {
+    const { accountId, key } = await hub.account({ balanceUsd: '50.00' })
+    const body = {
+      model: 'claude-cut',
+      max_tokens: 1024,
+      stream: true,
+      system: [{ type: 'text', text: SYSTEM, cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: [{ type: 'text', text: HISTORY, cache_control: { type: 'ephemeral', ttl: '1h' } }] }],
+    }
+    const response = await post(hub, '/v1/messages', key, body)
+    const events = (await response.text()).split('\n\n').flatMap((e) => {
+      const data = e.split('\n').find((l) => l.startsWith('data: '))
+      return data ? [JSON.parse(data.slice(6)) as Record<string, unknown>] : []
+    })
+    const start = events.find((e) => e.type === 'message_start') as { message: { usage: Anthropic.Usage } }
+    expect(events.some((e) => e.type === 'message_delta')).toBe(false)
+    const relayed = events.flatMap((e) => ((e.delta as { text?: string } | undefined)?.text ? [(e.delta as { text: string }).text] : []))
+    const told = { ...anthropicToldOf(start.message.usage), output: relayedOutputTokens(relayed) }
+    expect(told.read).toBeGreaterThan(2_000)
+    expect(told.write1h).toBeGreaterThan(1_000)
+    // Before: the whole prompt estimate at the input price; now each class at its own.
+    const [expected] = chargesFor([exactOf(SONNET_4_5, told)])
+    const { row, charged } = await billed(accountId, response.headers.get('x-request-id')!)
+    expect(charged).toBe(expected!)
+    expect(row).toMatchObject({ cache_read_tokens: told.read, cache_write_1h_tokens: told.write1h, completion_tokens: told.output })
   })
 
   test('Responses client → Claude model: input_tokens_details carries reads and writes', async () => {
