@@ -1,4 +1,4 @@
-// Per-operation costs the unit suite used to assert on wall time: limiter check, metrics observation,
+// Per-operation costs the unit suite used to assert on wall time: limiter check, deployment choice, metrics observation,
 // Server-Timing header, 1 MB token estimate, WAL catch-up pause. Prints each against its target and
 // exits 1 on a miss. Run: npm run bench:micro (wall-clock figures: run it on a quiet machine).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -8,6 +8,10 @@ import { ManualClock } from '../src/clock'
 import { RequestContext } from '../src/gateway/request-context'
 import { SlidingWindowLimiter } from '../src/limits/sliding-window-limiter'
 import { createMetrics } from '../src/observability/metrics'
+import type { CatalogModel, Deployment } from '../src/catalog/catalog'
+import { ProviderCaps } from '../src/limits/provider-caps'
+import { pickDeployment } from '../src/routing/balancer'
+import { DeploymentHealth } from '../src/routing/health'
 import { openStore } from '../src/store'
 import { startBackgroundCheckpointer } from '../src/store/checkpointer'
 import type { RequestLogRow } from '../src/store/request-log'
@@ -58,6 +62,26 @@ const logRow: RequestLogRow = {
   stream: false,
   clientIp: null,
   attempts: null,
+}
+
+/** One choice among 3 (or 16) weighted deployments, with one provider under an rpm cap: what routing adds per attempt. */
+function deploymentChoice(count: number): () => number {
+  return () => {
+    const clock = new ManualClock()
+    const caps = new ProviderCaps()
+    caps.configure({ p0: { rpm: 1_000_000_000 } })
+    const deployments = Array.from({ length: count }, (_, i) => ({
+      id: `m@p${i}`,
+      weight: i + 1,
+      health: new DeploymentHealth(`m@p${i}`, 'm', `p${i}`),
+      served: { provider: { name: `p${i}` } } as unknown as CatalogModel,
+    })) as Deployment[]
+    return nsPerOp(200_000, (i) => {
+      if (i % 100 === 0) clock.advance(1)
+      const index = pickDeployment(deployments, 0, clock.now(), caps, 100)
+      caps.take(deployments[index]!.served.provider.name, clock.now(), 100)
+    })
+  }
 }
 
 function metricsObservation(): number {
@@ -123,6 +147,8 @@ interface Row {
 
 const rows: Row[] = [
   { name: 'limiter check (key + account windows)', value: median(limiterCheck), unit: 'ns', target: 5_000 },
+  { name: 'deployment choice (3 weighted, 1 capped)', value: median(deploymentChoice(3)), unit: 'ns', target: 1_000 },
+  { name: 'deployment choice (16 weighted, 1 capped)', value: median(deploymentChoice(16)), unit: 'ns', target: 3_000 },
   { name: 'metrics observation', value: median(metricsObservation), unit: 'ns', target: 1_000 },
   { name: 'Server-Timing header', value: median(serverTimingHeader), unit: 'ns', target: 10_000 },
   { name: 'token estimate of 1 MB of English', value: median(estimateMegabyte), unit: 'ms', target: 250 },

@@ -29,6 +29,7 @@ at concurrency 1. Everything on 127.0.0.1; bounded in time (about 2 minutes with
   --streams            concurrent open streams against a slow mock instead, errors and RSS
   --count N            streams to hold open (default 2000)
   --drip MS            the mock's gap between stream chunks (default 500)
+  --deployments N      the bench model spread over N providers on the same mock (default 1)
   --profile DIR        write the gateway's CPU profile (bun --cpu-prof, .cpuprofile and .md) to DIR
 `
 
@@ -48,6 +49,7 @@ const { values } = parseArgs({
     count: { type: 'string', default: '2000' },
     drip: { type: 'string', default: '500' },
     profile: { type: 'string' },
+    deployments: { type: 'string', default: '1' },
     kind: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -66,8 +68,11 @@ log(
 )
 
 const dripMs = Number(values.drip)
-const world = await startWorld({ dripMs: values.streams ? [dripMs] : [], profileDir: values.profile })
-log(`mock ${world.mock.url}, floor ${world.floor.url}, gateway ${world.gateway.url} (database ${world.dbPath})`)
+const deployments = Number(values.deployments)
+const world = await startWorld({ dripMs: values.streams ? [dripMs] : [], profileDir: values.profile, deployments })
+log(
+  `mock ${world.mock.url}, floor ${world.floor.url}, gateway ${world.gateway.url} (database ${world.dbPath}; ${deployments} deployment(s) of the model)`,
+)
 const stop = async () => {
   await world.close()
 }

@@ -30,14 +30,26 @@ export interface WorldOptions {
   profileDir?: string
   /** Extra Bun flags for the gateway process (e.g. `--smol`). */
   gatewayFlags?: string[]
+  /**
+   * Deployments of the bench model (default 1): N providers (upstream keys) on the same mock,
+   * weighted equally, so the figures show what choosing among them costs.
+   */
+  deployments?: number
 }
 
 function gatewayConfig(port: number, mockUrl: string, dbPath: string, options: WorldOptions): string {
+  const count = Math.max(1, options.deployments ?? 1)
+  const names = Array.from({ length: count }, (_, i) => (i === 0 ? 'mock' : `mock-${i + 1}`))
+  const route =
+    count === 1 ? 'provider = "mock"' : `deployments = [${names.map((name) => `{ provider = "${name}", weight = 1 }`).join(', ')}]`
+  const providers = names
+    .map((name, i) => `[providers.${name}]\ntype = "openai"\nbase_url = "${mockUrl}/v1"\napi_key = "bench-upstream-key-${i + 1}"\n`)
+    .join('\n')
   const models = [BENCH_MODEL, ...(options.dripMs ?? []).map(dripModel)]
     .map(
       (id) => `[[models]]
 id = "${id}"
-provider = "mock"
+${route}
 upstream_model = "${id}"
 input_usd_per_mtok = 0.15
 output_usd_per_mtok = 0.60
@@ -64,11 +76,7 @@ account_rpm = 100000000
 [logs]
 retention_days = ${options.retentionDays ?? 7}
 
-[providers.mock]
-type = "openai"
-base_url = "${mockUrl}/v1"
-api_key = "bench-upstream-key"
-
+${providers}
 ${models}
 [plans.standard]
 models = ["*"]

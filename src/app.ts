@@ -6,6 +6,11 @@ import { resolveAdminToken, type AdminToken } from './accounts/bootstrap'
 import { createAdminGuard } from './access/admin-auth'
 import { createAdminService, type AdminService } from './accounts/service'
 import type { Config } from './config/schema'
+import type { ConfigResult } from './config/load'
+import { ProviderCaps } from './limits/provider-caps'
+import { createReloader, providerLimits, type ReloadOutcome } from './routing/reload'
+import { deploymentViews } from './routing/views'
+import { routingAdminRoutes } from './http/admin/routing'
 import { KeyAuthenticator } from './access/auth'
 import { createBilling, type Billing } from './money/billing'
 import { Catalog } from './catalog/catalog'
@@ -75,6 +80,11 @@ export interface AppDeps<S extends Store = Store> {
   payments?: PaymentsClient | null
   /** A second admin token for this run only: the one `serve` puts in its serving lease for the CLI. */
   localAdminToken?: string
+  /**
+   * Reads the config again for a reload (SIGHUP, `POST /admin/config/reload`): `serve` re-reads
+   * its file. Without it a reload is refused (the app was built from a config object).
+   */
+  readConfig?: () => Promise<ConfigResult>
 }
 
 /** `S` is the store's own type, so tests of the SQLite store can reach its database. */
@@ -93,6 +103,10 @@ export interface App<S extends Store = Store> {
   limiter: Limiter
   metrics: Metrics
   retention: LogRetention
+  /** Per-provider rpm / tpm caps the router keeps. */
+  caps: ProviderCaps
+  /** Re-reads the config and swaps in its routing, or refuses it with every problem. */
+  reloadConfig(): Promise<ReloadOutcome>
   /** Dashboard users, sessions, top-ups (Stripe), credit expiry. */
   portal: AccountServices
   /** Waits for streams' settlements, flushes the log; the caller closes the store. */
@@ -129,7 +143,17 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
   const billing = createBilling(store, clock)
   const log = createRequestLogWriter(store.requestLog, { intervalMs: config.logs.flush_interval_ms })
   const endings = new PendingWork()
-  const gateway: GatewayDeps = { config, catalog, billing, endings }
+  const caps = new ProviderCaps()
+  caps.configure(providerLimits(config))
+  const gateway: GatewayDeps = { config, catalog, billing, endings, routing: { caps, clock, timer } }
+  const reloader = createReloader({
+    read: deps.readConfig ?? (async () => ({ ok: false, problems: ['this server was started without a config file to re-read'] })),
+    config,
+    catalog,
+    buildRegistry: (next) => createProviderRegistry(next, env, registry.mock),
+    caps,
+    onSwap: () => auth.invalidate(),
+  })
   const limiter = deps.limiter ?? limiterFromConfig(config, env, clock)
   const metrics = createMetrics()
   const trustedProxies = CidrList.parse(config.server.trusted_proxies)
@@ -281,9 +305,11 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
           limiterWindows: () => limiter.size(),
           redis: () => limiter.health?.() ?? null,
           logRowsPending: () => log.pending(),
+          deployments: () => deploymentViews(catalog, clock.now()),
         },
       }),
     )
+    .use(routingAdminRoutes({ adminGuard, clientIp, catalog, clock, reload: () => reloader.reload() }))
     .use(stripeWebhookRoutes({ topups }))
     .use(apiRoutes({ sessions, users, portal: portal.portal, topups, clock, maxBodyBytes: sessionBodyBytes, clientIp }))
     .use(insightApiRoutes({ sessions, insights: portal.insights, alerts: portal.alerts }))
@@ -318,6 +344,8 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     limiter,
     metrics,
     retention,
+    caps,
+    reloadConfig: () => reloader.reload(),
     portal,
     close: async () => {
       stopExpiry()

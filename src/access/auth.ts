@@ -11,8 +11,8 @@ export interface AuthenticatedKey {
   key: KeyWithAccount
   /** Model ids this key may call (plan ∩ key allowlist, less the account's disabled models). */
   allowedModels: ReadonlySet<string>
-  /** The model a key-suffix key forces, or null. */
-  forcedModel: string | null
+  /** The provider and model a key-suffix key forces (resolved per request, see resolveModel), or null. */
+  forcedModel: { provider: string; model: string } | null
 }
 
 interface CacheEntry {
@@ -88,15 +88,6 @@ export class KeyAuthenticator {
     if (key.expiresAt !== null && key.expiresAt <= this.clock.now()) {
       throw new GatewayError('key_expired', `This API key expired at ${new Date(key.expiresAt).toISOString()}.`)
     }
-    return { key, allowedModels: entry.allowedModels, forcedModel: parsed.forced ? this.forcedModel(parsed.forced) : null }
-  }
-
-  /** `<provider>/<model>`: the catalog id routed through that provider (or with that upstream id). */
-  private forcedModel(forced: { provider: string; model: string }): string {
-    const match =
-      this.catalog.get(forced.model) ??
-      this.catalog.all().find((m) => m.provider.name === forced.provider && m.upstreamModel === forced.model)
-    if (!match || match.provider.name !== forced.provider) return `${forced.provider}/${forced.model}`
-    return match.id
+    return { key, allowedModels: entry.allowedModels, forcedModel: parsed.forced }
   }
 }

@@ -100,10 +100,13 @@ export function createInsightsService({ store, catalog, clock }: { store: Store;
     async models(scope: Scope): Promise<CatalogModel[]> {
       const account = await liveAccount(scope.accountId)
       const disabled = new Set(account.disabledModels)
-      return [...catalog.allowedFor(account.plan, null)]
-        .filter((id) => !disabled.has(id))
-        .sort()
-        .map((id) => catalog.get(id)!)
+      return (
+        [...catalog.allowedFor(account.plan, null)]
+          .filter((id) => !disabled.has(id))
+          .sort()
+          // A pattern entry (`claude-*`) is shown as itself, with its prices.
+          .map((id) => catalog.resolve(id)!)
+      )
     },
 
     /** The account's own alert thresholds (null = the configured default), by key id for keys. */

@@ -20,7 +20,8 @@ export function keyLimitsPatch(body: KeyLimitsBody, catalog: Catalog, now: numbe
   if (body.name !== undefined) patch.name = body.name
   if (body.models !== undefined) {
     body.models?.forEach((id, i) => {
-      if (id !== '*' && !catalog.get(id)) throw new GatewayError('invalid_body', `Unknown model '${id}'.`, { param: `models[${i}]` })
+      if (id !== '*' && !catalog.resolve(id) && !catalog.hasPattern(id))
+        throw new GatewayError('invalid_body', `Unknown model '${id}'.`, { param: `models[${i}]` })
     })
     patch.models = body.models
   }

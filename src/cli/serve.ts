@@ -20,7 +20,7 @@ export async function runServe(configPath: string | undefined): Promise<number> 
   const { config } = loaded
   const store = openStore(config.storage.sqlite_path)
   const localAdminToken = `th_local_${randomBase62(40)}`
-  const hub = await createApp({ config, store, localAdminToken })
+  const hub = await createApp({ config, store, localAdminToken, readConfig: () => loadConfig(configPath) })
   const demo = await seedDemo(store, config, hub.admin)
   // Bun closes connections silent for longer than idleTimeout; upstreams may think for minutes.
   hub.app.listen({ hostname: config.server.host, port: config.server.port, idleTimeout: 255 })
@@ -63,6 +63,18 @@ export async function runServe(configPath: string | undefined): Promise<number> 
     store.close()
     process.exit(0)
   }
+  // SIGHUP re-reads the config: a valid one is swapped in for new requests, an invalid one refused.
+  process.on('SIGHUP', () => {
+    void hub.reloadConfig().then((outcome) => {
+      if (!outcome.ok) {
+        console.error(`SIGHUP: config refused, the old one is kept (${loaded.source}):`)
+        for (const problem of outcome.problems) console.error(`  ${problem}`)
+        return
+      }
+      const later = outcome.restartNeeded.length ? `; changes to ${outcome.restartNeeded.join(', ')} take effect on restart` : ''
+      console.log(`SIGHUP: config reloaded (${outcome.models} models, ${outcome.providers} providers)${later}`)
+    })
+  })
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
   return -1

@@ -3,6 +3,8 @@ import { Value, type ValueError } from '@sinclair/typebox/value'
 import { parseCidr } from '../access/ip'
 import { Config } from './schema'
 import { embeddedDefaultConfig } from './defaults'
+import { compilePattern, isPattern } from '../routing/model-pattern'
+import { deploymentsOf } from '../routing/deployments'
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] }
 
@@ -108,15 +110,12 @@ function crossCheck(config: Config): string[] {
   const problems: string[] = []
   const providers = Object.keys(config.providers)
   const seen = new Set<string>()
+  /** Every name a client may send: ids and aliases, each naming one entry. */
+  const names = new Map<string, string>()
   config.models.forEach((model, i) => {
     if (seen.has(model.id)) problems.push(`models[${i}].id: duplicate model id "${model.id}"`)
     seen.add(model.id)
-    if (!config.providers[model.provider]) {
-      problems.push(
-        `models[${i}].provider: unknown provider "${model.provider}"` +
-          (providers.length ? ` (known: ${providers.join(', ')})` : ' (no [providers.*] defined)'),
-      )
-    }
+    names.set(model.id, model.id)
   })
   config.models.forEach((model, i) => {
     problems.push(...priceProblems(model, `models[${i}]`))
@@ -133,20 +132,51 @@ function crossCheck(config: Config): string[] {
         )
       }
     })
+    model.aliases?.forEach((alias, j) => {
+      const owner = names.get(alias)
+      if (isPattern(alias)) problems.push(`models[${i}].aliases[${j}]: an alias is one name, not a pattern ("${alias}")`)
+      else if (owner !== undefined && owner !== model.id)
+        problems.push(`models[${i}].aliases[${j}]: "${alias}" already names model "${owner}"`)
+      else if (owner === model.id) problems.push(`models[${i}].aliases[${j}]: "${alias}" repeats the model's own id or alias`)
+      names.set(alias, model.id)
+    })
+    if (model.provider !== undefined && model.deployments !== undefined) {
+      problems.push(`models[${i}].deployments: give either provider or deployments, not both`)
+    } else if (model.provider === undefined && model.deployments === undefined) {
+      problems.push(`models[${i}].provider: required (or a deployments list)`)
+    }
+    const unknown = (provider: string) =>
+      `unknown provider "${provider}"` + (providers.length ? ` (known: ${providers.join(', ')})` : ' (no [providers.*] defined)')
+    if (model.provider !== undefined && !config.providers[model.provider])
+      problems.push(`models[${i}].provider: ${unknown(model.provider)}`)
+    const listed = new Set<string>()
+    model.deployments?.forEach((deployment, j) => {
+      if (!config.providers[deployment.provider]) problems.push(`models[${i}].deployments[${j}].provider: ${unknown(deployment.provider)}`)
+      if (listed.has(deployment.provider)) {
+        problems.push(`models[${i}].deployments[${j}].provider: "${deployment.provider}" is listed twice (one deployment per provider)`)
+      }
+      listed.add(deployment.provider)
+    })
   })
   config.models.forEach((model, i) => {
-    const type = config.providers[model.provider]?.type
-    if (model.kind === 'embedding' && type && TYPES_WITHOUT_EMBEDDINGS.includes(type)) {
-      problems.push(`models[${i}].kind: provider "${model.provider}" (type ${type}) serves no embeddings`)
+    for (const { provider } of deploymentsOf(model)) {
+      const type = config.providers[provider]?.type
+      if (model.kind === 'embedding' && type && TYPES_WITHOUT_EMBEDDINGS.includes(type)) {
+        problems.push(`models[${i}].kind: provider "${provider}" (type ${type}) serves no embeddings`)
+      }
     }
     model.fallbacks?.forEach((fallback, j) => {
       if (!seen.has(fallback)) problems.push(`models[${i}].fallbacks[${j}]: unknown model "${fallback}"`)
       if (fallback === model.id) problems.push(`models[${i}].fallbacks[${j}]: a model cannot fall back to itself`)
+      if (isPattern(fallback)) problems.push(`models[${i}].fallbacks[${j}]: a fallback is one model, not a pattern ("${fallback}")`)
     })
   })
+  const patterns = config.models.filter((m) => isPattern(m.id)).map((m) => compilePattern(m.id))
   for (const [name, plan] of Object.entries(config.plans)) {
     plan.models.forEach((id, j) => {
-      if (id !== '*' && !seen.has(id)) problems.push(`plans.${name}.models[${j}]: unknown model "${id}"`)
+      // A plan may name a model, a pattern entry, or a name one of the patterns serves.
+      if (id !== '*' && !seen.has(id) && !patterns.some((p) => p.test(id)))
+        problems.push(`plans.${name}.models[${j}]: unknown model "${id}"`)
     })
   }
   if (!config.plans[config.billing.default_plan]) {

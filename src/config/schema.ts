@@ -109,6 +109,8 @@ export const ProviderConfig = Type.Object(
       }),
     ),
     auto_cache: Type.Optional(AutoCache),
+    rpm: Type.Optional(Type.Integer({ minimum: 1, description: 'requests per minute this provider takes; a deployment at it is skipped' })),
+    tpm: Type.Optional(Type.Integer({ minimum: 1, description: 'tokens per minute this provider takes; a deployment at it is skipped' })),
   },
   { additionalProperties: false },
 )
@@ -116,6 +118,18 @@ export type ProviderConfig = Static<typeof ProviderConfig>
 
 export const ModelKind = Type.Union([Type.Literal('chat'), Type.Literal('embedding')])
 
+/** Most deployments one model may list (a deployment set is a 32-bit mask on the hot path). */
+export const MAX_DEPLOYMENTS = 31
+
+export const DeploymentConfig = Type.Object(
+  {
+    provider: Type.String({ minLength: 1 }),
+    upstream_model: Type.Optional(Type.String({ minLength: 1 })),
+    weight: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 }),
+  },
+  { additionalProperties: false },
+)
+export type DeploymentConfig = Static<typeof DeploymentConfig>
 const Price = (description: string) => Type.Number({ minimum: 0, description })
 
 /** Class prices a long-context tier sets (USD per million tokens); unset cache prices follow the tier's input price. */
@@ -134,8 +148,10 @@ export type PriceTierConfig = Static<typeof PriceTierConfig>
 
 export const ModelConfig = Type.Object(
   {
-    id: Type.String({ minLength: 1 }),
-    provider: Type.String({ minLength: 1 }),
+    id: Type.String({ minLength: 1, description: 'what clients send; a glob (`claude-*`, `*`) serves every matching name' }),
+    provider: Type.Optional(Type.String({ minLength: 1 })),
+    deployments: Type.Optional(Type.Array(DeploymentConfig, { minItems: 1, maxItems: MAX_DEPLOYMENTS })),
+    aliases: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
     upstream_model: Type.Optional(Type.String({ minLength: 1 })),
     kind: Type.Optional(ModelKind),
     input_usd_per_mtok: Type.Number({ minimum: 0 }),
@@ -153,6 +169,23 @@ export const ModelConfig = Type.Object(
   { additionalProperties: false },
 )
 export type ModelConfig = Static<typeof ModelConfig>
+
+export const RoutingConfig = Type.Object(
+  {
+    retries: Type.Integer({ minimum: 0, maximum: 30, default: 2, description: 'other deployments tried before the first byte' }),
+    cooldown_s: Type.Number({
+      exclusiveMinimum: 0,
+      default: 30,
+      description: 'a failed deployment is skipped this long (Retry-After wins)',
+    }),
+    max_cooldown_s: Type.Number({
+      exclusiveMinimum: 0,
+      default: 600,
+      description: 'a cooldown doubles on each repeated failure up to this',
+    }),
+  },
+  { default: {}, additionalProperties: false },
+)
 
 export const PlanConfig = Type.Object({ models: Type.Array(Type.String(), { default: ['*'] }) }, { additionalProperties: false })
 
@@ -236,6 +269,7 @@ export const Config = Type.Object(
     auth: AuthConfig,
     stripe: StripeConfig,
     demo: DemoConfig,
+    routing: RoutingConfig,
     alerts: AlertsConfig,
     providers: Type.Record(Type.String(), ProviderConfig, { default: {} }),
     models: Type.Array(ModelConfig, { default: [] }),

@@ -4,7 +4,8 @@ import { GatewayError } from '../errors'
 import { encodeOpenAIEmbeddings, parseOpenAIEmbedding } from '../formats/openai'
 import { SSE_HEADERS } from '../formats/sse'
 import type { ClientFormat } from '../formats/types'
-import type { ChatRequest, ChatResponse, FrameBatch } from '../providers/types'
+import type { ChatRequest, ChatResponse, FrameBatch, Usage } from '../providers/types'
+import { estimateEmbeddingTokens } from '../tokens/estimate'
 import type { Hold } from '../store/holds'
 import { fallbackChain, resolveModel } from '../access/model-access'
 import type { AuthenticatedKey } from '../access/auth'
@@ -16,12 +17,14 @@ import { splitPicos } from '../money/pricing'
 import type { PendingWork } from './pending-work'
 import type { RequestContext } from './request-context'
 import { relayStream, type StreamOutcome } from './stream-relay'
-import { callWithFallbacks } from './upstream-call'
+import { callWithFallbacks, finished, type RoutingDeps, type Served, type UpstreamCallOptions } from './upstream-call'
 
 export interface GatewayDeps {
   config: Config
   catalog: Catalog
   billing: Billing
+  /** Provider caps, clock and timer for choosing deployments. */
+  routing: RoutingDeps
   /** Streams' settlements, which finish after their responses (a graceful stop waits for them). */
   endings?: PendingWork
 }
@@ -116,19 +119,22 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
   // (a stream hands it to the relay, which settles it when the stream ends).
   try {
     const effective: ChatRequest = request.maxTokens === null ? { ...request, maxTokens: model.maxOutputTokens } : request
-    const upstream = {
+    const upstream: UpstreamCallOptions = {
       config: deps.config,
       ctx,
       chain,
       streaming: request.stream,
       clientHeaders: call.clientHeaders,
       clientQuery: call.clientQuery,
+      routing: deps.routing,
+      policy: deps.catalog.routing,
+      tokens: plan.prompt.high,
     }
     if (request.stream) return await streamChat(deps, format, call, { request: effective, model, hold, plan, upstream })
 
-    const { value: response, model: served } = await callWithFallbacks(upstream, (m, context) =>
-      m.provider.chat({ ...effective, model: m.id }, context),
-    )
+    const answered = await callWithFallbacks(upstream, (m, context) => m.provider.chat({ ...effective, model: m.id }, context))
+    const { value: response, model: served } = answered
+    usedTokens(deps, answered, response.usage, upstream.tokens)
     const body = format.encodeChat(response, model.id, { request: effective, requestId: ctx.requestId })
     const bill = chatBill(plan, served, response.usage, () => answerText(response), hold.amountMicros)
     const charged = await settleBill(deps, hold, bill)
@@ -147,7 +153,19 @@ interface StreamPlan {
   model: CatalogModel
   hold: Hold
   plan: ChatHoldPlan
-  upstream: Parameters<typeof callWithFallbacks>[0]
+  upstream: UpstreamCallOptions
+}
+
+/** Tells the provider's tpm window what the answer really used beyond the estimate it was admitted at. */
+function usedTokens(
+  deps: GatewayDeps,
+  served: Served<unknown>,
+  usage: (Pick<Usage, 'inputTokens'> & Partial<Usage>) | null,
+  estimated: number,
+): void {
+  if (!usage) return
+  const total = usage.inputTokens + (usage.outputTokens ?? 0)
+  deps.routing.caps.used(served.model.provider.name, deps.routing.clock.now(), total - estimated)
 }
 
 /** Opens the upstream stream and hands the hold to the relay; throws (hold still open) if it fails. */
@@ -171,6 +189,8 @@ async function streamChat(deps: GatewayDeps, format: ClientFormat, call: ModelCa
     deadlineMs: deps.config.upstream.stream_timeout_s * 1000,
     onFirstByte: () => ctx.firstByteSent(),
     onEnd: (outcome) => {
+      finished(opened)
+      usedTokens(deps, opened, outcome.usage, plan.upstream.tokens)
       const ending = settleStream(deps, ctx, plan, served, outcome).finally(() => ctx.settled())
       return deps.endings ? deps.endings.track(ending) : ending
     },
@@ -216,10 +236,22 @@ export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<Ga
   const chain = fallbackChain(deps.catalog, auth, model)
   const hold = await holdFor(deps, call, planEmbeddingHold(request.input, chain))
   try {
+    const tokens = estimateEmbeddingTokens(request.input)
     const answer = await callWithFallbacks(
-      { config: deps.config, ctx, chain, streaming: false, clientHeaders: call.clientHeaders, clientQuery: call.clientQuery },
+      {
+        config: deps.config,
+        ctx,
+        chain,
+        streaming: false,
+        clientHeaders: call.clientHeaders,
+        clientQuery: call.clientQuery,
+        routing: deps.routing,
+        policy: deps.catalog.routing,
+        tokens,
+      },
       (m, context) => m.provider.embed({ ...request, model: m.id }, context),
     )
+    usedTokens(deps, answer, answer.value.usage, tokens)
     const body = encodeOpenAIEmbeddings(answer.value, model.id)
     const bill = embeddingBill(request.input, answer.model, answer.value.usage, hold.amountMicros)
     const charged = await settleBill(deps, hold, bill)

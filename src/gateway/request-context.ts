@@ -15,9 +15,15 @@ export interface RateLimitState {
 export interface UpstreamAttempt {
   model: string
   provider: string
+  /** The deployment tried (`<model>@<provider>`), when routed through one. */
+  deployment?: string
   status: number
   error: string | null
+  /** How long the attempt took (to its first frame for streams). */
+  latency_ms?: number
 }
+
+const ms = (value: number) => Math.round(value * 1000) / 1000
 
 /** The deployment an event names: a catalog model and its provider (a `CatalogModel` fits). */
 export interface Deployment {
@@ -134,20 +140,41 @@ export class RequestContext {
   }
 
   /** The attempt answered (for a stream: its first frame); the upstream timing ends. */
-  upstreamAnswered(deployment: Deployment): void {
-    this.attempts.push({ model: deployment.id, provider: deployment.provider.name, status: 200, error: null })
+  upstreamAnswered(deployment: Deployment, deploymentId?: string, latencyMs?: number): void {
+    this.attempts.push({
+      model: deployment.id,
+      provider: deployment.provider.name,
+      deployment: deploymentId,
+      status: 200,
+      error: null,
+      latency_ms: latencyMs === undefined ? undefined : ms(latencyMs),
+    })
     this.upstreamEndedAt = this.timer()
   }
 
   /** The attempt failed; `last` when no fallback follows, which ends the upstream timing. */
-  upstreamFailed(deployment: Deployment, error: { status: number; message: string }, last: boolean): void {
-    this.attempts.push({ model: deployment.id, provider: deployment.provider.name, status: error.status, error: error.message })
+  upstreamFailed(
+    deployment: Deployment,
+    error: { status: number; message: string },
+    last: boolean,
+    deploymentId?: string,
+    latencyMs?: number,
+  ): void {
+    this.attempts.push({
+      model: deployment.id,
+      provider: deployment.provider.name,
+      deployment: deploymentId,
+      status: error.status,
+      error: error.message,
+      latency_ms: latencyMs === undefined ? undefined : ms(latencyMs),
+    })
     if (last) this.upstreamEndedAt = this.timer()
   }
 
   /** The answer came from this model (a fallback's, when one was used). */
   servedBy(model: Deployment): void {
     this.model = model.id
+    this.provider = model.provider.name
   }
 
   /** The request was served other than the client asked, without failing (what a translation left out). */

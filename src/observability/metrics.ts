@@ -6,6 +6,8 @@ export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 
 /** Distinct route labels kept; later newcomers count as "other" so a path scan cannot grow memory. */
 const MAX_ROUTES = 64
+/** Distinct model labels kept: a pattern entry (`*`) serves any name a client sends, so the same bound applies. */
+const MAX_MODELS = 256
 
 interface Histogram {
   buckets: Float64Array
@@ -20,6 +22,20 @@ export interface MetricsGauges {
   logRowsPending(): number
   /** The shared limiter's Redis, or null without one. */
   redis?(): { ok: boolean; failures: number } | null
+  /** Each deployment's counters (routing/health.ts), read when scraped. */
+  deployments?(): DeploymentCounters[]
+}
+
+export interface DeploymentCounters {
+  id: string
+  model: string
+  provider: string
+  requests: number
+  errors: number
+  cooldowns: number
+  in_flight: number
+  state: string
+  latency_seconds_total: number
 }
 
 export interface Metrics {
@@ -54,6 +70,7 @@ export function createMetrics(): Metrics {
   /** Answers whose usage was not believed, by provider (see money/hold-plan.ts usageProblem). */
   const usageInvalid = new Map<string, number>()
   const routes = new Set<string>()
+  const models = new Set<string>()
   /** Tokens billed, by model and class (`class` of money/pricing.ts, plus reasoning as its own informational count). */
   const tokens = new Map<string, { model: string; tokenClass: string; value: number }>()
   const countTokens = (model: string, tokenClass: string, n: number | null | undefined) => {
@@ -71,7 +88,11 @@ export function createMetrics(): Metrics {
         if (routes.size >= MAX_ROUTES) route = 'other'
         else routes.add(route)
       }
-      const model = row.model ?? ''
+      let model = row.model ?? ''
+      if (!models.has(model)) {
+        if (models.size >= MAX_MODELS) model = 'other'
+        else models.add(model)
+      }
       const id = `${route}\u0000${model}\u0000${row.status}`
       const counter = requests.get(id)
       if (counter) counter.value++
@@ -163,6 +184,29 @@ export function createMetrics(): Metrics {
       family('token_hub_request_log_pending_rows', 'gauge', 'Log rows buffered in memory, not yet written.')
       out.push(`token_hub_request_log_pending_rows ${gauges.logRowsPending()}`)
 
+      const deployments = gauges.deployments?.() ?? []
+      const perDeployment = (name: string, type: string, help: string, value: (d: DeploymentCounters) => number) => {
+        family(name, type, help)
+        for (const d of deployments) out.push(`${name}${labels({ deployment: d.id, model: d.model, provider: d.provider })} ${value(d)}`)
+      }
+      perDeployment('token_hub_deployment_requests_total', 'counter', 'Upstream attempts by deployment.', (d) => d.requests)
+      perDeployment('token_hub_deployment_errors_total', 'counter', 'Failed upstream attempts by deployment.', (d) => d.errors)
+      perDeployment('token_hub_deployment_cooldowns_total', 'counter', 'Times a deployment was cooled down.', (d) => d.cooldowns)
+      perDeployment(
+        'token_hub_deployment_latency_seconds_total',
+        'counter',
+        'Seconds spent in upstream attempts by deployment (to the first frame for streams); divide by requests for the mean.',
+        (d) => d.latency_seconds_total,
+      )
+      perDeployment(
+        'token_hub_deployment_in_flight',
+        'gauge',
+        'Requests (streams included) in flight on each deployment.',
+        (d) => d.in_flight,
+      )
+      perDeployment('token_hub_deployment_cooling', 'gauge', '1 while a deployment is cooling down.', (d) =>
+        d.state === 'cooling' ? 1 : 0,
+      )
       const redis = gauges.redis?.() ?? null
       if (redis) {
         family('token_hub_redis_up', 'gauge', "1 while the limiter's Redis answers, 0 while it cannot be reached.")

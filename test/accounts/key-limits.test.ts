@@ -5,7 +5,8 @@ import type { Catalog } from '../../src/catalog/catalog'
 import { DAY_MS } from '../../src/clock'
 import { GatewayError } from '../../src/errors'
 
-const catalog = { get: (id: string) => (id === 'gpt-4o-mini' ? {} : undefined) } as unknown as Catalog
+const known = (id: string) => (id === 'gpt-4o-mini' ? {} : undefined)
+const catalog = { get: known, resolve: known, hasPattern: () => false } as unknown as Catalog
 const refused = (body: Parameters<typeof keyLimitsPatch>[0]) => {
   try {
     keyLimitsPatch(body, catalog, 0)

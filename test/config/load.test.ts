@@ -47,7 +47,7 @@ describe('config', () => {
     const result = validateConfig(embeddedDefaultConfig())
     if (!result.ok) throw new Error(result.problems.join('\n'))
     expect(new Set(Object.values(result.config.providers).map((p) => p.type))).toEqual(new Set(['mock']))
-    const providerOf = (id: string) => result.config.models.find((m) => m.id === id)!.provider
+    const providerOf = (id: string) => result.config.models.find((m) => m.id === id)!.provider!
     expect(result.config.providers[providerOf('claude-3-5-haiku')]!.wire).toBe('anthropic')
     expect(result.config.providers[providerOf('gemini-2.0-flash')]!.wire).toBe('gemini')
     expect(result.config.providers[providerOf('gpt-4o-mini')]!.wire).toBe('openai')

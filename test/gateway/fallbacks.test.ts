@@ -62,10 +62,19 @@ describe('fallbacks', () => {
       {
         model: 'anthropic-fault-500',
         provider: 'anthropic',
+        deployment: 'anthropic-fault-500@anthropic',
         status: 502,
         error: expect.stringContaining("Upstream provider 'anthropic' failed with HTTP 500"),
+        latency_ms: expect.any(Number),
       },
-      { model: 'gemini-chat', provider: 'gemini', status: 200, error: null },
+      {
+        model: 'gemini-chat',
+        provider: 'gemini',
+        deployment: 'gemini-chat@gemini',
+        status: 200,
+        error: null,
+        latency_ms: expect.any(Number),
+      },
     ])
     const entries = await charges(requestId)
     expect(entries).toHaveLength(1)

@@ -21,6 +21,8 @@ const model = (over: Partial<CatalogModel> = {}): CatalogModel => ({
   maxOutputTokens: 1_000,
   fallbacks: [],
   ownedBy: 't',
+  entryId: 'm',
+  deployments: [],
   ...over,
 })
 const request = (content: string, extra: Record<string, unknown> = {}) =>

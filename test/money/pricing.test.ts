@@ -15,6 +15,8 @@ const configured = (over: Partial<ModelConfig>) =>
   modelPrices({ id: 'm', provider: 'p', input_usd_per_mtok: 2, output_usd_per_mtok: 8, ...over } as ModelConfig)
 const model = (prices: CatalogModel['prices'], over: Partial<CatalogModel> = {}): CatalogModel => ({
   id: 'm',
+  entryId: 'm',
+  deployments: [],
   provider: {} as Provider,
   upstreamModel: 'm',
   kind: 'chat',

@@ -1,4 +1,4 @@
-// The metrics registry: label escaping and the cap on route labels.
+// The metrics registry: label escaping and the caps on route and model labels.
 import { expect, test } from 'bun:test'
 import { createMetrics } from '../../src/observability/metrics'
 import type { RequestLogRow } from '../../src/store/request-log'
@@ -39,6 +39,14 @@ test('route labels are capped so a path scan cannot grow memory', async () => {
   const lines = (await metrics.render(gauges)).split('\n').filter((l) => l.startsWith('token_hub_requests_total{'))
   expect(lines.length).toBe(65)
   expect(lines.at(-1)).toBe('token_hub_requests_total{route="other",model="",status="200"} 436')
+})
+
+test('model labels are capped too: a pattern entry serves any name a client sends', async () => {
+  const metrics = createMetrics()
+  for (let i = 0; i < 300; i++) metrics.observeRequest(row({ model: `any-name-${i}` }), null)
+  const lines = (await metrics.render(gauges)).split('\n').filter((l) => l.startsWith('token_hub_requests_total{'))
+  expect(lines.length).toBe(257)
+  expect(lines.at(-1)).toBe('token_hub_requests_total{route="/v1/chat/completions",model="other",status="200"} 44')
 })
 
 test('observations of one series count in place: no new series or buckets (their cost in ns is in bench/micro.ts)', async () => {

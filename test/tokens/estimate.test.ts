@@ -33,6 +33,8 @@ const model: CatalogModel = {
   maxOutputTokens: 1_000,
   fallbacks: [],
   ownedBy: 't',
+  entryId: 'm',
+  deployments: [],
 }
 
 describe('content carried inline: at least one token per byte (no tokenizer makes a token of less than a byte)', () => {

@@ -1,4 +1,4 @@
-// Admin pages: accounts, credits, keys of any account, top-up refunds, invites and removals.
+// Admin pages: accounts, credits, keys of any account, top-up refunds, invites and removals; deployments.
 import { Elysia } from 'elysia'
 import { GatewayError } from '../../errors'
 import type { ActiveSession } from '../../accounts/sessions'
@@ -18,6 +18,8 @@ import type { Html } from './html'
 import { accountBody, accountsBody } from './pages/admin'
 import { editKeyBody, revealPanel } from './pages/keys'
 import { inviteReveal } from './pages/team'
+import { deploymentsBody } from './pages/deployments'
+import { deploymentViews } from '../../routing/views'
 
 export function adminPageRoutes(deps: DashboardDeps) {
   const { portal, topups, users, admin, sessions, clock } = deps
@@ -59,6 +61,10 @@ export function adminPageRoutes(deps: DashboardDeps) {
 
   return new Elysia({ name: 'dashboard-admin' })
     .get('/dashboard/admin', () => redirect('/dashboard/admin/accounts'))
+    .get('/dashboard/admin/deployments', async ({ request }) => {
+      const { render } = await adminView(request)
+      return render({ title: 'Deployments', active: 'deployments', body: deploymentsBody(deploymentViews(deps.catalog, clock.now())) })
+    })
     .get('/dashboard/admin/accounts', async ({ request, query }) => {
       const { session, render } = await adminView(request)
       const q = query.q ?? ''

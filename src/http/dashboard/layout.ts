@@ -5,7 +5,18 @@ import { html, type Html } from './html'
 
 export type Flash = { kind: 'notice' | 'error' | 'info'; text: string } | null
 
-export type NavItem = 'overview' | 'usage' | 'credits' | 'keys' | 'models' | 'topup' | 'activity' | 'lookup' | 'team' | 'admin'
+export type NavItem =
+  | 'overview'
+  | 'usage'
+  | 'credits'
+  | 'keys'
+  | 'models'
+  | 'topup'
+  | 'activity'
+  | 'lookup'
+  | 'team'
+  | 'admin'
+  | 'deployments'
 
 /** Security headers for every page: no framing, no inline script, no sniffing, no caching of secrets. */
 export const PAGE_HEADERS: Record<string, string> = {
@@ -52,7 +63,7 @@ export function page({ title, session, active, flash = null, body, refreshSecond
     ${link('overview', '/dashboard', 'Overview')}${link('usage', '/dashboard/usage', 'Usage')}${link('credits', '/dashboard/credits', 'Credits')}
     ${link('keys', '/dashboard/keys', 'API keys')}${link('models', '/dashboard/models', 'Models')}${link('topup', '/dashboard/topup', 'Top up')}
     ${link('activity', '/dashboard/activity', 'Activity')}${link('lookup', '/dashboard/requests', 'Request lookup')}${link('team', '/dashboard/team', 'Team')}
-    ${user.isAdmin ? html`<span class="sep"></span>${link('admin', '/dashboard/admin/accounts', 'Admin')}` : ''}
+    ${user.isAdmin ? html`<span class="sep"></span>${link('admin', '/dashboard/admin/accounts', 'Admin')}${link('deployments', '/dashboard/admin/deployments', 'Deployments')}` : ''}
   </nav>
   <div class="who"><span title="${user.role}${user.isAdmin ? ', admin' : ''}">${user.email}</span>
     <form method="post" action="/logout">${csrfField(session)}<button type="submit" class="small">Sign out</button></form></div>

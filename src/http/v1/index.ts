@@ -2,7 +2,8 @@
 import { Elysia } from 'elysia'
 import { admit, type AdmissionDeps } from '../../access/admission'
 import type { AuthenticatedKey } from '../../access/auth'
-import type { Catalog } from '../../catalog/catalog'
+import { mayCall, type Catalog } from '../../catalog/catalog'
+import { isPattern } from '../../routing/model-pattern'
 import { countTokens } from '../../gateway/count-tokens'
 import * as gateway from '../../gateway/model-call'
 import type { PortalService, Scope } from '../../accounts/self-service'
@@ -29,7 +30,7 @@ export interface V1Deps extends AdmissionDeps {
 const MODEL_CREATED = 1_700_000_000
 
 function modelObject(catalog: Catalog, id: string) {
-  return { id, object: 'model', created: MODEL_CREATED, owned_by: catalog.get(id)?.ownedBy ?? 'token-hub' }
+  return { id, object: 'model', created: MODEL_CREATED, owned_by: catalog.resolve(id)?.ownedBy ?? 'token-hub' }
 }
 
 /** A key reads its own account and changes nothing through /v1. */
@@ -132,10 +133,11 @@ export function v1Routes(deps: V1Deps) {
     )
     .get('/v1/models', async ({ request, query }) => {
       const { ctx, auth } = await keyed(request)
-      const ids = [...auth.allowedModels].sort()
+      // Model ids only: aliases and patterns are names a model answers to, not models of their own.
+      const ids = [...auth.allowedModels].filter((id) => !isPattern(id)).sort()
       if (speaksAnthropic(request.headers)) {
         const page = modelPage(ids, query)
-        const data = page.ids.map((id) => anthropicModelInfo(deps.catalog.get(id)!))
+        const data = page.ids.map((id) => anthropicModelInfo(deps.catalog.resolve(id)!))
         return json({ data, has_more: page.has_more, first_id: page.first_id, last_id: page.last_id }, 200, ctx.rateLimitHeaders())
       }
       return json({ object: 'list', data: ids.map((id) => modelObject(deps.catalog, id)) }, 200, ctx.rateLimitHeaders())
@@ -143,12 +145,14 @@ export function v1Routes(deps: V1Deps) {
     .get('/v1/models/*', async ({ request, params }) => {
       const { ctx, auth } = await keyed(request)
       const id = decodeURIComponent(params['*'])
-      if (!auth.allowedModels.has(id)) {
+      // An alias or a name a pattern serves is found too, under the name asked.
+      const model = deps.catalog.resolve(id)
+      if (!model || !mayCall(auth.allowedModels, model)) {
         const available = [...auth.allowedModels].sort().join(', ') || '(none)'
         throw new GatewayError('model_not_found', `No provider for model '${id}'. Available: ${available}`, { param: 'model' })
       }
-      const model = speaksAnthropic(request.headers) ? anthropicModelInfo(deps.catalog.get(id)!) : modelObject(deps.catalog, id)
-      return json(model, 200, ctx.rateLimitHeaders())
+      const answer = speaksAnthropic(request.headers) ? anthropicModelInfo({ ...model, id }) : modelObject(deps.catalog, id)
+      return json(answer, 200, ctx.rateLimitHeaders())
     })
     .get('/v1/account/balance', async ({ request }) => {
       const { ctx, auth } = await keyed(request)
