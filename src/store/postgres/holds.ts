@@ -3,9 +3,7 @@ import type { SQL } from 'bun'
 import type { HoldFacts, HoldStore } from '../holds'
 import { assertMicros } from '../../money/usd'
 import type { AccountSequencer } from './sequencer'
-import { lockedFunds, recordEntry } from './ledger'
-import { chargeKey, keyTerms, recordedSpend } from './key-spend'
-import { num } from './connect'
+import { num, numOrNull } from './connect'
 
 /**
  * Placing reads the facts with the account's row locked (`SELECT … FOR UPDATE`: every instance
@@ -27,60 +25,65 @@ export function postgresHoldStore(sql: SQL, order: AccountSequencer, instanceId:
   }
   return {
     place(hold, decide) {
-      return order.run([hold.accountId], () =>
-        sql.begin(async (tx) => {
-          const account = await lockedFunds(tx, hold.accountId)
-          const terms = account && hold.keyId !== null ? await keyTerms(tx, hold.keyId) : null
-          const spend = terms && terms.budgetMicros !== null ? await recordedSpend(tx, hold.keyId!) : null
-          const facts: HoldFacts = {
-            account,
-            key: () => terms,
-            keySpend: () => spend ?? { spendWindowStart: null, spentMicros: 0, pendingMicros: 0, heldMicros: 0 },
-          }
-          const decision = decide(facts)
-          if (decision.ok) {
-            await tx`INSERT INTO holds (id, account_id, key_id, request_id, amount_micros, created_at, instance_id)
-                     VALUES (${hold.id}, ${hold.accountId}, ${hold.keyId}, ${hold.requestId}, ${hold.amountMicros}, ${hold.createdAt}, ${instanceId})`
-            placedHere.set(hold.id, hold.accountId)
-          }
-          return decision
-        }),
-      )
+      return order.run([hold.accountId], async () => {
+        const [row] = await sql`SELECT * FROM th_place_hold(${hold.id}, ${hold.accountId}, ${hold.keyId}, ${hold.requestId},
+                                                           ${hold.amountMicros}, ${hold.createdAt}, ${instanceId})`
+        const r = row as Record<string, unknown>
+        // The facts as the database read them before its insert; the rule here decides what is answered.
+        const facts: HoldFacts = {
+          account: r.account_found ? { balanceMicros: num(r.balance), pendingMicros: 0, heldMicros: num(r.held) } : null,
+          key: () =>
+            r.key_found && hold.keyId !== null
+              ? { keyId: hold.keyId, budgetMicros: numOrNull(r.budget), windowDays: num(r.window_days), keyCreatedAt: num(r.key_created) }
+              : null,
+          keySpend: () => ({
+            spendWindowStart: numOrNull(r.spend_window),
+            spentMicros: r.spent === null ? 0 : num(r.spent),
+            pendingMicros: 0,
+            heldMicros: num(r.key_held ?? 0),
+          }),
+        }
+        const decision = decide(facts)
+        if (decision.ok !== (r.placed === true)) {
+          // The SQL mirror of the rule disagreed: never keep a hold the rule refused.
+          if (r.placed === true) await sql`DELETE FROM holds WHERE id = ${hold.id}`
+          throw new Error(
+            `hold rule mismatch for ${hold.id}: the store ${r.placed ? 'placed' : 'refused'} what the rule ${decision.ok ? 'admits' : 'refuses'}`,
+          )
+        }
+        if (decision.ok) placedHere.set(hold.id, hold.accountId)
+        return decision
+      })
     },
 
-    async settle(holdId, costMicros, at, windowOf) {
+    settle(holdId, costMicros, at, _windowOf) {
       assertMicros(costMicros, 'a charge')
       if (costMicros < 0) throw new Error(`refused to write a charge of ${costMicros} µUSD: a charge is never a credit`)
+      // The key's window is computed in the function by the same rule as chargeWindowAt (the one `windowOf` is).
       return inOrder(
         holdId,
-        () =>
-          sql.begin(async (tx) => {
-            // The delete decides who resolves the hold: a sweep or a release that got there first leaves nothing.
-            const [row] = await tx`DELETE FROM holds WHERE id = ${holdId} RETURNING *`
-            if (!row) return null
-            const held = num(row.amount_micros)
-            if (costMicros === 0) return { entry: null, heldMicros: held }
-            const accountId = row.account_id as string
-            const keyId = (row.key_id as string | null) ?? null
-            const [balance] =
-              await tx`UPDATE accounts SET balance_micros = balance_micros - ${costMicros} WHERE id = ${accountId} RETURNING balance_micros`
-            if (keyId !== null) await chargeKey(tx, keyId, costMicros, windowOf)
-            const overrun = costMicros - held
-            const entry = await recordEntry(
-              tx,
-              {
-                accountId,
-                type: 'charge',
-                amountMicros: -costMicros,
-                requestId: row.request_id as string,
-                keyId,
-                note: overrun > 0 ? `overrun: cost ${costMicros} µUSD exceeded the ${held} µUSD hold by ${overrun}` : null,
-                createdAt: at,
-              },
-              num(balance!.balance_micros),
-            )
-            return { entry, heldMicros: held }
-          }),
+        async () => {
+          const [row] = await sql`SELECT * FROM th_settle_hold(${holdId}, ${costMicros}, ${at})`
+          const r = row as Record<string, unknown>
+          if (!r.resolved) return null
+          const held = num(r.held)
+          if (r.entry_id === null) return { entry: null, heldMicros: held }
+          return {
+            entry: {
+              id: num(r.entry_id),
+              accountId: r.account_id as string,
+              type: 'charge' as const,
+              amountMicros: -costMicros,
+              balanceAfterMicros: num(r.balance_after),
+              requestId: r.request_id as string,
+              topupId: null,
+              keyId: (r.key_id as string | null) ?? null,
+              note: (r.note as string | null) ?? null,
+              createdAt: at,
+            },
+            heldMicros: held,
+          }
+        },
         null,
       )
     },
