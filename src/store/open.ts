@@ -29,6 +29,6 @@ export async function openConfiguredStore(config: Config, env: Record<string, st
   return openPostgresStore(url, {
     now: () => Date.now(),
     leaseMs: (config.storage.instance_lease_s ?? 30) * 1000,
-    instanceName: config.storage.instance_name ?? null,
+    instanceName: config.storage.instance_name ?? env.TOKEN_HUB_INSTANCE ?? null,
   })
 }
