@@ -77,4 +77,60 @@ describe('Postgres outage', () => {
     expect(Number(row.charges)).toBe(2)
     expect(Number(row.holds)).toBe(0)
   }, 60_000)
+
+  test('restarted under load: every answered call charged exactly once, none of the refused ones, balance = Σ ledger, nothing held', async () => {
+    const { id } = await admin('/admin/accounts', { email: 'load@test.local' })
+    await admin(`/admin/accounts/${id}/credits`, { amount_usd: '100.00' })
+    const { key } = await admin(`/admin/accounts/${id}/keys`, { rpm: 1_000_000 })
+    const seen: Array<{ status: number; requestId: string }> = []
+    let running = true
+    const loop = async (n: number) => {
+      for (let i = 0; running; i++) {
+        try {
+          const response = await post(
+            { url },
+            '/v1/chat/completions',
+            key!,
+            chatBody(`load ${n} ${i}`, { metadata: { mock_fault: 'slow-10' } }),
+          )
+          await response.text()
+          seen.push({ status: response.status, requestId: response.headers.get('x-request-id')! })
+        } catch {
+          seen.push({ status: 0, requestId: '' })
+        }
+      }
+    }
+    const loops = Array.from({ length: 12 }, (_, n) => loop(n))
+    await Bun.sleep(400)
+    await pg.stop()
+    await Bun.sleep(600)
+    await pg.start()
+    // Until calls are answered again, then a little more.
+    const deadline = Date.now() + 15_000
+    const okBefore = () => seen.filter((r) => r.status === 200).length
+    const resumedFrom = okBefore()
+    while (okBefore() < resumedFrom + 20 && Date.now() < deadline) await Bun.sleep(50)
+    running = false
+    await Promise.all(loops)
+
+    const answered = new Set(seen.filter((r) => r.status === 200).map((r) => r.requestId))
+    const refused = seen.filter((r) => r.status === 503).length
+    const charges =
+      await store.sql`SELECT request_id, COUNT(*) AS n FROM ledger WHERE account_id = ${id!} AND type = 'charge' GROUP BY request_id`
+    const charged = new Map<string, number>(charges.map((r: { request_id: string; n: unknown }) => [r.request_id, Number(r.n)]))
+    const [money] = await store.sql`
+      SELECT a.balance_micros, (SELECT SUM(amount_micros) FROM ledger WHERE account_id = a.id) AS total,
+             (SELECT COUNT(*) FROM holds WHERE account_id = a.id) AS holds
+      FROM accounts a WHERE a.id = ${id!}`
+    console.log(
+      `Postgres restarted under load: ${seen.length} calls, ${answered.size} answered (each charged once), ${refused} refused with 503, ` +
+        `${seen.length - answered.size - refused} other; ${charged.size} charges; ${money.holds} holds left`,
+    )
+    expect(refused).toBeGreaterThan(0)
+    for (const requestId of answered) expect(charged.get(requestId)).toBe(1)
+    // A charge belongs to an answered call only (a call whose answer a client did not get was not billed).
+    for (const requestId of charged.keys()) expect(answered.has(requestId)).toBe(true)
+    expect(Number(money.balance_micros)).toBe(Number(money.total))
+    expect(Number(money.holds)).toBe(0)
+  }, 60_000)
 })

@@ -3,7 +3,7 @@ import type { SQL } from 'bun'
 import type { HoldFacts, HoldStore } from '../holds'
 import { assertMicros } from '../../money/usd'
 import type { AccountSequencer } from './sequencer'
-import { num, numOrNull } from './connect'
+import { isConnectionError, num, numOrNull } from './connect'
 
 /**
  * Placing reads the facts with the account's row locked (`SELECT … FOR UPDATE`: every instance
@@ -13,6 +13,24 @@ import { num, numOrNull } from './connect'
  * by its instance, whose lease (instance-lease.ts) keeps it alive; `releaseAll` releases only the
  * holds of instances whose lease lapsed, never those of a live one.
  */
+/**
+ * Retries a resolution (after a first try failed to reach the database) until the database takes it. A settlement or release that cannot reach
+ * Postgres is retried (100 ms, doubling to 2 s) rather than dropped, as SQLite's write queue
+ * retries: the answer waits for its charge, and a hold is never left open by an outage (its
+ * instance lives, so no sweep would take it). Each try is one statement, atomic: a try whose
+ * commit was lost finds the hold gone and resolves nothing twice.
+ */
+async function untilWritten<T>(op: () => Promise<T>): Promise<T> {
+  for (let wait = 100; ; wait = Math.min(2_000, wait * 2)) {
+    await Bun.sleep(wait)
+    try {
+      return await op()
+    } catch (error) {
+      if (!isConnectionError(error)) throw error
+    }
+  }
+}
+
 export function postgresHoldStore(sql: SQL, order: AccountSequencer, instanceId: string, now: () => number): HoldStore {
   // The account of each hold placed here, so resolving it joins that account's order at once,
   // without a read first; a hold placed elsewhere (another instance, an earlier start) is looked up.
@@ -20,8 +38,14 @@ export function postgresHoldStore(sql: SQL, order: AccountSequencer, instanceId:
   const inOrder = <T>(holdId: string, op: () => Promise<T>, none: T): Promise<T> => {
     const accountId = placedHere.get(holdId)
     placedHere.delete(holdId)
-    if (accountId !== undefined) return order.run([accountId], op)
-    return sql`SELECT account_id FROM holds WHERE id = ${holdId}`.then(([row]) => (row ? order.run([row.account_id as string], op) : none))
+    // Tried once in the account's order; retried outside it, so calls behind it (new holds, which
+    // must be refused with 503 during an outage, not kept waiting) are not held up.
+    const ordered = (id: string) =>
+      order.run([id], op).catch((error) => (isConnectionError(error) ? untilWritten(op) : Promise.reject(error)))
+    if (accountId !== undefined) return ordered(accountId)
+    return untilWritten(() => sql`SELECT account_id FROM holds WHERE id = ${holdId}`).then(([row]) =>
+      row ? ordered(row.account_id as string) : none,
+    )
   }
   return {
     place(hold, decide) {
