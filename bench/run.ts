@@ -31,6 +31,7 @@ at concurrency 1. Everything on 127.0.0.1; bounded in time (about 2 minutes with
   --count N            streams to hold open (default 2000)
   --drip MS            the mock's gap between stream chunks (default 500)
   --scale              1, 2 and 3 instances on Postgres + Redis beside one on SQLite (non-streaming; needs postgresql, redis-server)
+  --accounts N         with --scale: loads per instance, each its own account (default 1: one hot account)
   --profile DIR        write the gateway's CPU profile (bun --cpu-prof, .cpuprofile and .md) to DIR
 `
 
@@ -48,6 +49,7 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '10' },
     streams: { type: 'boolean', default: false },
     scale: { type: 'boolean', default: false },
+    accounts: { type: 'string', default: '1' },
     count: { type: 'string', default: '2000' },
     drip: { type: 'string', default: '500' },
     profile: { type: 'string' },
@@ -71,7 +73,10 @@ log(
 if (values.scale) {
   const tool: LoadTool = pickTool(values.tool as LoadTool | undefined)
   log(`\n== scale-out: ${tool}, ${values.connections} connections split over the instances, ${values.duration} s per setup`)
-  const rows = await runScale({ tool, connections: Number(values.connections), durationS: Number(values.duration) }, log)
+  const rows = await runScale(
+    { tool, connections: Number(values.connections), durationS: Number(values.duration), accounts: Number(values.accounts) },
+    log,
+  )
   log(['', ...scaleTable(rows)].join('\n'))
   process.exit(0)
 }

@@ -59,24 +59,42 @@ async function admin(base: string, path: string, body: unknown): Promise<Record<
   return (await answer.json()) as Record<string, unknown>
 }
 
-/** Loads every instance at once (connections split evenly), one funded key for all: the money of one account is shared. */
-async function measure(setup: string, instances: Child[], tool: LoadTool, connections: number, durationS: number): Promise<ScaleRow> {
-  const account = await admin(instances[0]!.url, '/admin/accounts', { email: `bench-${crypto.randomUUID()}@example.com` })
-  await admin(instances[0]!.url, `/admin/accounts/${account.id}/credits`, { amount_usd: '1000000.00' })
-  const { key } = await admin(instances[0]!.url, `/admin/accounts/${account.id}/keys`, { rpm: 100_000_000, expires_in_days: null })
-  const spec = (child: Child, seconds: number) => ({
-    url: child.url + CHAT_PATH,
+/**
+ * Loads every instance at once: `accounts` loads per instance, each with its own account and key
+ * (connections split evenly over all loads). One account is the worst case on Postgres: its money
+ * calls run one at a time per instance, and instances take turns on its row lock.
+ */
+async function measure(
+  setup: string,
+  instances: Child[],
+  tool: LoadTool,
+  connections: number,
+  durationS: number,
+  accounts: number,
+): Promise<ScaleRow> {
+  const keys: string[] = []
+  for (let i = 0; i < accounts; i++) {
+    const account = await admin(instances[0]!.url, '/admin/accounts', { email: `bench-${crypto.randomUUID()}@example.com` })
+    await admin(instances[0]!.url, `/admin/accounts/${account.id}/credits`, { amount_usd: '1000000.00' })
+    keys.push(
+      String((await admin(instances[0]!.url, `/admin/accounts/${account.id}/keys`, { rpm: 100_000_000, expires_in_days: null })).key),
+    )
+  }
+  const loads = instances.flatMap((child) => keys.map((key) => ({ child, key })))
+  const spec = (load: { child: Child; key: string }, seconds: number) => ({
+    url: load.child.url + CHAT_PATH,
     body: chatBody('non-streaming'),
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    connections: Math.max(1, Math.round(connections / instances.length)),
+    headers: { authorization: `Bearer ${load.key}`, 'content-type': 'application/json' },
+    connections: Math.max(1, Math.round(connections / loads.length)),
     durationS: seconds,
   })
-  await Promise.all(instances.map((child) => runLoad(tool, spec(child, 2)))) // warm-up
+  await Promise.all(loads.map((load) => runLoad(tool, spec(load, 2)))) // warm-up
   const before = instances.map((child) => cpuMicros(child.proc.pid))
-  const results = await Promise.all(instances.map((child) => runLoad(tool, spec(child, durationS))))
-  const cpu = instances.map((child, i) => (cpuMicros(child.proc.pid) - before[i]!) / Math.max(1, results[i]!.requests))
+  const results = await Promise.all(loads.map((load) => runLoad(tool, spec(load, durationS))))
+  const served = instances.map((child) => results.filter((_, i) => loads[i]!.child === child).reduce((n, r) => n + r.requests, 0))
+  const cpu = instances.map((child, i) => (cpuMicros(child.proc.pid) - before[i]!) / Math.max(1, served[i]!))
   return {
-    setup,
+    setup: `${setup}, ${accounts} account(s)`,
     rps: results.reduce((n, r) => n + r.rps, 0),
     p99Ms: Math.max(...results.map((r) => r.p99Ms)),
     cpuUsPerRequest: cpu,
@@ -84,7 +102,10 @@ async function measure(setup: string, instances: Child[], tool: LoadTool, connec
   }
 }
 
-export async function runScale(options: { tool: LoadTool; connections: number; durationS: number }, log: (line?: string) => void) {
+export async function runScale(
+  options: { tool: LoadTool; connections: number; durationS: number; accounts: number },
+  log: (line?: string) => void,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'token-hub-bench-scale-'))
   const children: Child[] = []
   const pg = await startPostgres()
@@ -105,7 +126,7 @@ export async function runScale(options: { tool: LoadTool; connections: number; d
   const rows: ScaleRow[] = []
   try {
     const sqlite = await start('sqlite', `[storage]\nsqlite_path = "${join(dir, 'bench.db')}"\n`, '')
-    rows.push(await measure('SQLite, 1 instance', [sqlite], options.tool, options.connections, options.durationS))
+    rows.push(await measure('SQLite, 1 instance', [sqlite], options.tool, options.connections, options.durationS, options.accounts))
     log(`  ${rows.at(-1)!.setup}: ${rows.at(-1)!.rps.toFixed(0)} req/s`)
     await stopChild(sqlite)
     const url = await pg.createDatabase()
@@ -114,7 +135,16 @@ export async function runScale(options: { tool: LoadTool; connections: number; d
     const instances: Child[] = []
     for (let n = 1; n <= 3; n++) {
       instances.push(await start(`pg-${n}`, shared, limits))
-      rows.push(await measure(`Postgres + Redis, ${n} instance(s)`, instances, options.tool, options.connections, options.durationS))
+      rows.push(
+        await measure(
+          `Postgres + Redis, ${n} instance(s)`,
+          instances,
+          options.tool,
+          options.connections,
+          options.durationS,
+          options.accounts,
+        ),
+      )
       log(`  ${rows.at(-1)!.setup}: ${rows.at(-1)!.rps.toFixed(0)} req/s`)
     }
   } finally {
