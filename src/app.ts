@@ -137,7 +137,12 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
         newRequestId(),
         new URL(request.url).pathname,
         clock.now(),
-        (row, finished) => metrics.observeRequest(row, finished.upstreamSeconds()),
+        // Metrics label only catalog models: a model id the client made up would be a series of its own.
+        (row, finished) =>
+          metrics.observeRequest(
+            row.model === finished.routedModel ? row : { ...row, model: finished.routedModel },
+            finished.upstreamSeconds(),
+          ),
         timer,
       )
       contexts.set(request, ctx)

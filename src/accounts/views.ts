@@ -1,5 +1,6 @@
 // How accounts, keys, ledger entries and log rows are shown: USD strings, ISO times, snake_case.
-import { formatUsd } from '../money/usd'
+import { formatPicosUsd, formatUsd } from '../money/usd'
+import type { CostBreakdown } from '../money/pricing'
 import type { Account } from '../store/accounts'
 import type { ApiKey } from '../store/keys'
 import type { LedgerEntry } from '../store/ledger'
@@ -57,6 +58,19 @@ export function ledgerEntryView(entry: LedgerEntry) {
   }
 }
 
+/** A request's exact cost per class, in USD with 12 decimals (a cache read of a few tokens costs far below $0.000001). */
+export function costBreakdownView(breakdown: CostBreakdown) {
+  return {
+    input_usd: formatPicosUsd(breakdown.input),
+    cache_read_usd: formatPicosUsd(breakdown.cacheRead),
+    cache_write_usd: formatPicosUsd(breakdown.cacheWrite),
+    cache_write_1h_usd: formatPicosUsd(breakdown.cacheWrite1h),
+    output_usd: formatPicosUsd(breakdown.output),
+    total_usd: formatPicosUsd(breakdown.totalPicos),
+    tier_above_prompt_tokens: breakdown.tierAbove,
+  }
+}
+
 export function requestView(row: RequestLogRow) {
   return {
     request_id: row.requestId,
@@ -70,8 +84,13 @@ export function requestView(row: RequestLogRow) {
     error_code: row.errorCode,
     prompt_tokens: row.promptTokens,
     completion_tokens: row.completionTokens,
+    cache_read_tokens: row.cacheReadTokens ?? null,
+    cache_write_tokens: row.cacheWriteTokens ?? null,
+    cache_write_1h_tokens: row.cacheWrite1hTokens ?? null,
+    reasoning_tokens: row.reasoningTokens ?? null,
     cost_usd: formatUsd(row.costMicros),
     cost_micros: row.costMicros,
+    cost_breakdown: row.costBreakdown ? costBreakdownView(row.costBreakdown) : null,
     latency_ms: row.latencyMs,
     ttfb_ms: row.ttfbMs,
     stream: row.stream,

@@ -2,19 +2,44 @@
 import type { Config } from '../config/schema'
 import type { ProviderRegistry } from '../providers/registry'
 import type { Provider } from '../providers/types'
+import { classPrices, type ModelPrices } from '../money/pricing'
 
 export interface CatalogModel {
   id: string
   provider: Provider
   upstreamModel: string
   kind: 'chat' | 'embedding'
-  /** USD per million tokens = micro-USD per token. */
-  inputPrice: number
-  outputPrice: number
+  /** Class prices (base and long-context tiers), in pico-USD per token. */
+  prices: ModelPrices
   contextWindow: number
   maxOutputTokens: number
   fallbacks: string[]
   ownedBy: string
+}
+
+type PriceFields = {
+  input_usd_per_mtok: number
+  output_usd_per_mtok: number
+  cache_read_usd_per_mtok?: number
+  cache_write_usd_per_mtok?: number
+  cache_write_1h_usd_per_mtok?: number
+}
+
+const pricesOf = (p: PriceFields) =>
+  classPrices({
+    input: p.input_usd_per_mtok,
+    output: p.output_usd_per_mtok,
+    cacheRead: p.cache_read_usd_per_mtok,
+    cacheWrite: p.cache_write_usd_per_mtok,
+    cacheWrite1h: p.cache_write_1h_usd_per_mtok,
+  })
+
+/** A model's configured prices; tiers sorted by threshold (the config check refuses duplicates). */
+export function modelPrices(model: Config['models'][number]): ModelPrices {
+  const tiers = (model.tiers ?? [])
+    .map((tier) => ({ abovePromptTokens: tier.above_prompt_tokens, prices: pricesOf(tier) }))
+    .sort((a, b) => a.abovePromptTokens - b.abovePromptTokens)
+  return { base: pricesOf(model), tiers }
 }
 
 export class Catalog {
@@ -30,8 +55,7 @@ export class Catalog {
         provider,
         upstreamModel: model.upstream_model ?? model.id,
         kind: model.kind ?? 'chat',
-        inputPrice: model.input_usd_per_mtok,
-        outputPrice: model.output_usd_per_mtok,
+        prices: modelPrices(model),
         contextWindow: model.context_window,
         maxOutputTokens: model.max_output_tokens,
         fallbacks: model.fallbacks ?? [],

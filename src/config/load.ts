@@ -78,6 +78,31 @@ function shown(value: unknown): string {
 /** Provider types whose APIs have no embeddings endpoint (Anthropic's Messages API). */
 const TYPES_WITHOUT_EMBEDDINGS: string[] = ['anthropic']
 
+const PRICE_KEYS = [
+  'input_usd_per_mtok',
+  'output_usd_per_mtok',
+  'cache_read_usd_per_mtok',
+  'cache_write_usd_per_mtok',
+  'cache_write_1h_usd_per_mtok',
+] as const
+
+/**
+ * A price must be a whole number of micro-USD per million tokens (at most 6 decimals): costs are
+ * computed exactly as tokens × that integer, in pico-USD, and a finer price would be rounded.
+ */
+function priceProblems(prices: Partial<Record<(typeof PRICE_KEYS)[number], unknown>>, path: string): string[] {
+  const problems: string[] = []
+  for (const key of PRICE_KEYS) {
+    const value = prices[key]
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) continue // the schema reports it
+    const micros = value * 1_000_000
+    if (Math.abs(micros - Math.round(micros)) > 1e-6 * Math.max(1, micros) || !Number.isSafeInteger(Math.round(micros))) {
+      problems.push(`${path}.${key}: at most 6 decimals (a whole number of micro-USD per million tokens) (got ${value})`)
+    }
+  }
+  return problems
+}
+
 /** Rules the schema cannot say: references between sections, duplicates, required secrets. */
 function crossCheck(config: Config): string[] {
   const problems: string[] = []
@@ -92,6 +117,22 @@ function crossCheck(config: Config): string[] {
           (providers.length ? ` (known: ${providers.join(', ')})` : ' (no [providers.*] defined)'),
       )
     }
+  })
+  config.models.forEach((model, i) => {
+    problems.push(...priceProblems(model, `models[${i}]`))
+    const thresholds = new Set<number>()
+    model.tiers?.forEach((tier, j) => {
+      problems.push(...priceProblems(tier, `models[${i}].tiers[${j}]`))
+      if (thresholds.has(tier.above_prompt_tokens)) {
+        problems.push(`models[${i}].tiers[${j}].above_prompt_tokens: another tier of this model starts at ${tier.above_prompt_tokens}`)
+      }
+      thresholds.add(tier.above_prompt_tokens)
+      if (tier.above_prompt_tokens >= model.context_window) {
+        problems.push(
+          `models[${i}].tiers[${j}].above_prompt_tokens: ${tier.above_prompt_tokens} is not below the context window (${model.context_window}): the tier could never apply`,
+        )
+      }
+    })
   })
   config.models.forEach((model, i) => {
     const type = config.providers[model.provider]?.type

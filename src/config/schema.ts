@@ -116,6 +116,22 @@ export type ProviderConfig = Static<typeof ProviderConfig>
 
 export const ModelKind = Type.Union([Type.Literal('chat'), Type.Literal('embedding')])
 
+const Price = (description: string) => Type.Number({ minimum: 0, description })
+
+/** Class prices a long-context tier sets (USD per million tokens); unset cache prices follow the tier's input price. */
+export const PriceTierConfig = Type.Object(
+  {
+    above_prompt_tokens: Type.Integer({ minimum: 0, description: 'the tier prices a whole request with more prompt tokens than this' }),
+    input_usd_per_mtok: Price('uncached prompt tokens'),
+    output_usd_per_mtok: Price('output tokens, reasoning included'),
+    cache_read_usd_per_mtok: Type.Optional(Price('prompt tokens read from the cache (default: the tier input price)')),
+    cache_write_usd_per_mtok: Type.Optional(Price('5-minute cache writes (default: the tier input price)')),
+    cache_write_1h_usd_per_mtok: Type.Optional(Price('1-hour cache writes (default: the tier cache_write price)')),
+  },
+  { additionalProperties: false },
+)
+export type PriceTierConfig = Static<typeof PriceTierConfig>
+
 export const ModelConfig = Type.Object(
   {
     id: Type.String({ minLength: 1 }),
@@ -124,6 +140,10 @@ export const ModelConfig = Type.Object(
     kind: Type.Optional(ModelKind),
     input_usd_per_mtok: Type.Number({ minimum: 0 }),
     output_usd_per_mtok: Type.Number({ minimum: 0, default: 0 }),
+    cache_read_usd_per_mtok: Type.Optional(Price('prompt tokens read from the cache (default: the input price)')),
+    cache_write_usd_per_mtok: Type.Optional(Price('5-minute cache writes (default: the input price)')),
+    cache_write_1h_usd_per_mtok: Type.Optional(Price('1-hour cache writes (default: the cache_write price)')),
+    tiers: Type.Optional(Type.Array(PriceTierConfig, { description: 'long-context tiers, ascending by above_prompt_tokens' })),
     context_window: Type.Integer({ minimum: 1, default: 128000 }),
     max_output_tokens: Type.Integer({ minimum: 1, default: 4096 }),
     fallbacks: Type.Optional(Type.Array(Type.String())),

@@ -28,7 +28,8 @@ export interface EncodeOptions {
 
 export interface ClientFormat {
   readonly name: WireFormat
-  parseChat(body: Record<string, unknown>): ChatRequest
+  /** `text` is the body's JSON text, for formats that relay it byte for byte to a same-format upstream. */
+  parseChat(body: Record<string, unknown>, text?: string): ChatRequest
   encodeChat(response: ChatResponse, clientModel: string, options: EncodeOptions): string
   streamEncoder(options: StreamEncoderOptions): StreamEncoder
 }

@@ -10,7 +10,8 @@ import type { ModelCall } from './model-call'
  * so a client sizing its context by it never underestimates. No upstream is called, nothing billed.
  */
 export function countTokens(catalog: Catalog, format: ClientFormat, call: ModelCall): { input_tokens: number } {
-  const request = format.parseChat(call.body)
+  call.ctx.modelNamed(call.body.model)
+  const request = format.parseChat(call.body, call.bodyText)
   const model = resolveModel(catalog, call.auth, request.model, 'chat')
   call.ctx.routed(model, false)
   // A prompt nothing bounds (a PDF, a file id) is at most the model's window, as its hold is.

@@ -12,6 +12,7 @@ import type { Billing } from '../money/billing'
 import type { Catalog, CatalogModel } from '../catalog/catalog'
 import { chatBill, embeddingBill, planChatHold, planEmbeddingHold, type Bill, type ChatHoldPlan } from '../money/hold-plan'
 import { formatUsdExact } from '../money/usd'
+import { splitPicos } from '../money/pricing'
 import type { PendingWork } from './pending-work'
 import type { RequestContext } from './request-context'
 import { relayStream, type StreamOutcome } from './stream-relay'
@@ -34,9 +35,13 @@ export interface GatewayAnswer {
 
 export interface ModelCall {
   body: Record<string, unknown>
+  /** The body's JSON text as it came (what a byte-exact relay forwards). */
+  bodyText: string
   auth: AuthenticatedKey
   ctx: RequestContext
   clientHeaders: Headers
+  /** The request URL's query string ('' when none), e.g. Claude Code's `?beta=true`. */
+  clientQuery: string
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
@@ -62,9 +67,15 @@ async function releaseAfter(deps: GatewayDeps, ctx: RequestContext, hold: Hold):
   }
 }
 
+/** Settles the hold at the bill's exact cost: whole micro-USD now, the pico-USD below them carried with the account. */
+function settleBill(deps: GatewayDeps, hold: Hold, bill: Bill): Promise<number> {
+  const { micros, remainderPicos } = splitPicos(bill.cost.picos)
+  return deps.billing.settle(hold, micros, remainderPicos)
+}
+
 /** Records what was charged; usage the upstream reported but money did not believe is logged as such. */
 function recordBill(ctx: RequestContext, bill: Bill, costMicros: number) {
-  ctx.charged(bill.usage, costMicros, bill.problem)
+  ctx.charged(bill.usage, costMicros, bill.problem, bill.cost)
   if (bill.problem) console.warn(`request ${ctx.requestId}: ${bill.problem}; billed as if no usage came`)
 }
 
@@ -92,7 +103,8 @@ const answerText = (response: ChatResponse) =>
 /** `/v1/chat/completions`, `/v1/messages` and `/v1/responses`: the same path, in the client's format. */
 export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelCall): Promise<GatewayAnswer> {
   const { ctx, auth } = call
-  const request = format.parseChat(call.body)
+  ctx.modelNamed(call.body.model)
+  const request = format.parseChat(call.body, call.bodyText)
   const model = resolveModel(deps.catalog, auth, request.model, 'chat')
   ctx.routed(model, request.stream)
 
@@ -103,7 +115,14 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
   // (a stream hands it to the relay, which settles it when the stream ends).
   try {
     const effective: ChatRequest = request.maxTokens === null ? { ...request, maxTokens: model.maxOutputTokens } : request
-    const upstream = { config: deps.config, ctx, chain, streaming: request.stream, clientHeaders: call.clientHeaders }
+    const upstream = {
+      config: deps.config,
+      ctx,
+      chain,
+      streaming: request.stream,
+      clientHeaders: call.clientHeaders,
+      clientQuery: call.clientQuery,
+    }
     if (request.stream) return await streamChat(deps, format, call, { request: effective, model, hold, plan, upstream })
 
     const { value: response, model: served } = await callWithFallbacks(upstream, (m, context) =>
@@ -111,7 +130,7 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
     )
     const body = format.encodeChat(response, model.id, { request: effective, requestId: ctx.requestId })
     const bill = chatBill(plan, served, response.usage, () => answerText(response), hold.amountMicros)
-    const charged = await deps.billing.settle(hold, bill.costMicros)
+    const charged = await settleBill(deps, hold, bill)
     recordBill(ctx, bill, charged)
     ctx.servedBy(served)
     noteLeftOut(ctx, effective, served)
@@ -170,10 +189,10 @@ async function settleStream(
   served: CatalogModel,
   outcome: StreamOutcome,
 ): Promise<GatewayError | null> {
-  const bill = chatBill(plan.plan, served, outcome.usage, () => outcome.relayed, plan.hold.amountMicros)
+  const bill = chatBill(plan.plan, served, outcome.usage, () => outcome.relayed, plan.hold.amountMicros, outcome.promptUsage)
   let failure: GatewayError | null = null
   try {
-    const charged = await deps.billing.settle(plan.hold, bill.costMicros)
+    const charged = await settleBill(deps, plan.hold, bill)
     recordBill(ctx, bill, charged)
   } catch (error) {
     console.error(`request ${ctx.requestId}: settling the stream failed:`, (error as Error).message)
@@ -189,6 +208,7 @@ async function settleStream(
 /** `/v1/embeddings`. */
 export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<GatewayAnswer> {
   const { ctx, auth } = call
+  ctx.modelNamed(call.body.model)
   const request = parseOpenAIEmbedding(call.body)
   const model = resolveModel(deps.catalog, auth, request.model, 'embedding')
   ctx.routed(model, false)
@@ -196,12 +216,12 @@ export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<Ga
   const hold = await holdFor(deps, call, planEmbeddingHold(request.input, chain))
   try {
     const answer = await callWithFallbacks(
-      { config: deps.config, ctx, chain, streaming: false, clientHeaders: call.clientHeaders },
+      { config: deps.config, ctx, chain, streaming: false, clientHeaders: call.clientHeaders, clientQuery: call.clientQuery },
       (m, context) => m.provider.embed({ ...request, model: m.id }, context),
     )
     const body = encodeOpenAIEmbeddings(answer.value, model.id)
     const bill = embeddingBill(request.input, answer.model, answer.value.usage, hold.amountMicros)
-    const charged = await deps.billing.settle(hold, bill.costMicros)
+    const charged = await settleBill(deps, hold, bill)
     recordBill(ctx, bill, charged)
     return billedJson(body, charged, ctx)
   } catch (error) {

@@ -3,6 +3,7 @@ import { systemTimer, type Timer } from '../clock'
 import type { RequestLogRow } from '../store/request-log'
 import type { ErrorFormat } from '../errors'
 import type { Usage } from '../providers/types'
+import { costBreakdown, type Cost } from '../money/pricing'
 
 export interface RateLimitState {
   limit: number
@@ -37,11 +38,14 @@ export class RequestContext {
   private accountId: string | null = null
   private keyId: string | null = null
   private model: string | null = null
+  private modelRouted = false
   private provider: string | null = null
   private status = 200
   private errorCode: string | null = null
   private promptTokens: number | null = null
   private completionTokens: number | null = null
+  private usage: Usage | null = null
+  private cost: Cost | null = null
   private costMicros = 0
   private ttfbMs: number | null = null
   private stream = false
@@ -95,8 +99,22 @@ export class RequestContext {
     this.rateLimit = state
   }
 
+  /**
+   * The body named a model (model-call, count-tokens), before anything checked it: a request
+   * refused for its body or its model still logs the model it asked for.
+   */
+  modelNamed(model: unknown): void {
+    if (this.model === null && typeof model === 'string' && model !== '') this.model = model.slice(0, 200)
+  }
+
+  /** The catalog model the request was routed to (null when none was: the row may still name what the body asked for). */
+  get routedModel(): string | null {
+    return this.modelRouted ? this.model : null
+  }
+
   /** The model the client asked for was resolved (model-call, count-tokens). */
   routed(model: Deployment, stream: boolean): void {
+    this.modelRouted = true
     this.model = model.id
     this.provider = model.provider.name
     this.stream = stream
@@ -141,9 +159,11 @@ export class RequestContext {
   }
 
   /** The hold was settled: the usage billed and what it cost. */
-  charged(usage: Usage, costMicros: number, usageProblem: string | null = null): void {
+  charged(usage: Usage, costMicros: number, usageProblem: string | null = null, cost: Cost | null = null): void {
     this.promptTokens = usage.inputTokens
     this.completionTokens = usage.outputTokens
+    this.usage = usage
+    this.cost = cost
     this.costMicros = costMicros
     // Billed as if no usage came (money did not believe the upstream's): the row says so.
     if (usageProblem !== null) this.errorCode = 'upstream_usage_invalid'
@@ -216,7 +236,12 @@ export class RequestContext {
       errorCode: this.errorCode,
       promptTokens: this.promptTokens,
       completionTokens: this.completionTokens,
+      cacheReadTokens: this.usage ? (this.usage.cacheReadTokens ?? 0) : null,
+      cacheWriteTokens: this.usage ? (this.usage.cacheWriteTokens ?? 0) : null,
+      cacheWrite1hTokens: this.usage ? (this.usage.cacheWrite1hTokens ?? 0) : null,
+      reasoningTokens: this.usage ? (this.usage.reasoningTokens ?? 0) : null,
       costMicros: this.costMicros,
+      costBreakdown: this.cost ? costBreakdown(this.cost) : null,
       latencyMs: Math.round(this.elapsedMs() * 1000) / 1000,
       ttfbMs: this.ttfbMs === null ? null : Math.round(this.ttfbMs * 1000) / 1000,
       stream: this.stream,

@@ -6,6 +6,8 @@ import type { FrameBatch, StreamFrame, Usage } from '../providers/types'
 export interface StreamOutcome {
   /** What the upstream reported; null when it never did (a cut stream). */
   usage: Usage | null
+  /** The prompt's classes as the upstream told them at the start, for a stream cut before its usage. */
+  promptUsage: Usage | null
   /** Every text and tool-call piece relayed, for counting when the upstream reported nothing. */
   relayed: string[]
   /** The upstream reached its end normally. */
@@ -46,7 +48,7 @@ const utf8 = new TextEncoder()
  */
 export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
   const { frames, encoder } = options
-  const outcome: StreamOutcome = { usage: null, relayed: [], completed: false, error: null, clientGone: false }
+  const outcome: StreamOutcome = { usage: null, promptUsage: null, relayed: [], completed: false, error: null, clientGone: false }
   let pending: IteratorResult<FrameBatch> | null = options.first
   let inflight: Promise<IteratorResult<FrameBatch>> | null = null
   let firstByte = true
@@ -59,6 +61,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
         else if (chunk.type === 'text') outcome.relayed.push(chunk.text)
         else if (chunk.type === 'tool_call_delta') outcome.relayed.push(chunk.arguments)
         else if (chunk.type === 'tool_call_start') outcome.relayed.push(chunk.name)
+        else if (chunk.type === 'start' && chunk.promptUsage) outcome.promptUsage = chunk.promptUsage
       }
     }
   }

@@ -12,6 +12,8 @@ export interface UpstreamCallOptions {
   chain: CatalogModel[]
   streaming: boolean
   clientHeaders: Headers
+  /** The client's query string ('' when none). */
+  clientQuery: string
 }
 
 /**
@@ -33,6 +35,7 @@ export async function callWithFallbacks<T>(
       idleTimeoutMs: config.upstream.stream_idle_timeout_s * 1000,
       caps: { responseBytes: config.upstream.max_response_bytes, streamEventBytes: config.upstream.max_stream_event_bytes },
       clientHeaders: options.clientHeaders,
+      clientQuery: options.clientQuery,
     }
     try {
       const value = await attempt(model, context)

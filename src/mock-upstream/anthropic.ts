@@ -1,10 +1,10 @@
 // The mock's Anthropic wire format: /v1/messages, streamed (Anthropic's event sequence) and not.
 import { sseEvent } from '../formats/sse'
 import { FAULT_MESSAGES, type FaultMode } from './faults'
-import { mockAnswer, mockId, type MockAnswer } from './generator'
+import { mockAnswer, mockId, mockTokenCount, withCacheBreakpoints, type CacheBreakpoint, type MockAnswer } from './generator'
 import { jsonResponse, sseResponse } from './respond'
 
-type Block = { type: string; text?: string; content?: unknown; input?: unknown; source?: unknown }
+type Block = { type: string; text?: string; content?: unknown; input?: unknown; source?: unknown; cache_control?: { ttl?: string } | null }
 type Message = { role: string; content: string | Block[] }
 
 const ERROR_TYPES: Record<number, string> = {
@@ -50,6 +50,32 @@ function blockText(block: Block): string {
 
 const contentText = (content: Message['content']) => (typeof content === 'string' ? content : content.map(blockText).join('\n'))
 
+/**
+ * Where the request's `cache_control` breakpoints fall: the mock's count of the prompt up to the
+ * end of each marked block (system blocks, then message blocks, in order; tools are not counted).
+ */
+function breakpointsOf(body: Record<string, unknown>): CacheBreakpoint[] {
+  const points: CacheBreakpoint[] = []
+  let text = ''
+  let messages = 0
+  const visit = (block: Block) => {
+    text += `${blockText(block)}\n`
+    if (block.cache_control)
+      points.push({ tokens: mockTokenCount(text) + messages * 3, ttl: block.cache_control.ttl === '1h' ? '1h' : '5m' })
+  }
+  if (Array.isArray(body.system)) for (const block of body.system as Block[]) visit(block)
+  else if (typeof body.system === 'string') text += `${body.system}\n`
+  for (const message of (Array.isArray(body.messages) ? body.messages : []) as Message[]) {
+    messages++
+    if (typeof message.content === 'string') text += `${message.content}\n`
+    else for (const block of message.content) visit(block)
+  }
+  for (const tool of (Array.isArray(body.tools) ? body.tools : []) as Block[]) {
+    if (tool.cache_control) points.push({ tokens: 0, ttl: tool.cache_control.ttl === '1h' ? '1h' : '5m' })
+  }
+  return points
+}
+
 function answerFor(body: Record<string, unknown>): MockAnswer {
   const messages = (Array.isArray(body.messages) ? body.messages : []) as Message[]
   const system =
@@ -62,7 +88,7 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
   const choice = body.tool_choice as { type?: string; name?: string } | undefined
   const tool =
     tools.length > 0 && choice?.type !== 'none' && last?.role === 'user' && !answersTools ? { name: choice?.name ?? tools[0]!.name } : null
-  return mockAnswer({
+  const answer = mockAnswer({
     promptText,
     extraPromptTokens: messages.length * 3 + images * 85,
     maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : null,
@@ -70,14 +96,16 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     lastUserText: last ? contentText(last.content) : '',
     schema: (body.output_config as { format?: { schema?: unknown } } | undefined)?.format?.schema,
   })
+  return withCacheBreakpoints(answer, breakpointsOf(body))
 }
 
 const STOP_REASONS = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use' } as const
 
 const usageOf = (answer: MockAnswer) => ({
-  input_tokens: answer.promptTokens - answer.cachedTokens,
-  cache_creation_input_tokens: 0,
+  input_tokens: answer.promptTokens - answer.cachedTokens - answer.cacheWriteTokens - answer.cacheWrite1hTokens,
+  cache_creation_input_tokens: answer.cacheWriteTokens + answer.cacheWrite1hTokens,
   cache_read_input_tokens: answer.cachedTokens,
+  cache_creation: { ephemeral_5m_input_tokens: answer.cacheWriteTokens, ephemeral_1h_input_tokens: answer.cacheWrite1hTokens },
   output_tokens: answer.completionTokens,
 })
 

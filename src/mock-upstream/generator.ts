@@ -73,13 +73,54 @@ export interface MockAnswer {
   toolCall: MockToolCall | null
   finish: 'stop' | 'length' | 'tool_calls'
   promptTokens: number
-  /** Prompt tokens the mock reports as served from its cache: a 1,024-token prefix of long prompts. */
+  /** Prompt tokens the mock reports as served from its cache (see `MOCK_CACHE_PREFIX`, `withCacheBreakpoints`). */
   cachedTokens: number
+  /** Prompt tokens the mock reports as written to its cache with a 5-minute lifetime. */
+  cacheWriteTokens: number
+  /** … with a 1-hour lifetime. */
+  cacheWrite1hTokens: number
   completionTokens: number
 }
 
 /** Prompts this long report their first 1,024 tokens as cached, like OpenAI's prompt caching. */
 export const MOCK_CACHE_PREFIX = 1024
+
+/** OpenAI caches prompts in 128-token increments past the first 1,024. */
+export const MOCK_CACHE_BLOCK = 128
+
+/**
+ * A request with OpenAI's `prompt_cache_key` also writes what it did not read: the prompt past
+ * the 1,024-token read, in whole 128-token blocks (`cache_write_tokens`).
+ */
+export function withPromptCacheKey(answer: MockAnswer, key: unknown): MockAnswer {
+  if (typeof key !== 'string' || key === '' || answer.promptTokens <= MOCK_CACHE_PREFIX) return answer
+  const rest = answer.promptTokens - answer.cachedTokens
+  return { ...answer, cacheWriteTokens: Math.floor(rest / MOCK_CACHE_BLOCK) * MOCK_CACHE_BLOCK }
+}
+
+/** A `cache_control` breakpoint: the prompt tokens up to the end of the marked block, and its lifetime. */
+export interface CacheBreakpoint {
+  tokens: number
+  ttl: '5m' | '1h'
+}
+
+/**
+ * Anthropic's explicit caching, deterministically: with breakpoints b1 < … < bk, the prompt up to
+ * the one before the last (b(k−1)) is read from the cache, as an earlier turn of the same
+ * conversation would have written it, and the part from there to the last breakpoint (bk) is
+ * written with the last breakpoint's lifetime; the rest is uncached. One breakpoint: all of the
+ * prefix is written (a first turn). This is how Claude Code marks its turns. Breakpoints replace
+ * the automatic 1,024-token read.
+ */
+export function withCacheBreakpoints(answer: MockAnswer, breakpoints: CacheBreakpoint[]): MockAnswer {
+  if (breakpoints.length === 0) return answer
+  const at = breakpoints.map((b) => Math.min(b.tokens, answer.promptTokens)).sort((a, b) => a - b)
+  const last = at[at.length - 1]!
+  const read = at.length > 1 ? at[at.length - 2]! : 0
+  const written = last - read
+  const hour = breakpoints.reduce((a, b) => (b.tokens >= a.tokens ? b : a)).ttl === '1h'
+  return { ...answer, cachedTokens: read, cacheWriteTokens: hour ? 0 : written, cacheWrite1hTokens: hour ? written : 0 }
+}
 
 /**
  * What the mock answers, independent of wire format: a tool call when tools are offered, allowed,
@@ -108,6 +149,8 @@ export function mockAnswer(options: {
       finish: 'tool_calls',
       promptTokens,
       cachedTokens,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
       completionTokens: mockTokenCount(options.tool.name) + mockTokenCount(args),
     }
   }
@@ -115,8 +158,26 @@ export function mockAnswer(options: {
     const pieces = jsonPieces(mockJson(options.schema, options.promptText))
     const cut = options.maxTokens !== null && options.maxTokens < pieces.length
     const kept = cut ? pieces.slice(0, options.maxTokens!) : pieces
-    return { pieces: kept, toolCall: null, finish: cut ? 'length' : 'stop', promptTokens, cachedTokens, completionTokens: kept.length }
+    return {
+      pieces: kept,
+      toolCall: null,
+      finish: cut ? 'length' : 'stop',
+      promptTokens,
+      cachedTokens,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      completionTokens: kept.length,
+    }
   }
   const reply = mockReply(options.promptText, options.maxTokens)
-  return { pieces: reply.pieces, toolCall: null, finish: reply.finish, promptTokens, cachedTokens, completionTokens: reply.pieces.length }
+  return {
+    pieces: reply.pieces,
+    toolCall: null,
+    finish: reply.finish,
+    promptTokens,
+    cachedTokens,
+    cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
+    completionTokens: reply.pieces.length,
+  }
 }

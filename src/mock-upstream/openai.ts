@@ -3,7 +3,7 @@ import { sseData, SSE_DONE } from '../formats/sse'
 import { MAX_EMBEDDING_DIMENSIONS } from '../formats/openai/schema'
 import type { OpenAIMessage } from '../providers/openai-compatible/wire'
 import { FAULT_MESSAGES, type FaultMode } from './faults'
-import { mockAnswer, mockEmbedding, mockId, mockTokenCount, type MockAnswer } from './generator'
+import { mockAnswer, mockEmbedding, mockId, mockTokenCount, withPromptCacheKey, type MockAnswer } from './generator'
 import { jsonResponse, sseResponse } from './respond'
 import { ANY_OBJECT } from './json'
 
@@ -46,7 +46,7 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
   const format = body.response_format as { type?: string; json_schema?: { schema?: unknown } } | undefined
   const schema =
     format?.type === 'json_schema' ? (format.json_schema?.schema ?? ANY_OBJECT) : format?.type === 'json_object' ? ANY_OBJECT : undefined
-  return mockAnswer({
+  const answer = mockAnswer({
     promptText,
     extraPromptTokens: messages.length * 3 + images * 85,
     maxTokens,
@@ -54,13 +54,17 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     lastUserText: last ? textOf(last.content) : '',
     schema,
   })
+  return withPromptCacheKey(answer, body.prompt_cache_key)
 }
 
 const usageOf = (answer: MockAnswer) => ({
   prompt_tokens: answer.promptTokens,
   completion_tokens: answer.completionTokens,
   total_tokens: answer.promptTokens + answer.completionTokens,
-  prompt_tokens_details: { cached_tokens: answer.cachedTokens },
+  prompt_tokens_details: {
+    cached_tokens: answer.cachedTokens,
+    ...(answer.cacheWriteTokens ? { cache_write_tokens: answer.cacheWriteTokens } : {}),
+  },
 })
 
 const FAULT_FRAMES = { malformed: 'data: {"choices": [broken\n\n', error: sseData(JSON.stringify(errorBody(500))) }

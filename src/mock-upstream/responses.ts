@@ -1,7 +1,7 @@
 // The mock's OpenAI Responses API: /v1/responses, streamed (OpenAI's event sequence) and not.
 import { sseEvent } from '../formats/sse'
 import { FAULT_MESSAGES, type FaultMode } from './faults'
-import { mockAnswer, mockId, type MockAnswer } from './generator'
+import { mockAnswer, mockId, withPromptCacheKey, type MockAnswer } from './generator'
 import { jsonResponse, sseResponse } from './respond'
 import { ANY_OBJECT } from './json'
 
@@ -42,7 +42,7 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
   const format = (body.text as { format?: { type?: string; schema?: unknown } } | undefined)?.format
   const endsOnUser = last !== undefined && (last.type === undefined || last.type === 'message') && last.role === 'user'
   const tool = tools.length > 0 && choice !== 'none' && endsOnUser ? { name: chosen ?? tools[0]!.name! } : null
-  return mockAnswer({
+  const answer = mockAnswer({
     promptText,
     extraPromptTokens: items.length * 3 + images * 85,
     maxTokens: typeof body.max_output_tokens === 'number' ? body.max_output_tokens : null,
@@ -50,11 +50,12 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     lastUserText: last ? itemText(last) : '',
     schema: format?.type === 'json_schema' ? (format.schema ?? ANY_OBJECT) : format?.type === 'json_object' ? ANY_OBJECT : undefined,
   })
+  return withPromptCacheKey(answer, body.prompt_cache_key)
 }
 
 const usageOf = (answer: MockAnswer) => ({
   input_tokens: answer.promptTokens,
-  input_tokens_details: { cached_tokens: answer.cachedTokens },
+  input_tokens_details: { cached_tokens: answer.cachedTokens, cache_write_tokens: answer.cacheWriteTokens },
   output_tokens: answer.completionTokens,
   output_tokens_details: { reasoning_tokens: 0 },
   total_tokens: answer.promptTokens + answer.completionTokens,

@@ -6,10 +6,11 @@ import { faultOf, type FaultMode } from './faults'
 import { geminiEmbed, geminiErrorResponse, geminiGenerate } from './gemini'
 import { openAIChat, openAIEmbeddings, openAIErrorResponse, openAIModels } from './openai'
 import { never } from './respond'
+import { openAICompletions } from './completions'
 import { openAIResponses } from './responses'
 
 export interface MockStats {
-  /** Requests answered on model routes (chat, responses, messages, embeddings), faults included. */
+  /** Requests answered on model routes (chat, completions, responses, messages, embeddings), faults included. */
   calls: number
   /** The Authorization (or x-api-key / x-goog-api-key) header of the last call. */
   lastAuthorization: string | null
@@ -50,6 +51,7 @@ const ROUTES: Route[] = [
   { match: exact('POST', '/v1/chat/completions'), format: 'openai', handle: openAIChat },
   { match: exact('POST', '/v1/embeddings'), format: 'openai', handle: openAIEmbeddings },
   { match: exact('POST', '/v1/responses'), format: 'responses', handle: openAIResponses },
+  { match: exact('POST', '/v1/completions'), format: 'completions', handle: openAICompletions },
   { match: exact('POST', '/v1/messages'), format: 'anthropic', handle: anthropicMessages },
   { match: gemini('generateContent'), format: 'gemini', handle: (b, f, s, m) => geminiGenerate(b, f, s, m, false) },
   { match: gemini('streamGenerateContent'), format: 'gemini', handle: (b, f, s, m) => geminiGenerate(b, f, s, m, true) },
@@ -63,6 +65,7 @@ const ERROR_RESPONSES: Record<WireFormat, (status: number) => Response> = {
   anthropic: anthropicErrorResponse,
   gemini: geminiErrorResponse,
   responses: openAIErrorResponse,
+  completions: openAIErrorResponse,
 }
 
 const emptyStats = (): MockStats => ({

@@ -42,12 +42,17 @@ export interface CreditInput {
  * const outcome = await billing.hold({ accountId, keyId, requestId, amountMicros: 10_000 })
  * if (!outcome.ok) throw new GatewayError(outcome.code, outcome.message)
  * try { answer = await callUpstream() } catch (e) { await billing.release(outcome.hold); throw e }
- * await billing.settle(outcome.hold, costOf(model, answer.usage))
+ * const { micros, remainderPicos } = splitPicos(exactCost(model, answer.usage).picos)
+ * await billing.settle(outcome.hold, micros, remainderPicos)
  */
 export interface Billing {
   hold(input: HoldInput): Promise<HoldOutcome>
-  /** Charges the real cost (in full, even above the hold); returns what was charged (0 if the hold was already resolved). */
-  settle(hold: Hold, costMicros: number): Promise<number>
+  /**
+   * Charges the real cost (in full, even above the hold): `costMicros`, and `remainderPicos`
+   * (0 ≤ r < 10⁶ pico-USD) carried with the account's earlier remainders, whose every whole
+   * micro-dollar is charged here. Returns what was charged (0 if the hold was already resolved).
+   */
+  settle(hold: Hold, costMicros: number, remainderPicos?: number): Promise<number>
   /** Gives the whole hold back; false if it was already resolved. */
   release(hold: Hold): Promise<boolean>
   /** The key's spend in its current budget window. */
@@ -110,9 +115,9 @@ export function createBilling(store: MoneyStore, clock: Clock): Billing {
           }
       }
     },
-    async settle(hold, costMicros) {
-      const settled = await settleHold(store.holds, hold.id, costMicros, clock.now())
-      return settled ? costMicros : 0
+    async settle(hold, costMicros, remainderPicos = 0) {
+      const settled = await settleHold(store.holds, hold.id, costMicros, clock.now(), remainderPicos)
+      return settled ? settled.chargedMicros : 0
     },
     async release(hold) {
       return store.holds.release(hold.id)

@@ -3,7 +3,7 @@ import { GatewayError } from '../errors'
 import type { ChatRequest, Usage } from '../providers/types'
 import type { CatalogModel } from '../catalog/catalog'
 import { choicesOf, estimateEmbeddingTokens, estimatePrompt, relayedOutputTokens, type TokenEstimate } from '../tokens/estimate'
-import { costOf, maxCostOf } from './pricing'
+import { capCost, exactCost, maxCostOf, type Cost } from './pricing'
 
 export interface ChatHoldPlan {
   prompt: TokenEstimate
@@ -55,26 +55,27 @@ export function planEmbeddingHold(input: string[] | number[][], chain: CatalogMo
 
 /**
  * What to bill when the upstream reported no usage (a cut stream, a vendor that omits it): the
- * prompt's upper estimate and the relayed text's upper estimate, each within its ceiling, and the
- * total never above the hold.
+ * prompt's upper estimate — or, when the upstream told the prompt's classes before it was cut
+ * (`promptUsage`, Anthropic's message_start), those, cache reads and writes at their prices — and
+ * the relayed text's upper estimate, each within its ceiling, and the total never above the hold.
  */
 export function countedCharge(
   plan: ChatHoldPlan,
   served: CatalogModel,
   relayed: string[],
   holdMicros: number,
-): { usage: Usage; costMicros: number } {
-  const usage: Usage = {
-    inputTokens: Math.min(plan.prompt.high, served.contextWindow),
-    outputTokens: Math.min(relayedOutputTokens(relayed), plan.maxOutputTokens * plan.choices),
-  }
-  return { usage, costMicros: Math.min(costOf(served, usage), holdMicros) }
+  promptUsage: Usage | null = null,
+): { usage: Usage; cost: Cost } {
+  const outputTokens = Math.min(relayedOutputTokens(relayed), plan.maxOutputTokens * plan.choices)
+  const told = promptUsage && !promptUsage.invalid && promptUsage.inputTokens <= served.contextWindow ? promptUsage : null
+  const usage: Usage = told ? { ...told, outputTokens } : { inputTokens: Math.min(plan.prompt.high, served.contextWindow), outputTokens }
+  return { usage, cost: capCost(exactCost(served, usage), holdMicros) }
 }
 
-/** What an answer is billed, and why the upstream's own usage was not believed (null when it was). */
+/** What an answer is billed (exactly, in pico-USD), and why the upstream's own usage was not believed (null when it was). */
 export interface Bill {
   usage: Usage
-  costMicros: number
+  cost: Cost
   problem: string | null
 }
 
@@ -92,7 +93,7 @@ export function usageProblem(usage: Usage, served: CatalogModel, plan: ChatHoldP
   if (usage.outputTokens > outputCeiling) {
     return `the upstream reported ${usage.outputTokens} output tokens, above the ${outputCeiling} this request allowed`
   }
-  const cached = (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0)
+  const cached = (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0) + (usage.cacheWrite1hTokens ?? 0)
   if (cached > usage.inputTokens) {
     return `the upstream reported ${cached} cached input tokens, above its ${usage.inputTokens} input tokens`
   }
@@ -109,10 +110,11 @@ export function chatBill(
   reported: Usage | null,
   relayed: () => string[],
   holdMicros: number,
+  promptUsage: Usage | null = null,
 ): Bill {
   const problem = reported ? usageProblem(reported, served, plan) : null
-  if (reported && !problem) return { usage: reported, costMicros: costOf(served, reported), problem: null }
-  return { ...countedCharge(plan, served, relayed(), holdMicros), problem }
+  if (reported && !problem) return { usage: reported, cost: exactCost(served, reported), problem: null }
+  return { ...countedCharge(plan, served, relayed(), holdMicros, promptUsage), problem }
 }
 
 /** An embedding answer's bill: its reported input tokens when believable, else the estimate (never above the hold). */
@@ -130,8 +132,8 @@ export function embeddingBill(
       : null)
   if (!problem) {
     const usage: Usage = { inputTokens: reported.inputTokens, outputTokens: 0 }
-    return { usage, costMicros: costOf(served, usage), problem: null }
+    return { usage, cost: exactCost(served, usage), problem: null }
   }
   const usage: Usage = { inputTokens: Math.min(estimateEmbeddingTokens(input), ceiling), outputTokens: 0 }
-  return { usage, costMicros: Math.min(costOf(served, usage), holdMicros), problem }
+  return { usage, cost: capCost(exactCost(served, usage), holdMicros), problem }
 }

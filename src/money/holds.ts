@@ -46,7 +46,16 @@ export function placeHold(holds: HoldStore, hold: Hold): Promise<PlaceHoldResult
   return holds.place(hold, (facts) => decideHold(facts, hold))
 }
 
-/** Settles the hold at `costMicros`, the key's charge counted in the window containing `at`. Null if it was already resolved. */
-export function settleHold(holds: HoldStore, holdId: string, costMicros: number, at: number): Promise<SettleResult | null> {
-  return holds.settle(holdId, costMicros, at, chargeWindowAt(at))
+/**
+ * Settles the hold at `costMicros` and `remainderPicos` below the micro-dollar (carried per
+ * account), the key's charge counted in the window containing `at`. Null if it was already resolved.
+ */
+export function settleHold(
+  holds: HoldStore,
+  holdId: string,
+  costMicros: number,
+  at: number,
+  remainderPicos = 0,
+): Promise<SettleResult | null> {
+  return holds.settle(holdId, costMicros, at, chargeWindowAt(at), remainderPicos)
 }

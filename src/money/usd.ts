@@ -39,3 +39,11 @@ export function formatUsdExact(micros: number): string {
   const abs = Math.abs(micros)
   return `${sign}${Math.floor(abs / MICROS_PER_USD)}.${String(abs % MICROS_PER_USD).padStart(6, '0')}`
 }
+
+/** Pico-USD (1e-12 USD) → "0.000000123456" (12 decimals, exact), for costs below the micro-dollar. */
+export function formatPicosUsd(picos: number | bigint): string {
+  const value = BigInt(picos)
+  const sign = value < 0n ? '-' : ''
+  const abs = value < 0n ? -value : value
+  return `${sign}${abs / 1_000_000_000_000n}.${String(abs % 1_000_000_000_000n).padStart(12, '0')}`
+}

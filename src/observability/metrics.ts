@@ -54,6 +54,15 @@ export function createMetrics(): Metrics {
   /** Answers whose usage was not believed, by provider (see money/hold-plan.ts usageProblem). */
   const usageInvalid = new Map<string, number>()
   const routes = new Set<string>()
+  /** Tokens billed, by model and class (`class` of money/pricing.ts, plus reasoning as its own informational count). */
+  const tokens = new Map<string, { model: string; tokenClass: string; value: number }>()
+  const countTokens = (model: string, tokenClass: string, n: number | null | undefined) => {
+    if (!n) return
+    const id = `${model}\u0000${tokenClass}`
+    const counter = tokens.get(id)
+    if (counter) counter.value += n
+    else tokens.set(id, { model, tokenClass, value: n })
+  }
 
   return {
     observeRequest(row, upstreamSeconds) {
@@ -67,6 +76,17 @@ export function createMetrics(): Metrics {
       const counter = requests.get(id)
       if (counter) counter.value++
       else requests.set(id, { route, model, status: String(row.status), value: 1 })
+      if (row.promptTokens !== null || row.completionTokens !== null) {
+        const read = row.cacheReadTokens ?? 0
+        const written = row.cacheWriteTokens ?? 0
+        const hour = row.cacheWrite1hTokens ?? 0
+        countTokens(model, 'input', Math.max(0, (row.promptTokens ?? 0) - read - written - hour))
+        countTokens(model, 'cache_read', read)
+        countTokens(model, 'cache_write', written)
+        countTokens(model, 'cache_write_1h', hour)
+        countTokens(model, 'output', row.completionTokens)
+        countTokens(model, 'reasoning', row.reasoningTokens)
+      }
       if (row.errorCode === 'upstream_usage_invalid') {
         const provider = row.provider ?? ''
         usageInvalid.set(provider, (usageInvalid.get(provider) ?? 0) + 1)
@@ -99,6 +119,13 @@ export function createMetrics(): Metrics {
       for (const c of requests.values()) {
         out.push(`token_hub_requests_total${labels({ route: c.route, model: c.model, status: c.status })} ${c.value}`)
       }
+
+      family(
+        'token_hub_tokens_total',
+        'counter',
+        'Tokens billed by model and class: input (uncached), cache_read, cache_write (5 min), cache_write_1h, output (reasoning included); reasoning counts the part of output spent reasoning.',
+      )
+      for (const c of tokens.values()) out.push(`token_hub_tokens_total${labels({ model: c.model, class: c.tokenClass })} ${c.value}`)
 
       family(
         'token_hub_upstream_latency_seconds',

@@ -1,25 +1,30 @@
 // The shared request, answer and stream types every client format and provider translates through.
 import type { ProviderType } from '../config/schema'
 
-/** A wire format spoken by a client or an upstream (`responses`: OpenAI's Responses API). */
-export type WireFormat = 'openai' | 'anthropic' | 'gemini' | 'responses'
+/** A wire format spoken by a client or an upstream (`responses`: OpenAI's Responses API, `completions`: its legacy Completions). */
+export type WireFormat = 'openai' | 'anthropic' | 'gemini' | 'responses' | 'completions'
 
 export interface Usage {
   /**
    * Every prompt token, cached or not (OpenAI's `prompt_tokens`, Gemini's `promptTokenCount`,
-   * Anthropic's `input_tokens` + cache reads + cache writes): billing is at list price.
+   * Anthropic's `input_tokens` + cache reads + cache writes). The uncached part is what the cache
+   * classes below leave: they are disjoint parts of it (see money/pricing.ts `tokenClasses`).
    */
   inputTokens: number
+  /** Every output token, reasoning included (billed at the output price). */
   outputTokens: number
   /** Prompt tokens served from the provider's cache, when it reports them. */
   cacheReadTokens?: number
-  /** Prompt tokens written to the provider's cache, when it reports them. */
+  /** Prompt tokens written to the provider's cache with a 5-minute lifetime (or an unstated one). */
   cacheWriteTokens?: number
-  /** The part of `outputTokens` spent on reasoning, when the upstream reports it (billed as output). */
+  /** Prompt tokens written to the provider's cache with a 1-hour lifetime. */
+  cacheWrite1hTokens?: number
+  /** The part of `outputTokens` spent on reasoning, when the upstream reports it: informational, billed as output. */
   reasoningTokens?: number
   /**
-   * Set when the upstream's counters were not token counts (negative, fractional, huge, text):
-   * then none of them is believed, and the request is billed as if no usage came.
+   * Set when the upstream's counters were not token counts (negative, fractional, huge, text) or
+   * its classes exceed their totals: then none of them is believed, and the request is billed as
+   * if no usage came.
    */
   invalid?: string
 }
@@ -52,7 +57,8 @@ export type OpaqueContent =
   | { kind: 'unbounded'; path: string }
 
 export interface Message {
-  role: 'user' | 'assistant'
+  /** `system`: an instruction in the conversation's middle (Anthropic's mid-conversation system messages), kept in its place. */
+  role: 'user' | 'assistant' | 'system'
   content: ContentPart[]
 }
 
@@ -77,6 +83,11 @@ export type ReasoningEffort = 'minimal' | 'low' | 'medium' | 'high'
 export interface SourceBody {
   format: WireFormat
   body: Record<string, unknown>
+  /**
+   * The body's JSON text as the client sent it, when the format relays it byte for byte: a
+   * same-format upstream then gets these bytes with only the fields the gateway must set edited.
+   */
+  text?: string
 }
 
 export interface ChatRequest {
@@ -139,7 +150,17 @@ export interface ChatResponse {
 
 /** One piece of meaning in a stream. */
 export type ChatChunk =
-  | { type: 'start'; id: string; model: string }
+  | {
+      type: 'start'
+      id: string
+      model: string
+      /**
+       * The prompt's classes, when the upstream tells them before the answer (Anthropic's
+       * `message_start`, Gemini's first chunk): what a stream cut before its final usage is billed
+       * for its prompt. Never a final usage (its output is 0).
+       */
+      promptUsage?: Usage
+    }
   | { type: 'text'; text: string }
   | { type: 'tool_call_start'; index: number; id: string; name: string }
   | { type: 'tool_call_delta'; index: number; arguments: string }
@@ -198,6 +219,8 @@ export interface CallContext {
   caps: ReadCaps
   /** Client headers a provider may forward (e.g. `anthropic-version`, `anthropic-beta`). */
   clientHeaders: Headers
+  /** The client's query string (`?beta=true`, or ''), which a same-format relay forwards. */
+  clientQuery: string
 }
 
 /**

@@ -208,4 +208,16 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE request_log ADD COLUMN notes TEXT;
   `,
+  // 8 (issue 15): billing per token class. Each account carries the pico-USD (1e-12) below the
+  // micro-dollar its charges have not yet reached, so the ledger stays within 1 µUSD of the exact
+  // sum of costs; each log row keeps its tokens per class and its exact cost per class (JSON).
+  `
+  ALTER TABLE accounts ADD COLUMN charge_remainder_picos INTEGER NOT NULL DEFAULT 0
+    CHECK (charge_remainder_picos >= 0 AND charge_remainder_picos < 1000000);
+  ALTER TABLE request_log ADD COLUMN cache_read_tokens INTEGER;
+  ALTER TABLE request_log ADD COLUMN cache_write_tokens INTEGER;
+  ALTER TABLE request_log ADD COLUMN cache_write_1h_tokens INTEGER;
+  ALTER TABLE request_log ADD COLUMN reasoning_tokens INTEGER;
+  ALTER TABLE request_log ADD COLUMN cost_breakdown TEXT;
+  `,
 ]

@@ -1,6 +1,7 @@
 // The operational log table: one row per /v1 request, never any prompt or completion content.
 import type { Database } from 'bun:sqlite'
 import type { GroupCommit } from './group-commit'
+import type { CostBreakdown } from '../money/pricing'
 
 export interface RequestLogRow {
   requestId: string
@@ -14,7 +15,15 @@ export interface RequestLogRow {
   errorCode: string | null
   promptTokens: number | null
   completionTokens: number | null
+  /** Tokens per class (disjoint parts of `promptTokens`, and reasoning of `completionTokens`); null when nothing was billed. */
+  cacheReadTokens?: number | null
+  /** 5-minute cache writes. */
+  cacheWriteTokens?: number | null
+  cacheWrite1hTokens?: number | null
+  reasoningTokens?: number | null
   costMicros: number
+  /** The exact cost per class in pico-USD (see money/pricing.ts), when the request was billed. */
+  costBreakdown?: CostBreakdown | null
   latencyMs: number
   ttfbMs: number | null
   stream: boolean
@@ -86,7 +95,12 @@ type Row = {
   error_code: string | null
   prompt_tokens: number | null
   completion_tokens: number | null
+  cache_read_tokens: number | null
+  cache_write_tokens: number | null
+  cache_write_1h_tokens: number | null
+  reasoning_tokens: number | null
   cost_micros: number
+  cost_breakdown: string | null
   latency_ms: number
   ttfb_ms: number | null
   stream: number
@@ -109,7 +123,12 @@ const requestLogFromRow = (row: RowWithKey): RequestLogRowWithKey => ({
   errorCode: row.error_code,
   promptTokens: row.prompt_tokens,
   completionTokens: row.completion_tokens,
+  cacheReadTokens: row.cache_read_tokens,
+  cacheWriteTokens: row.cache_write_tokens,
+  cacheWrite1hTokens: row.cache_write_1h_tokens,
+  reasoningTokens: row.reasoning_tokens,
   costMicros: row.cost_micros,
+  costBreakdown: row.cost_breakdown === null ? null : (JSON.parse(row.cost_breakdown) as CostBreakdown),
   latencyMs: row.latency_ms,
   ttfbMs: row.ttfb_ms,
   stream: row.stream === 1,
@@ -162,9 +181,10 @@ function whereOf(filter: RequestLogFilter): { where: string; params: Record<stri
 export function sqliteRequestLogStore(db: Database, writes: GroupCommit): RequestLogStore {
   const insert = db.query(`
     INSERT OR REPLACE INTO request_log (request_id, ts, account_id, key_id, route, model, provider, status, error_code,
-      prompt_tokens, completion_tokens, cost_micros, latency_ms, ttfb_ms, stream, client_ip, attempts, notes)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-  // Positional parameters: binding 18 named ones per row costs more than the insert itself.
+      prompt_tokens, completion_tokens, cost_micros, latency_ms, ttfb_ms, stream, client_ip, attempts, notes,
+      cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, cost_breakdown)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  // Positional parameters: binding 23 named ones per row costs more than the insert itself.
   const insertMany = (rows: RequestLogRow[]) => {
     for (const r of rows) {
       insert.run(
@@ -186,6 +206,11 @@ export function sqliteRequestLogStore(db: Database, writes: GroupCommit): Reques
         r.clientIp,
         r.attempts ? JSON.stringify(r.attempts) : null,
         r.notes?.length ? JSON.stringify(r.notes) : null,
+        r.cacheReadTokens ?? null,
+        r.cacheWriteTokens ?? null,
+        r.cacheWrite1hTokens ?? null,
+        r.reasoningTokens ?? null,
+        r.costBreakdown ? JSON.stringify(r.costBreakdown) : null,
       )
     }
   }

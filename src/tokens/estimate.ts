@@ -1,5 +1,6 @@
 // Token estimates of whole requests (prompt, tools, images) and of what a stream relayed.
 import type { ChatRequest, ContentPart, OpaqueContent } from '../providers/types'
+import { promptCount } from '../formats/completions/request'
 import { estimateText, type TokenEstimate } from './token-count'
 
 export { estimateText, type TokenEstimate } from './token-count'
@@ -80,12 +81,17 @@ export function estimateEmbeddingTokens(input: string[] | number[][]): number {
 
 /**
  * How many answers the upstream generates: OpenAI's `n` (each one bills its own completion
- * tokens). Only an OpenAI body carries it; other formats always ask for one.
+ * tokens), and for legacy Completions `best_of` per prompt. Other formats always ask for one.
  */
 export function choicesOf(request: ChatRequest): number {
-  const n = request.source.format === 'openai' ? request.source.body.n : undefined
-  return typeof n === 'number' && Number.isInteger(n) && n > 1 ? n : 1
+  const { format, body } = request.source
+  if (format === 'openai') return count(body.n)
+  // Legacy Completions: each prompt generates `best_of` candidates (billed, `n` of them returned).
+  if (format === 'completions') return Math.max(count(body.n), count(body.best_of)) * promptCount(body)
+  return 1
 }
+
+const count = (n: unknown) => (typeof n === 'number' && Number.isInteger(n) && n > 1 ? n : 1)
 
 /** Output tokens counted from relayed text, when the upstream never reported usage. */
 export function relayedOutputTokens(relayed: string[]): number {

@@ -10,7 +10,7 @@ describe('check-config', () => {
   test('the example config passes', () => {
     const result = run('check-config', 'config.example.toml')
     expect(result.exitCode).toBe(0)
-    expect(result.stdout.toString()).toContain('ok (7 providers, 11 models, 2 plans)')
+    expect(result.stdout.toString()).toContain('ok (7 providers, 28 models, 2 plans)')
   })
 
   test('a broken config lists each problem and exits 1', () => {

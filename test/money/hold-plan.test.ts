@@ -7,6 +7,7 @@ import type { CatalogModel } from '../../src/catalog/catalog'
 import { estimatePrompt } from '../../src/tokens/estimate'
 import { countedCharge, planChatHold, planEmbeddingHold } from '../../src/money/hold-plan'
 import { GatewayError } from '../../src/errors'
+import { flatPrices } from '../../src/money/pricing'
 import { parseOpenAIChat } from '../../src/formats/openai/request'
 import type { Provider } from '../../src/providers/types'
 
@@ -15,8 +16,7 @@ const model = (over: Partial<CatalogModel> = {}): CatalogModel => ({
   provider: {} as Provider,
   upstreamModel: 'm',
   kind: 'chat',
-  inputPrice: 1,
-  outputPrice: 2,
+  prices: flatPrices(1, 2),
   contextWindow: 128_000,
   maxOutputTokens: 1_000,
   fallbacks: [],
@@ -73,14 +73,14 @@ describe('planChatHold', () => {
   test('n answers multiply the output; the dearest model of the fallback chain sets the hold', () => {
     const r = request('Hello', { max_tokens: 50, n: 3 })
     const cheap = model()
-    const dear = model({ id: 'dear', inputPrice: 5, outputPrice: 20 })
+    const dear = model({ id: 'dear', prices: flatPrices(5, 20) })
     const high = estimatePrompt(r).high
     expect(planChatHold(r, [cheap]).holdMicros).toBe(high + 150 * 2)
     expect(planChatHold(r, [cheap, dear]).holdMicros).toBe(high * 5 + 150 * 20)
   })
 
   test('embeddings hold their inputs at the dearest input price; token arrays count exactly', () => {
-    expect(planEmbeddingHold([[1, 2, 3], [4]], [model({ inputPrice: 2 }), model({ inputPrice: 3 })])).toBe(12)
+    expect(planEmbeddingHold([[1, 2, 3], [4]], [model({ prices: flatPrices(2, 2) }), model({ prices: flatPrices(3, 2) })])).toBe(12)
   })
 })
 
@@ -90,11 +90,13 @@ describe('countedCharge', () => {
     const plan = planChatHold(r, [model()])
     const few = countedCharge(plan, model(), ['Hi'], plan.holdMicros)
     expect(few.usage).toEqual({ inputTokens: plan.prompt.high, outputTokens: 1 })
-    expect(few.costMicros).toBe(plan.prompt.high + 2)
+    expect(few.cost.picos).toBe(BigInt(plan.prompt.high + 2) * 1_000_000n)
     const many = countedCharge(plan, model(), ['lots of words relayed here, far more than three tokens'], plan.holdMicros)
     expect(many.usage.outputTokens).toBe(3)
-    expect(many.costMicros).toBeLessThanOrEqual(plan.holdMicros)
+    expect(many.cost.picos).toBeLessThanOrEqual(BigInt(plan.holdMicros) * 1_000_000n)
     // a dearer fallback served it: still never above the hold
-    expect(countedCharge(plan, model({ inputPrice: 50, outputPrice: 50 }), ['x y z'], plan.holdMicros).costMicros).toBe(plan.holdMicros)
+    expect(countedCharge(plan, model({ prices: flatPrices(50, 50) }), ['x y z'], plan.holdMicros).cost.picos).toBe(
+      BigInt(plan.holdMicros) * 1_000_000n,
+    )
   })
 })

@@ -106,7 +106,7 @@ describe('holds', () => {
     const a = await account(1_000)
     const h = hold(a, null, 500)
     await place(h)
-    expect(await settle(h.id, 0, T0)).toEqual({ entry: null, heldMicros: 500 })
+    expect(await settle(h.id, 0, T0)).toEqual({ entry: null, heldMicros: 500, chargedMicros: 0 })
     expect((await store.ledger.list(a)).entries).toHaveLength(1)
     expect(await state(a)).toEqual({ balance: 1_000, held: 0, sum: 1_000 })
   })

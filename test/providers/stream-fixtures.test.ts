@@ -60,7 +60,12 @@ const FIXTURES: Fixture[] = [
     path: 'anthropic/tool-use.sse',
     rawEvents: 13,
     chunks: [
-      { type: 'start', id: 'msg_01K2JbSUMYhez5RHoK9ZCj9U', model: 'claude-haiku-4-5-20251001' },
+      {
+        type: 'start',
+        id: 'msg_01K2JbSUMYhez5RHoK9ZCj9U',
+        model: 'claude-haiku-4-5-20251001',
+        promptUsage: { inputTokens: 849, outputTokens: 0 },
+      },
       { type: 'text', text: "I'll check the weather in 東京 " },
       { type: 'text', text: 'for you ☀️.' },
       { type: 'tool_call_start', index: 0, id: 'toolu_01KFbKqPYSuAKujiL6mTfzYA', name: 'get_weather' },
@@ -74,7 +79,13 @@ const FIXTURES: Fixture[] = [
     path: 'anthropic/thinking-cached.sse',
     rawEvents: 12,
     chunks: [
-      { type: 'start', id: 'msg_01QC4g3HwBThD4BaNtBckFDJ', model: 'claude-sonnet-4-5-20250929' },
+      {
+        type: 'start',
+        id: 'msg_01QC4g3HwBThD4BaNtBckFDJ',
+        model: 'claude-sonnet-4-5-20250929',
+        // message_start tells the prompt's classes: input_tokens 6 + cache_read_input_tokens 41203
+        promptUsage: { inputTokens: 41209, cacheReadTokens: 41203, outputTokens: 0 },
+      },
       { type: 'text', text: 'Hello! Grüße — ' },
       { type: 'text', text: 'how can I help? 🙂' },
       { type: 'finish', reason: 'stop' },
@@ -84,7 +95,12 @@ const FIXTURES: Fixture[] = [
   {
     path: 'anthropic/overloaded-mid-stream.sse',
     chunks: [
-      { type: 'start', id: 'msg_01XFDUDYJgAACzvnptvVoYEL', model: 'claude-opus-4-1-20250805' },
+      {
+        type: 'start',
+        id: 'msg_01XFDUDYJgAACzvnptvVoYEL',
+        model: 'claude-opus-4-1-20250805',
+        promptUsage: { inputTokens: 12, outputTokens: 0 },
+      },
       { type: 'text', text: 'Once upon a time' },
     ],
     error: "Upstream provider 'up' failed mid-stream: Overloaded",
@@ -117,7 +133,12 @@ const FIXTURES: Fixture[] = [
   {
     path: 'gemini/thinking-text.sse',
     chunks: [
-      { type: 'start', id: 'mIadaL2fFuGDz7IPyJDQ2QU', model: 'gemini-2.5-flash' },
+      {
+        type: 'start',
+        id: 'mIadaL2fFuGDz7IPyJDQ2QU',
+        model: 'gemini-2.5-flash',
+        promptUsage: { inputTokens: 2150, cacheReadTokens: 2048, outputTokens: 0 },
+      },
       { type: 'text', text: 'Hallo! Schön, ' },
       { type: 'text', text: 'dich zu sehen — 很高兴见到你 🎉' },
       { type: 'finish', reason: 'stop' },
@@ -127,7 +148,7 @@ const FIXTURES: Fixture[] = [
   {
     path: 'gemini/parallel-function-calls.sse',
     chunks: [
-      { type: 'start', id: 'x0ydaPe3AYqJ7M8Pw5nr8Ac', model: 'gemini-3-pro-preview' },
+      { type: 'start', id: 'x0ydaPe3AYqJ7M8Pw5nr8Ac', model: 'gemini-3-pro-preview', promptUsage: { inputTokens: 96, outputTokens: 0 } },
       { type: 'text', text: 'Let me look both up.' },
       { type: 'tool_call_start', index: 0, id: 'call_x0ydaPe3AYqJ7M8Pw5nr8Ac_0__ts__CiQB0e2Kb-8s1v_zq3Xz9Q', name: 'get_weather' },
       { type: 'tool_call_delta', index: 0, arguments: '{"city":"Paris"}' },

@@ -11,6 +11,7 @@ import { toGeminiBody } from '../../src/providers/gemini/request'
 import { fromGeminiResponse } from '../../src/providers/gemini/response'
 import { toOpenAIChatBody } from '../../src/providers/openai-compatible/request'
 import { fromOpenAIChatCompletion } from '../../src/providers/openai-compatible/response'
+import { fromCompletion, toCompletionsBody } from '../../src/providers/openai-compatible/completions'
 import { fromResponsesObject, toResponsesBody } from '../../src/providers/openai-compatible/responses'
 import type { ChatRequest, ChatResponse, WireFormat } from '../../src/providers/types'
 import type { ClientFormat } from '../../src/formats/types'
@@ -25,12 +26,14 @@ const BUILD: Record<WireFormat, (request: ChatRequest, model: string) => Record<
   anthropic: (request, model) => toAnthropicBody(request, model, request.stream),
   gemini: (request, model) => toGeminiBody(request, model),
   responses: (request, model) => toResponsesBody(request, model),
+  completions: (request, model) => toCompletionsBody(request, model),
 }
 const READ: Record<WireFormat, (body: Record<string, unknown>) => ChatResponse> = {
   openai: (body) => fromOpenAIChatCompletion('up', body),
   anthropic: (body) => fromAnthropicMessage('up', body),
   gemini: (body) => fromGeminiResponse('up', body),
   responses: (body) => fromResponsesObject('up', body),
+  completions: (body) => fromCompletion('up', body),
 }
 const ENCODE: Record<'openai' | 'anthropic', ClientFormat['encodeChat']> = { openai: encodeOpenAIChat, anthropic: encodeAnthropicMessage }
 

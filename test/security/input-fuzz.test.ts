@@ -174,8 +174,15 @@ const EMBEDDING_BODIES = [
   { model: 'text-embedding-3-small', input: [[1, 2, 3]] },
   { model: 'gemini-embed', input: ['a', 'b'], dimensions: 8 },
 ]
+const COMPLETIONS_BODIES = [
+  { model: 'gpt-4o-mini', prompt: 'Say this is a test', max_tokens: 7, temperature: 0, stop: ['\n'] },
+  { model: 'gpt-4o-mini', prompt: ['one', 'two'], n: 2, best_of: 3, logprobs: 1, echo: true, stream: true },
+  { model: 'claude-mock', prompt: 'def f(', suffix: ')', stream: true, stream_options: { include_usage: true } },
+  { model: 'gemini-mock', prompt: [[1, 2], [3]], max_tokens: 3, logit_bias: { '50256': -100 }, user: 'u1' },
+]
 const POST_ROUTES: Array<[string, unknown[]]> = [
   ['/v1/chat/completions', CHAT_BODIES],
+  ['/v1/completions', COMPLETIONS_BODIES],
   ['/v1/messages', MESSAGES_BODIES],
   ['/v1/messages/count_tokens', MESSAGES_BODIES],
   ['/v1/embeddings', EMBEDDING_BODIES],

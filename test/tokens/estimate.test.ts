@@ -5,6 +5,7 @@ import type { CatalogModel } from '../../src/catalog/catalog'
 import { parseAnthropicMessages } from '../../src/formats/anthropic/request'
 import { parseOpenAIChat } from '../../src/formats/openai/request'
 import { planChatHold } from '../../src/money/hold-plan'
+import { flatPrices } from '../../src/money/pricing'
 import type { Provider } from '../../src/providers/types'
 import { estimatePrompt, IMAGE_TOKENS } from '../../src/tokens/estimate'
 
@@ -27,8 +28,7 @@ const model: CatalogModel = {
   provider: {} as Provider,
   upstreamModel: 'm',
   kind: 'chat',
-  inputPrice: 1,
-  outputPrice: 2,
+  prices: flatPrices(1, 2),
   contextWindow: 200_000,
   maxOutputTokens: 1_000,
   fallbacks: [],

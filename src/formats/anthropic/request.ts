@@ -152,7 +152,10 @@ function opaqueFields(body: Record<string, unknown>): OpaqueContent[] {
   return out
 }
 
-export function parseAnthropicMessages(raw: Record<string, unknown>): ChatRequest {
+const KNOWN_ROLES = new Set(['user', 'assistant', 'system'])
+
+/** `text`, the body as it came, lets an Anthropic upstream receive it byte for byte (see toAnthropicBodyText). */
+export function parseAnthropicMessages(raw: Record<string, unknown>, text?: string): ChatRequest {
   const body = validate(raw)
   const untranslatable = untranslatableFields(raw)
   const left: Leftovers = { untranslatable, opaque: opaqueFields(raw) }
@@ -164,9 +167,17 @@ export function parseAnthropicMessages(raw: Record<string, unknown>): ChatReques
           ? []
           : [body.system]
         : body.system.map((b) => b.text)
-  const messages: Message[] = body.messages.map((message, i) => {
-    for (const extra of extraFields(message as Record<string, unknown>, ['role', 'content'], `messages[${i}]`)) left.opaque.push(extra)
-    return { role: message.role, content: contentParts(message.content, `messages[${i}].content`, left) }
+  const messages: Message[] = []
+  body.messages.forEach((message, i) => {
+    const at = `messages[${i}]`
+    if (!KNOWN_ROLES.has(message.role)) {
+      // Only an Anthropic upstream knows what it means; the estimate bounds it by its bytes (or its reference).
+      left.untranslatable.push(`${at}.role=${message.role}`)
+      left.opaque.push(unknownContent(message, at))
+      return
+    }
+    for (const extra of extraFields(message as Record<string, unknown>, ['role', 'content'], at)) left.opaque.push(extra)
+    messages.push({ role: message.role as Message['role'], content: contentParts(message.content, `${at}.content`, left) })
   })
   const choice = body.tool_choice as { disable_parallel_tool_use?: boolean } | undefined
   const userId = body.metadata?.user_id
@@ -186,7 +197,7 @@ export function parseAnthropicMessages(raw: Record<string, unknown>): ChatReques
     stream: body.stream === true,
     // Anthropic streams always end with their usage (message_delta).
     includeUsage: true,
-    source: { format: 'anthropic', body: raw },
+    source: { format: 'anthropic', body: raw, ...(text === undefined ? {} : { text }) },
     untranslatable,
     opaque: left.opaque,
   }

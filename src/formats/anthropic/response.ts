@@ -12,16 +12,21 @@ const STOP_REASONS: Record<FinishReason, string> = {
 
 export const anthropicStopReason = (reason: FinishReason | null): string => STOP_REASONS[reason ?? 'stop']
 
-/** Anthropic counts cache reads and writes apart from `input_tokens`; the shared count includes them. */
+/**
+ * Anthropic counts cache reads and writes apart from `input_tokens` (the shared count includes
+ * them), with writes split by lifetime in `cache_creation` when there are any.
+ */
 export function anthropicUsage(usage: Usage | null) {
   if (!usage) return { input_tokens: 0, output_tokens: 0 }
   const read = usage.cacheReadTokens ?? 0
-  const write = usage.cacheWriteTokens ?? 0
+  const fiveMinutes = usage.cacheWriteTokens ?? 0
+  const hour = usage.cacheWrite1hTokens ?? 0
   return {
-    input_tokens: Math.max(0, usage.inputTokens - read - write),
+    input_tokens: Math.max(0, usage.inputTokens - read - fiveMinutes - hour),
     output_tokens: usage.outputTokens,
-    cache_creation_input_tokens: write,
+    cache_creation_input_tokens: fiveMinutes + hour,
     cache_read_input_tokens: read,
+    ...(fiveMinutes || hour ? { cache_creation: { ephemeral_5m_input_tokens: fiveMinutes, ephemeral_1h_input_tokens: hour } } : {}),
   }
 }
 

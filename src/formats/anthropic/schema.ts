@@ -52,8 +52,13 @@ export const ToolResultBlock = Type.Object({
 export const ContentBlock = Type.Union([TextBlock, ImageBlock, DocumentBlock, SearchResultBlock, ToolUseBlock, ToolResultBlock, OtherBlock])
 export type ContentBlock = Static<typeof ContentBlock>
 
+/**
+ * `user`, `assistant`, and `system` (an instruction in the conversation's middle, as Claude Code
+ * sends with the mid-conversation-system beta); a role no version of token-hub knows is accepted
+ * too, relayed to Anthropic upstreams and refused (400 naming it) by any other.
+ */
 export const AnthropicMessage = Type.Object({
-  role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
+  role: Type.String({ minLength: 1 }),
   content: Type.Union([Type.String(), Type.Array(ContentBlock)]),
 })
 export type AnthropicMessage = Static<typeof AnthropicMessage>

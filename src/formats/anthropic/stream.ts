@@ -99,7 +99,10 @@ export function anthropicStreamEncoder(options: StreamEncoderOptions): StreamEnc
     end() {
       // A relayed Anthropic stream already carried its own message_delta and message_stop.
       if (relayed) return ''
-      const counts = anthropicUsage(usage)
+      // message_delta's usage has no lifetime split (Anthropic's MessageDeltaUsage): the totals only.
+      const { cache_creation: _split, ...counts } = anthropicUsage(usage) as ReturnType<typeof anthropicUsage> & {
+        cache_creation?: unknown
+      }
       return (
         start() +
         closeBlock() +

@@ -1,13 +1,21 @@
 // Shared answer → OpenAI chat.completion / embeddings bodies.
 import type { ChatResponse, EmbedResponse, Usage } from '../../providers/types'
 
+/**
+ * OpenAI's usage: `prompt_tokens` counts every prompt token (cache reads and writes included, as
+ * the shared count does), with reads as `prompt_tokens_details.cached_tokens` and writes (both
+ * lifetimes) as `cache_write_tokens`; reasoning is part of `completion_tokens`.
+ */
 export function openAIUsage(usage: Usage | null) {
   if (!usage) return undefined
+  const read = usage.cacheReadTokens ?? 0
+  const written = (usage.cacheWriteTokens ?? 0) + (usage.cacheWrite1hTokens ?? 0)
   return {
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,
     total_tokens: usage.inputTokens + usage.outputTokens,
-    ...(usage.cacheReadTokens ? { prompt_tokens_details: { cached_tokens: usage.cacheReadTokens } } : {}),
+    ...(read || written ? { prompt_tokens_details: { cached_tokens: read, ...(written ? { cache_write_tokens: written } : {}) } } : {}),
+    ...(usage.reasoningTokens ? { completion_tokens_details: { reasoning_tokens: usage.reasoningTokens } } : {}),
   }
 }
 

@@ -10,9 +10,11 @@ import { formatUsd } from '../../money/usd'
 import type { RequestContext } from '../../gateway/request-context'
 import { GatewayError } from '../../errors'
 import { anthropicFormat } from '../../formats/anthropic'
+import { completionsFormat } from '../../formats/completions'
 import { openAIFormat } from '../../formats/openai'
 import { responsesFormat } from '../../formats/responses'
-import { json, readJsonBody } from '../responses'
+import { parseJsonBody } from '../../formats/validate'
+import { json, readBodyText } from '../responses'
 
 export interface V1Deps extends AdmissionDeps {
   gateway: gateway.GatewayDeps
@@ -40,8 +42,10 @@ export function v1Routes(deps: V1Deps) {
   const modelCall = async (request: Request, takesSlot = true) => {
     const ctx = deps.contextOf(request)
     const auth = await admit(deps, request.headers, ctx, takesSlot)
-    const body = await readJsonBody(request, deps.config.server.max_body_bytes)
-    return { ctx, call: { body, auth, ctx, clientHeaders: request.headers } }
+    const bodyText = await readBodyText(request, deps.config.server.max_body_bytes)
+    const body = parseJsonBody(bodyText)
+    const clientQuery = new URL(request.url).search
+    return { ctx, call: { body, bodyText, auth, ctx, clientHeaders: request.headers, clientQuery } }
   }
   const keyed = async (request: Request): Promise<{ ctx: RequestContext; auth: AuthenticatedKey }> => {
     const ctx = deps.contextOf(request)
@@ -54,6 +58,14 @@ export function v1Routes(deps: V1Deps) {
       async ({ request }) => {
         const { ctx, call } = await modelCall(request)
         return respond(ctx, await gateway.chat(deps.gateway, openAIFormat, call))
+      },
+      { parse: 'none' },
+    )
+    .post(
+      '/v1/completions',
+      async ({ request }) => {
+        const { ctx, call } = await modelCall(request)
+        return respond(ctx, await gateway.chat(deps.gateway, completionsFormat, call))
       },
       { parse: 'none' },
     )

@@ -2,8 +2,8 @@
 import { GatewayError } from '../../errors'
 import { postJson, readJson, type FetchLike } from '../http'
 import { readSse } from '../sse-reader'
-import type { CallContext, Provider } from '../types'
-import { toAnthropicBody } from './request'
+import type { CallContext, ChatRequest, Provider } from '../types'
+import { toAnthropicBodyText } from './request'
 import { fromAnthropicMessage } from './response'
 import { anthropicFrames } from './stream'
 
@@ -43,18 +43,22 @@ export function createAnthropicProvider(options: AnthropicOptions): Provider {
     return headers
   }
 
+  // A client of the same format reaches the same URL it asked for: Claude Code's `?beta=true` included.
+  const urlFor = (request: ChatRequest, context: CallContext) =>
+    request.source.format === 'anthropic' && context.clientQuery ? url + context.clientQuery : url
+
   return {
     name,
     type: 'anthropic',
     format: 'anthropic',
     async chat(request, context) {
-      const body = JSON.stringify(toAnthropicBody(request, context.upstreamModel, false))
-      const response = await postJson(fetchImpl, name, url, headersFor(context), body, context.signal)
+      const body = toAnthropicBodyText(request, context.upstreamModel, false)
+      const response = await postJson(fetchImpl, name, urlFor(request, context), headersFor(context), body, context.signal)
       return fromAnthropicMessage(name, await readJson(name, response, context))
     },
     async chatStream(request, context) {
-      const body = JSON.stringify(toAnthropicBody(request, context.upstreamModel, true))
-      const response = await postJson(fetchImpl, name, url, headersFor(context), body, context.signal)
+      const body = toAnthropicBodyText(request, context.upstreamModel, true)
+      const response = await postJson(fetchImpl, name, urlFor(request, context), headersFor(context), body, context.signal)
       return anthropicFrames(name, readSse(name, response.body!, context))
     },
     async embed() {

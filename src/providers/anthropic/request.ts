@@ -1,6 +1,7 @@
 // Shared request → Anthropic Messages request body.
 import { GatewayError } from '../../errors'
 import { MAX_JSON_DEPTH, tooDeepPath } from '../../formats/json-depth'
+import { withTopLevelField } from '../../formats/json-text'
 import { refuseUntranslatable } from '../untranslatable'
 import type { ChatRequest, ContentPart, ImageSource, ReasoningEffort, ToolChoice } from '../types'
 import type { AnthropicContentBlock, AnthropicImageBlock, AnthropicMessage, AnthropicTextBlock } from './wire'
@@ -20,6 +21,25 @@ export function toAnthropicBody(request: ChatRequest, upstreamModel: string, str
     return body
   }
   return translate(request, upstreamModel, stream)
+}
+
+/**
+ * The body's text sent upstream. A request that arrived in Anthropic format with its text is
+ * forwarded byte for byte (thinking signatures, `cache_control`, system messages in the
+ * conversation, fields no version of token-hub knows), with only the fields the gateway must set
+ * edited in place: the upstream's model id, `stream`, and `max_tokens` when the client left it out.
+ */
+export function toAnthropicBodyText(request: ChatRequest, upstreamModel: string, stream: boolean): string {
+  const { source } = request
+  if (source.format !== 'anthropic' || source.text === undefined) return JSON.stringify(toAnthropicBody(request, upstreamModel, stream))
+  let text = source.text
+  if (source.body.model !== upstreamModel) text = withTopLevelField(text, 'model', JSON.stringify(upstreamModel))
+  // An absent `stream` is Anthropic's false: left as it came.
+  if ((source.body.stream === true) !== stream) text = withTopLevelField(text, 'stream', String(stream))
+  if (source.body.max_tokens === undefined || source.body.max_tokens === null) {
+    text = withTopLevelField(text, 'max_tokens', String(request.maxTokens ?? DEFAULT_MAX_TOKENS))
+  }
+  return text
 }
 
 function translate(request: ChatRequest, upstreamModel: string, stream: boolean): Record<string, unknown> {

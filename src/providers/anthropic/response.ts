@@ -1,5 +1,5 @@
 // Anthropic Message answer → shared answer.
-import { tokenCount, unbelievableUsage } from '../usage'
+import { classedUsage, tokenCount } from '../usage'
 import { GatewayError } from '../../errors'
 import type { ChatResponse, ContentPart, FinishReason, Usage } from '../types'
 import type { AnthropicMessageResponse, AnthropicUsage } from './wire'
@@ -18,21 +18,31 @@ export function fromAnthropicStopReason(reason: string | null | undefined): Fini
   return reason ? (FINISH[reason] ?? 'stop') : null
 }
 
-/** Anthropic's `input_tokens` excludes cache reads and writes; the shared count includes them. */
+/**
+ * Anthropic's `input_tokens` EXCLUDES cache reads and writes; the shared count includes them.
+ * Cache writes are split by lifetime in `cache_creation` (`ephemeral_5m_input_tokens`,
+ * `ephemeral_1h_input_tokens`); without it every write is a 5-minute one (the default TTL).
+ * `output_tokens` includes thinking (`output_tokens_details.thinking_tokens`).
+ */
 export function fromAnthropicUsage(usage: AnthropicUsage | null | undefined): Usage | null {
   if (!usage || usage.input_tokens === undefined || usage.input_tokens === null) return null
   const problems: string[] = []
-  const input = tokenCount(usage.input_tokens, 'input_tokens', problems)
+  const uncached = tokenCount(usage.input_tokens, 'input_tokens', problems)
   const read = tokenCount(usage.cache_read_input_tokens, 'cache_read_input_tokens', problems)
-  const write = tokenCount(usage.cache_creation_input_tokens, 'cache_creation_input_tokens', problems)
+  const written = tokenCount(usage.cache_creation_input_tokens, 'cache_creation_input_tokens', problems)
+  const hour = tokenCount(usage.cache_creation?.ephemeral_1h_input_tokens, 'cache_creation.ephemeral_1h_input_tokens', problems)
+  const fiveMinutes = tokenCount(usage.cache_creation?.ephemeral_5m_input_tokens, 'cache_creation.ephemeral_5m_input_tokens', problems)
   const output = tokenCount(usage.output_tokens, 'output_tokens', problems)
   const thinking = tokenCount(usage.output_tokens_details?.thinking_tokens, 'output_tokens_details.thinking_tokens', problems)
-  if (problems.length > 0) return unbelievableUsage(problems)
-  const out: Usage = { inputTokens: input + read + write, outputTokens: output }
-  if (read) out.cacheReadTokens = read
-  if (write) out.cacheWriteTokens = write
-  if (thinking) out.reasoningTokens = thinking
-  return out
+  // The split by lifetime is a breakdown of cache_creation_input_tokens: it may not say more.
+  if (hour + fiveMinutes > written && problems.length === 0) {
+    problems.push(`cache_creation (${fiveMinutes} + ${hour}) above cache_creation_input_tokens = ${written}`)
+  }
+  return classedUsage(
+    { input: uncached + read + written, cacheRead: read, cacheWrite: written - hour, cacheWrite1h: hour, output, reasoning: thinking },
+    problems,
+    { input: 'input tokens', output: 'output_tokens' },
+  )
 }
 
 export function fromAnthropicMessage(provider: string, body: Record<string, unknown>): ChatResponse {

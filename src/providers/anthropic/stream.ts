@@ -4,6 +4,7 @@ import { GatewayError } from '../../errors'
 import { frameBatches, type StreamTranslator } from '../stream-batches'
 import type { ChatChunk, FrameBatch } from '../types'
 import { fromAnthropicStopReason, fromAnthropicUsage } from './response'
+import { promptUsageOf } from '../usage'
 import type { AnthropicStreamEvent, AnthropicUsage } from './wire'
 
 const malformed = (provider: string) => new GatewayError('upstream_error', `Upstream provider '${provider}' sent a malformed stream event.`)
@@ -50,8 +51,8 @@ export function anthropicTranslator(provider: string): StreamTranslator {
       const chunks: ChatChunk[] = []
       switch (event.type) {
         case 'message_start':
-          chunks.push({ type: 'start', id: event.message.id, model: event.message.model })
           usage = mergeUsage(undefined, event.message.usage)
+          chunks.push({ type: 'start', id: event.message.id, model: event.message.model, ...promptUsageOf(fromAnthropicUsage(usage)) })
           break
         case 'content_block_start': {
           const block = event.content_block as { type: string; id?: string; name?: string; text?: string }

@@ -17,7 +17,8 @@ export type AnthropicContentBlock =
     }
 
 export interface AnthropicMessage {
-  role: 'user' | 'assistant'
+  /** `system`: a mid-conversation system message (the Messages API's third role). */
+  role: 'user' | 'assistant' | 'system'
   content: AnthropicContentBlock[]
 }
 
@@ -26,6 +27,8 @@ export interface AnthropicUsage {
   output_tokens?: number | null
   cache_creation_input_tokens?: number | null
   cache_read_input_tokens?: number | null
+  /** The writes above split by cache lifetime. */
+  cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null
   output_tokens_details?: { thinking_tokens?: number | null } | null
 }
 

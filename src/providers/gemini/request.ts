@@ -1,7 +1,7 @@
 // Shared request → Gemini generateContent / embedContent request bodies.
 import { GatewayError } from '../../errors'
 import { MAX_JSON_DEPTH, tooDeepPath } from '../../formats/json-depth'
-import { refuseField, refuseUntranslatable } from '../untranslatable'
+import { refuseField, refuseUntranslatable, systemMessageText } from '../untranslatable'
 import type { ChatRequest, ContentPart, EmbedRequest, ImageSource, ReasoningEffort, ToolChoice } from '../types'
 import { signatureOf, SKIP_SIGNATURE, validatesSignatures } from './tool-ids'
 import type { GeminiContent, GeminiPart } from './wire'
@@ -59,6 +59,8 @@ function toGeminiContents(request: ChatRequest, upstreamModel: string): GeminiCo
   const out: GeminiContent[] = []
   request.messages.forEach((message, i) => {
     const at = `messages[${i}]`
+    // Gemini's only place for instructions is systemInstruction (see toGeminiBody).
+    if (message.role === 'system') return
     const parts: GeminiPart[] = []
     let firstCall = true
     for (const part of message.content) {
@@ -124,7 +126,11 @@ export function toGeminiBody(request: ChatRequest, upstreamModel: string): Recor
   refuseUntranslatable(request, 'gemini')
   if (request.parallelToolCalls === false && request.tools?.length) refuseField(request, 'gemini', 'parallelToolCalls')
   const body: Record<string, unknown> = { contents: toGeminiContents(request, upstreamModel) }
-  const system = request.system.filter((text) => text !== '')
+  // Contents have no system role: a mid-conversation system message joins the instructions, after the others.
+  const system = [
+    ...request.system,
+    ...request.messages.flatMap((m, i) => (m.role === 'system' ? [systemMessageText(m.content, `messages[${i}]`, 'gemini')] : [])),
+  ].filter((text) => text !== '')
   if (system.length > 0) body.systemInstruction = { parts: system.map((text) => ({ text })) }
   const generation: Record<string, unknown> = {}
   if (request.maxTokens !== null) generation.maxOutputTokens = request.maxTokens

@@ -1,5 +1,5 @@
 // Gemini generateContent / embedContent answers → shared answers.
-import { tokenCount, unbelievableUsage } from '../usage'
+import { classedUsage, tokenCount } from '../usage'
 import { GatewayError } from '../../errors'
 import type { ChatChunk, ChatResponse, ContentPart, FinishReason, Usage } from '../types'
 import { encodeToolId } from './tool-ids'
@@ -24,7 +24,11 @@ export function fromGeminiFinish(reason: string, calledTools: boolean): FinishRe
   return calledTools ? 'tool_calls' : 'stop'
 }
 
-/** `promptTokenCount` includes cached tokens; thinking tokens are billed as output. */
+/**
+ * `promptTokenCount` INCLUDES `cachedContentTokenCount`; tool results fed back
+ * (`toolUsePromptTokenCount`) are prompt too. `thoughtsTokenCount` is NOT part of
+ * `candidatesTokenCount` and is billed as output, so the shared output is their sum.
+ */
 export function fromGeminiUsage(usage: GeminiUsageMetadata | undefined): Usage | null {
   if (!usage || usage.promptTokenCount === undefined || usage.promptTokenCount === null) return null
   const problems: string[] = []
@@ -33,11 +37,11 @@ export function fromGeminiUsage(usage: GeminiUsageMetadata | undefined): Usage |
   const candidates = tokenCount(usage.candidatesTokenCount, 'candidatesTokenCount', problems)
   const thoughts = tokenCount(usage.thoughtsTokenCount, 'thoughtsTokenCount', problems)
   const cached = tokenCount(usage.cachedContentTokenCount, 'cachedContentTokenCount', problems)
-  if (problems.length > 0) return unbelievableUsage(problems)
-  const out: Usage = { inputTokens: prompt + toolUse, outputTokens: candidates + thoughts }
-  if (cached) out.cacheReadTokens = cached
-  if (thoughts) out.reasoningTokens = thoughts
-  return out
+  return classedUsage(
+    { input: prompt + toolUse, cacheRead: cached, cacheWrite: 0, cacheWrite1h: 0, output: candidates + thoughts, reasoning: thoughts },
+    problems,
+    { input: 'promptTokenCount', output: 'output tokens' },
+  )
 }
 
 /** Names tool calls of one answer: Gemini's own id when it sends one, else one derived from the answer. */

@@ -5,6 +5,7 @@ import { upstreamReason } from '../http'
 import { frameBatches, type StreamTranslator } from '../stream-batches'
 import type { ChatChunk, FrameBatch } from '../types'
 import { fromGeminiFinish, fromGeminiUsage, partChunks, toolIdFactory } from './response'
+import { promptUsageOf } from '../usage'
 import type { GeminiResponse, GeminiUsageMetadata } from './wire'
 
 /**
@@ -35,7 +36,12 @@ export function geminiTranslator(provider: string): StreamTranslator {
       const chunks: ChatChunk[] = []
       if (!toolId) {
         toolId = toolIdFactory(body.responseId)
-        chunks.push({ type: 'start', id: body.responseId ?? '', model: body.modelVersion ?? '' })
+        chunks.push({
+          type: 'start',
+          id: body.responseId ?? '',
+          model: body.modelVersion ?? '',
+          ...promptUsageOf(fromGeminiUsage(body.usageMetadata)),
+        })
       }
       const candidate = body.candidates?.[0]
       chunks.push(...partChunks(candidate?.content?.parts ?? [], () => tools++, toolId))

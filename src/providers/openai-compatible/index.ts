@@ -5,6 +5,7 @@ import { readSse } from '../sse-reader'
 import type { ChatRequest, Provider } from '../types'
 import { toOpenAIChatBody, toOpenAIEmbeddingBody } from './request'
 import { fromOpenAIChatCompletion, fromOpenAIEmbeddings } from './response'
+import { completionsRelay } from './completions'
 import { responsesRelay } from './responses'
 import { openAIFrames } from './stream'
 
@@ -16,7 +17,10 @@ export interface OpenAICompatibleOptions {
   apiKey?: string
   /** Extra headers a vendor needs (organisation, project, …). */
   headers?: Record<string, string>
-  /** The upstream serves `/responses`: requests in the Responses format are relayed to it as they came. */
+  /**
+   * The upstream serves `/responses`: requests in the Responses format are relayed to it as they
+   * came. (Legacy Completions are always relayed to `/completions`.)
+   */
   responsesApi?: boolean
   fetch?: FetchLike
 }
@@ -35,14 +39,17 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
   const headers: Record<string, string> = { ...options.headers }
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`
   const responses = options.responsesApi ? responsesRelay({ name, url: `${base}/responses`, headers, fetch: fetchImpl }) : null
-  // Only what arrived in the Responses format goes to /responses; everything else is Chat Completions.
-  const relayed = (request: ChatRequest) => (responses && request.source.format === 'responses' ? responses : null)
+  // Legacy Completions are OpenAI's own format: every OpenAI-compatible server (vLLM, Ollama, DeepSeek…) serves them.
+  const completions = completionsRelay({ name, url: `${base}/completions`, headers, fetch: fetchImpl })
+  // What arrived in the Responses or Completions format goes to its own route; everything else is Chat Completions.
+  const relayed = (request: ChatRequest) =>
+    request.source.format === 'completions' ? completions : responses && request.source.format === 'responses' ? responses : null
 
   return {
     name,
     type: options.type ?? 'openai',
     format: 'openai',
-    ...(responses ? { relays: ['responses'] as const } : {}),
+    relays: responses ? (['completions', 'responses'] as const) : (['completions'] as const),
     async chat(request, context) {
       const relay = relayed(request)
       if (relay) return relay.chat(request, context)

@@ -1,6 +1,6 @@
 // Shared request → OpenAI Chat Completions / Embeddings request body.
 import { GatewayError } from '../../errors'
-import { refuseField, refuseUntranslatable } from '../untranslatable'
+import { refuseField, refuseUntranslatable, systemMessageText } from '../untranslatable'
 import type { ChatRequest, ContentPart, EmbedRequest, ResponseFormat, ToolChoice } from '../types'
 import type { OpenAIContentPart, OpenAIMessage } from './wire'
 
@@ -28,7 +28,10 @@ function translate(request: ChatRequest, upstreamModel: string): Record<string, 
   if (request.topK !== undefined) refuseField(request, 'openai', 'topK')
   const messages: OpenAIMessage[] = request.system.map((text) => ({ role: 'system', content: text }))
   request.messages.forEach((message, i) => {
-    messages.push(...toOpenAIMessages(message.role, message.content, `messages[${i}]`))
+    // An instruction in the conversation's middle stays where it was: OpenAI takes system messages anywhere.
+    if (message.role === 'system')
+      messages.push({ role: 'system', content: systemMessageText(message.content, `messages[${i}]`, 'openai') })
+    else messages.push(...toOpenAIMessages(message.role, message.content, `messages[${i}]`))
   })
   const body: Record<string, unknown> = { model: upstreamModel, messages, stream: request.stream }
   if (request.maxTokens !== null) body.max_tokens = request.maxTokens

@@ -1,5 +1,5 @@
 // OpenAI Chat Completions / Embeddings answer → shared answer.
-import { tokenCount, unbelievableUsage } from '../usage'
+import { classedUsage, tokenCount, unbelievableUsage } from '../usage'
 import { GatewayError } from '../../errors'
 import type { ChatResponse, ContentPart, EmbedResponse, FinishReason, Usage } from '../types'
 import type { OpenAIChatCompletion, OpenAIEmbeddingResponse, OpenAIUsage } from './wire'
@@ -16,18 +16,28 @@ export function fromOpenAIFinish(reason: string | null | undefined): FinishReaso
   return reason ? (FINISH[reason] ?? 'stop') : null
 }
 
+/**
+ * OpenAI's `prompt_tokens` INCLUDES `prompt_tokens_details.cached_tokens` (reads) and
+ * `cache_write_tokens` (writes); `completion_tokens` includes `completion_tokens_details.reasoning_tokens`.
+ * OpenAI-compatible vendors that count cache hits in their own field (`prompt_cache_hit_tokens`,
+ * with `prompt_tokens` = hits + misses) are read the same way when `cached_tokens` is absent.
+ */
 export function fromOpenAIUsage(usage: OpenAIUsage | null | undefined): Usage | null {
   if (!usage || usage.prompt_tokens === undefined || usage.prompt_tokens === null) return null
   const problems: string[] = []
   const prompt = tokenCount(usage.prompt_tokens, 'prompt_tokens', problems)
   const completion = tokenCount(usage.completion_tokens, 'completion_tokens', problems)
-  const cached = tokenCount(usage.prompt_tokens_details?.cached_tokens, 'prompt_tokens_details.cached_tokens', problems)
+  const details = usage.prompt_tokens_details
+  const cached =
+    details?.cached_tokens !== undefined && details?.cached_tokens !== null
+      ? tokenCount(details.cached_tokens, 'prompt_tokens_details.cached_tokens', problems)
+      : tokenCount(usage.prompt_cache_hit_tokens, 'prompt_cache_hit_tokens', problems)
+  const written = tokenCount(details?.cache_write_tokens, 'prompt_tokens_details.cache_write_tokens', problems)
   const reasoning = tokenCount(usage.completion_tokens_details?.reasoning_tokens, 'completion_tokens_details.reasoning_tokens', problems)
-  if (problems.length > 0) return unbelievableUsage(problems)
-  const out: Usage = { inputTokens: prompt, outputTokens: completion }
-  if (cached) out.cacheReadTokens = cached
-  if (reasoning) out.reasoningTokens = reasoning
-  return out
+  return classedUsage({ input: prompt, cacheRead: cached, cacheWrite: written, cacheWrite1h: 0, output: completion, reasoning }, problems, {
+    input: 'prompt_tokens',
+    output: 'completion_tokens',
+  })
 }
 
 export function fromOpenAIChatCompletion(provider: string, body: Record<string, unknown>): ChatResponse {

@@ -5,7 +5,7 @@ import { postJson, readJson, type FetchLike } from '../http'
 import { readSse } from '../sse-reader'
 import { frameBatches, type StreamTranslator } from '../stream-batches'
 import type { CallContext, ChatChunk, ChatRequest, ChatResponse, ContentPart, FinishReason, FrameBatch, Usage } from '../types'
-import { tokenCount, unbelievableUsage } from '../usage'
+import { classedUsage, tokenCount } from '../usage'
 import type { ResponsesObject, ResponsesOutputItem, ResponsesStreamEvent, ResponsesUsage } from './responses-wire'
 
 /**
@@ -18,7 +18,10 @@ export function toResponsesBody(request: ChatRequest, upstreamModel: string): Re
   return body
 }
 
-/** `input_tokens` counts cached tokens too, as the shared count does; reasoning tokens are part of the output. */
+/**
+ * `input_tokens` INCLUDES `input_tokens_details.cached_tokens` (reads) and `cache_write_tokens`
+ * (writes), as the shared count does; `output_tokens` includes `output_tokens_details.reasoning_tokens`.
+ */
 export function fromResponsesUsage(usage: ResponsesUsage | null | undefined): Usage | null {
   if (!usage || usage.input_tokens === undefined || usage.input_tokens === null) return null
   const problems: string[] = []
@@ -27,12 +30,10 @@ export function fromResponsesUsage(usage: ResponsesUsage | null | undefined): Us
   const cached = tokenCount(usage.input_tokens_details?.cached_tokens, 'input_tokens_details.cached_tokens', problems)
   const written = tokenCount(usage.input_tokens_details?.cache_write_tokens, 'input_tokens_details.cache_write_tokens', problems)
   const reasoning = tokenCount(usage.output_tokens_details?.reasoning_tokens, 'output_tokens_details.reasoning_tokens', problems)
-  if (problems.length > 0) return unbelievableUsage(problems)
-  const out: Usage = { inputTokens: input, outputTokens: output }
-  if (cached) out.cacheReadTokens = cached
-  if (written) out.cacheWriteTokens = written
-  if (reasoning) out.reasoningTokens = reasoning
-  return out
+  return classedUsage({ input, cacheRead: cached, cacheWrite: written, cacheWrite1h: 0, output, reasoning }, problems, {
+    input: 'input_tokens',
+    output: 'output_tokens',
+  })
 }
 
 const callName = (item: { name: string; namespace?: string }) => (item.namespace ? `${item.namespace}__${item.name}` : item.name)

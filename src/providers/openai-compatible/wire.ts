@@ -20,8 +20,11 @@ export interface OpenAIUsage {
   prompt_tokens: number
   completion_tokens: number
   total_tokens?: number
-  prompt_tokens_details?: { cached_tokens?: number } | null
-  completion_tokens_details?: { reasoning_tokens?: number } | null
+  prompt_tokens_details?: { cached_tokens?: number | null; cache_write_tokens?: number | null } | null
+  completion_tokens_details?: { reasoning_tokens?: number | null } | null
+  /** DeepSeek: prompt tokens served from its context cache (`prompt_tokens` = hits + misses). */
+  prompt_cache_hit_tokens?: number | null
+  prompt_cache_miss_tokens?: number | null
 }
 
 export interface OpenAIChatCompletion {

@@ -31,6 +31,8 @@ async function untilWritten<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
+const PICOS_PER_MICRO = 1_000_000
+
 export function postgresHoldStore(sql: SQL, order: AccountSequencer, instanceId: string, now: () => number): HoldStore {
   // The account of each hold placed here, so resolving it joins that account's order at once,
   // without a read first; a hold placed elsewhere (another instance, an earlier start) is looked up.
@@ -80,24 +82,29 @@ export function postgresHoldStore(sql: SQL, order: AccountSequencer, instanceId:
       })
     },
 
-    settle(holdId, costMicros, at, _windowOf) {
+    settle(holdId, costMicros, at, _windowOf, remainderPicos = 0) {
       assertMicros(costMicros, 'a charge')
       if (costMicros < 0) throw new Error(`refused to write a charge of ${costMicros} µUSD: a charge is never a credit`)
-      // The key's window is computed in the function by the same rule as chargeWindowAt (the one `windowOf` is).
+      if (!Number.isSafeInteger(remainderPicos) || remainderPicos < 0 || remainderPicos >= PICOS_PER_MICRO) {
+        throw new Error(`refused to carry ${remainderPicos} pico-USD: a remainder is a whole number below one micro-USD`)
+      }
+      // The key's window is computed in the function by the same rule as chargeWindowAt (the one
+      // `windowOf` is); the sub-micro-dollar remainder is carried on the account there too.
       return inOrder(
         holdId,
         async () => {
-          const [row] = await sql`SELECT * FROM th_settle_hold(${holdId}, ${costMicros}, ${at})`
+          const [row] = await sql`SELECT * FROM th_settle_hold(${holdId}, ${costMicros}, ${at}, ${remainderPicos})`
           const r = row as Record<string, unknown>
           if (!r.resolved) return null
           const held = num(r.held)
-          if (r.entry_id === null) return { entry: null, heldMicros: held }
+          const charged = num(r.charged)
+          if (r.entry_id === null) return { entry: null, heldMicros: held, chargedMicros: 0 }
           return {
             entry: {
               id: num(r.entry_id),
               accountId: r.account_id as string,
               type: 'charge' as const,
-              amountMicros: -costMicros,
+              amountMicros: -charged,
               balanceAfterMicros: num(r.balance_after),
               requestId: r.request_id as string,
               topupId: null,
@@ -106,6 +113,7 @@ export function postgresHoldStore(sql: SQL, order: AccountSequencer, instanceId:
               createdAt: at,
             },
             heldMicros: held,
+            chargedMicros: charged,
           }
         },
         null,

@@ -68,8 +68,6 @@ export const POSTGRES_MIGRATIONS: string[] = [
   -- each running token-hub: its holds live while its lease does
   CREATE TABLE instances (
     id TEXT PRIMARY KEY,
-    -- [storage] instance_name: an instance started under the name of a dead one replaces it at once
-    name TEXT,
     started_at BIGINT NOT NULL,
     lease_until BIGINT NOT NULL
   );
@@ -95,6 +93,18 @@ export const POSTGRES_MIGRATIONS: string[] = [
     version BIGINT NOT NULL
   );
   INSERT INTO change_version (id, version) VALUES (1, 0);
+  `,
+  // 2 (issue 15): the pico-USD below the micro-dollar each account's charges have not yet reached
+  // (as SQLite's migration 8), so the ledger stays within 1 µUSD of the exact sum of costs.
+  `
+  ALTER TABLE accounts ADD COLUMN charge_remainder_picos BIGINT NOT NULL DEFAULT 0
+    CHECK (charge_remainder_picos >= 0 AND charge_remainder_picos < 1000000);
+  `,
+  // 3 (issue 18): everything else a served instance needs (dashboard users, sessions, invites,
+  // top-ups, Stripe events, the request log in daily partitions), stable instance names, and the
+  // hold and settlement functions (one round trip each)
+  `
+  ALTER TABLE instances ADD COLUMN name TEXT;
 
   CREATE TABLE users (
     id TEXT PRIMARY KEY,
@@ -235,43 +245,52 @@ export const POSTGRES_MIGRATIONS: string[] = [
   -- Settlement in one statement: whoever deletes the hold charges it (once); the balance, the key's
   -- spend in the window containing p_at (money/key-budget.ts chargeWindowAt) and the ledger entry
   -- change together. Nothing when the hold was already resolved; no entry for a zero cost.
-  CREATE FUNCTION th_settle_hold(p_id TEXT, p_cost BIGINT, p_at BIGINT)
-  RETURNS TABLE (resolved BOOLEAN, account_id TEXT, key_id TEXT, request_id TEXT, held BIGINT, entry_id BIGINT, balance_after BIGINT, note TEXT)
+  CREATE FUNCTION th_settle_hold(p_id TEXT, p_cost BIGINT, p_at BIGINT, p_remainder BIGINT)
+  RETURNS TABLE (resolved BOOLEAN, account_id TEXT, key_id TEXT, request_id TEXT, held BIGINT, charged BIGINT, entry_id BIGINT, balance_after BIGINT, note TEXT)
   LANGUAGE plpgsql AS $$
   #variable_conflict use_column
   DECLARE
     v_hold holds%ROWTYPE; v_balance BIGINT; v_entry BIGINT; v_note TEXT; v_kcreated BIGINT; v_days INTEGER; v_len BIGINT; v_start BIGINT;
+    v_cost BIGINT := p_cost; v_carried BIGINT;
   BEGIN
     DELETE FROM holds h WHERE h.id = p_id RETURNING * INTO v_hold;
     IF NOT FOUND THEN
-      RETURN QUERY SELECT false, NULL::TEXT, NULL::TEXT, NULL::TEXT, NULL::BIGINT, NULL::BIGINT, NULL::BIGINT, NULL::TEXT;
+      RETURN QUERY SELECT false, NULL::TEXT, NULL::TEXT, NULL::TEXT, NULL::BIGINT, 0::BIGINT, NULL::BIGINT, NULL::BIGINT, NULL::TEXT;
       RETURN;
     END IF;
-    IF p_cost = 0 THEN
-      RETURN QUERY SELECT true, v_hold.account_id, v_hold.key_id, v_hold.request_id, v_hold.amount_micros, NULL::BIGINT, NULL::BIGINT, NULL::TEXT;
+    IF p_remainder > 0 THEN
+      -- The account's carry (migration 2), under its row lock: old + r < 2·10⁶, so it passed a
+      -- micro-dollar exactly when what is left is below what was added.
+      UPDATE accounts a SET charge_remainder_picos = (a.charge_remainder_picos + p_remainder) % 1000000
+      WHERE a.id = v_hold.account_id RETURNING a.charge_remainder_picos INTO v_carried;
+      IF v_carried < p_remainder THEN v_cost := v_cost + 1; END IF;
+    END IF;
+    IF v_cost = 0 THEN
+      RETURN QUERY SELECT true, v_hold.account_id, v_hold.key_id, v_hold.request_id, v_hold.amount_micros, 0::BIGINT, NULL::BIGINT, NULL::BIGINT, NULL::TEXT;
       RETURN;
     END IF;
-    UPDATE accounts a SET balance_micros = a.balance_micros - p_cost WHERE a.id = v_hold.account_id RETURNING a.balance_micros INTO v_balance;
+    UPDATE accounts a SET balance_micros = a.balance_micros - v_cost WHERE a.id = v_hold.account_id RETURNING a.balance_micros INTO v_balance;
     IF v_hold.key_id IS NOT NULL THEN
       SELECT k.created_at, k.budget_window_days INTO v_kcreated, v_days FROM api_keys k WHERE k.id = v_hold.key_id;
       IF FOUND THEN
         v_len := GREATEST(1, v_days)::BIGINT * 86400000;
         v_start := v_kcreated + GREATEST(0, FLOOR((p_at - v_kcreated)::NUMERIC / v_len))::BIGINT * v_len;
-        INSERT INTO key_spend AS ks (key_id, window_start, spent_micros) VALUES (v_hold.key_id, v_start, p_cost)
+        INSERT INTO key_spend AS ks (key_id, window_start, spent_micros) VALUES (v_hold.key_id, v_start, v_cost)
         ON CONFLICT ON CONSTRAINT key_spend_pkey DO UPDATE SET
           spent_micros = CASE WHEN ks.window_start < excluded.window_start THEN excluded.spent_micros ELSE ks.spent_micros + excluded.spent_micros END,
           window_start = GREATEST(ks.window_start, excluded.window_start);
       END IF;
     END IF;
-    IF p_cost > v_hold.amount_micros THEN
-      v_note := format('overrun: cost %s µUSD exceeded the %s µUSD hold by %s', p_cost, v_hold.amount_micros, p_cost - v_hold.amount_micros);
+    IF v_cost > v_hold.amount_micros THEN
+      v_note := format('overrun: cost %s µUSD exceeded the %s µUSD hold by %s', v_cost, v_hold.amount_micros, v_cost - v_hold.amount_micros);
     END IF;
     INSERT INTO ledger (account_id, type, amount_micros, balance_after_micros, request_id, key_id, note, created_at)
-    VALUES (v_hold.account_id, 'charge', -p_cost, v_balance, v_hold.request_id, v_hold.key_id, v_note, p_at) RETURNING id INTO v_entry;
-    RETURN QUERY SELECT true, v_hold.account_id, v_hold.key_id, v_hold.request_id, v_hold.amount_micros, v_entry, v_balance, v_note;
+    VALUES (v_hold.account_id, 'charge', -v_cost, v_balance, v_hold.request_id, v_hold.key_id, v_note, p_at) RETURNING id INTO v_entry;
+    RETURN QUERY SELECT true, v_hold.account_id, v_hold.key_id, v_hold.request_id, v_hold.amount_micros, v_cost, v_entry, v_balance, v_note;
   END $$;
   `,
 ]
+
 /** Applies every migration not yet recorded, each in its own transaction, one migrator at a time across instances. */
 export async function migratePostgres(sql: SQL): Promise<number> {
   return sql.begin(async (tx) => {

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import OpenAI from 'openai'
 import { chatBody, logRow, post, startHub, type TestHub } from '../../helpers'
+import { chargesFor, picosOf } from '../../support/exact-charges'
 
 let hub: TestHub
 let key: string
@@ -25,8 +26,9 @@ describe('chat completions via the openai SDK', () => {
     expect(data.choices[0]!.message.content!.length).toBeGreaterThan(0)
     expect(data.usage!.prompt_tokens).toBeGreaterThan(0)
     expect(data.usage!.completion_tokens).toBeGreaterThan(0)
-    const expected = Math.round(data.usage!.prompt_tokens * 0.15 + data.usage!.completion_tokens * 0.6)
-    expect(Number(response.headers.get('x-token-hub-cost-usd')) * 1e6).toBeCloseTo(expected, 6)
+    // Exact in pico-USD; the account charges whole micro-USD and carries the rest (first call: nothing carried yet).
+    const exact = picosOf(data.usage!.prompt_tokens, 0.15) + picosOf(data.usage!.completion_tokens, 0.6)
+    expect(Math.round(Number(response.headers.get('x-token-hub-cost-usd')) * 1e6)).toBe(chargesFor([exact])[0]!)
     expect(response.headers.get('x-request-id')).toMatch(/^req_[0-9A-Za-z]{24}$/)
     expect(response.headers.get('server-timing')).toContain('gateway-pre;dur=')
   })

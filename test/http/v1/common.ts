@@ -16,6 +16,7 @@ const messages = [{ role: 'user', content: 'hello' }]
 /** Every /v1 route; a route added later appends itself here. */
 export const V1_ROUTES: RouteCase[] = [
   { method: 'POST', path: '/v1/chat/completions', body: chatBody(), takesSlot: true },
+  { method: 'POST', path: '/v1/completions', body: { model: 'gpt-4o-mini', prompt: 'hello', max_tokens: 50 }, takesSlot: true },
   { method: 'POST', path: '/v1/messages', body: { model: 'gpt-4o-mini', max_tokens: 50, messages }, takesSlot: true },
   { method: 'POST', path: '/v1/responses', body: { model: 'gpt-4o-mini', input: 'hello', max_output_tokens: 50 }, takesSlot: true },
   { method: 'POST', path: '/v1/messages/count_tokens', body: { model: 'gpt-4o-mini', messages }, takesSlot: false },

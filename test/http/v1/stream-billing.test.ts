@@ -5,6 +5,7 @@ import { estimatePrompt, relayedOutputTokens } from '../../../src/tokens/estimat
 import { parseOpenAIChat } from '../../../src/formats/openai/request'
 import { chatBody, logRow, post, startHub, type TestHub } from '../../helpers'
 import { paceUpstream } from '../../support/paced-upstream'
+import { capAt, carriedPicos, chargesFor, microsAround, picosOf } from '../../support/exact-charges'
 
 let hub: TestHub
 beforeAll(async () => {
@@ -61,7 +62,7 @@ describe('stream billing', () => {
   test('client abort after k of n chunks (100 trials): one settlement each, equal to the upstream usage; no open holds', async () => {
     const { accountId, key } = await hub.account({ balanceUsd: '50.00' })
     const trials = Array.from({ length: 100 }, (_, i) => i)
-    const outcomes: Array<{ requestId: string; expected: number; k: number }> = []
+    const outcomes: Array<{ requestId: string; expected: bigint; k: number }> = []
     let midStream = 0
     // The upstream holds each trial's stream after its k-th content chunk until that client has left,
     // so every abort is mid-stream however fast or slow the machine relays (frame 0 is the role).
@@ -100,9 +101,8 @@ describe('stream billing', () => {
           clearTimeout(giveUp)
           expect(read).toBe(k)
           if (read < n) midStream++
-          const expected = Math.round(
-            usage.prompt_tokens * PRICE['gpt-4o-mini'].input + usage.completion_tokens * PRICE['gpt-4o-mini'].output,
-          )
+          const expected =
+            picosOf(usage.prompt_tokens, PRICE['gpt-4o-mini'].input) + picosOf(usage.completion_tokens, PRICE['gpt-4o-mini'].output)
           outcomes.push({ requestId: response.headers.get('x-request-id')!, expected, k })
         }),
       )
@@ -114,15 +114,24 @@ describe('stream billing', () => {
     )
     expect(open).toBe(0)
     expect(midStream).toBe(100)
+    // Settled in whatever order the streams ended: each charge is its exact cost's micro-dollars,
+    // plus one when the account's carried remainder passed a micro-dollar; together they are the
+    // exact sum to the pico-USD, with what the account carries.
+    let charged = 0n
     for (const { requestId, expected } of outcomes) {
       const charges = await chargesOf(accountId, requestId)
-      expect(charges.map((c) => c.amountMicros)).toEqual([-expected])
+      expect(charges).toHaveLength(1)
+      expect(microsAround(expected)).toContain(-charges[0]!.amountMicros)
+      charged += BigInt(-charges[0]!.amountMicros) * 1_000_000n
     }
+    const exactSum = outcomes.reduce((sum, o) => sum + o.expected, 0n)
+    expect(charged + BigInt(carriedPicos(hub.hub.store, accountId))).toBe(exactSum)
     const account = (await hub.hub.store.accounts.get(accountId))!
     expect(account.heldMicros).toBe(0)
     expect(await hub.hub.store.ledger.sum(accountId)).toBe(account.balanceMicros)
     const row = await logRow(hub, outcomes[0]!.requestId)
-    expect(row).toMatchObject({ stream: true, error_code: 'client_disconnected', cost_micros: outcomes[0]!.expected })
+    expect(row).toMatchObject({ stream: true, error_code: 'client_disconnected' })
+    expect(microsAround(outcomes[0]!.expected)).toContain(row.cost_micros as number)
   })
 
   for (const [label, model, fault] of [
@@ -131,6 +140,7 @@ describe('stream billing', () => {
   ] as const) {
     test(`${label}: billed the relayed tokens, never more than the hold`, async () => {
       const { accountId, key } = await hub.account({ balanceUsd: '5.00' })
+      const counted: bigint[] = []
       for (const maxTokens of [2, 40]) {
         const body = chatBody(`count what was relayed ${maxTokens}`, {
           model,
@@ -151,12 +161,17 @@ describe('stream billing', () => {
         const catalogModel = hub.hub.catalog.get(model)!
         const plan = planChatHold(parseOpenAIChat(body), [catalogModel])
         const price = PRICE[model]
-        const counted = Math.round(
-          estimatePrompt(parseOpenAIChat(body)).high * price.input + Math.min(relayedOutputTokens(relayed), maxTokens) * price.output,
+        counted.push(
+          capAt(
+            picosOf(estimatePrompt(parseOpenAIChat(body)).high, price.input) +
+              picosOf(Math.min(relayedOutputTokens(relayed), maxTokens), price.output),
+            plan.holdMicros,
+          ),
         )
         const charges = await chargesOf(accountId, response.headers.get('x-request-id')!)
-        expect(charges).toHaveLength(1)
-        expect(-charges[0]!.amountMicros).toBe(Math.min(counted, plan.holdMicros))
+        expect(charges.length).toBeLessThanOrEqual(1)
+        // This account's calls settle one after another: the carry model says each charge exactly.
+        expect(-(charges[0]?.amountMicros ?? 0)).toBe(chargesFor(counted).at(-1)!)
         expect(-charges[0]!.amountMicros).toBeLessThanOrEqual(plan.holdMicros)
       }
     })
@@ -169,9 +184,10 @@ describe('stream billing', () => {
     const answer = (await response.json()) as { choices: Array<{ message: { content: string } }>; usage?: unknown }
     expect(answer.usage).toBeUndefined()
     const request = parseOpenAIChat(body)
-    const counted = Math.round(estimatePrompt(request).high * 0.15 + relayedOutputTokens([answer.choices[0]!.message.content]) * 0.6)
+    const exact = picosOf(estimatePrompt(request).high, 0.15) + picosOf(relayedOutputTokens([answer.choices[0]!.message.content]), 0.6)
+    const [counted] = chargesFor([exact])
     const charges = await chargesOf(accountId, response.headers.get('x-request-id')!)
-    expect(charges.map((c) => -c.amountMicros)).toEqual([counted])
-    expect(Number(response.headers.get('x-token-hub-cost-usd')) * 1e6).toBeCloseTo(counted, 3)
+    expect(charges.map((c) => -c.amountMicros)).toEqual([counted!])
+    expect(Number(response.headers.get('x-token-hub-cost-usd')) * 1e6).toBeCloseTo(counted!, 3)
   })
 })

@@ -1,6 +1,7 @@
 // Activity (the account's calls, filtered and paginated) and Request lookup (one call's details).
 import { encodeCursor } from '../../../observability/request-list'
 import type { RequestLogPosition, RequestLogRowWithKey } from '../../../store/request-log'
+import { formatPicosUsd } from '../../../money/usd'
 import { html, time, usdExact, type Html } from '../html'
 
 export interface ActivityFilters {
@@ -16,7 +17,35 @@ export const statusBadge = (status: number) => html`<span class="badge ${status 
 const tokens = (r: RequestLogRowWithKey) =>
   r.promptTokens === null && r.completionTokens === null
     ? html`<span class="muted">—</span>`
-    : html`${r.promptTokens ?? 0} / ${r.completionTokens ?? 0}`
+    : html`${r.promptTokens ?? 0} / ${r.completionTokens ?? 0}${cacheNote(r)}`
+
+/** The cache classes of a row's prompt, when it has any: "cache 9,000 read · 1,000 written". */
+function cacheNote(r: RequestLogRowWithKey): Html | string {
+  const read = r.cacheReadTokens ?? 0
+  const written = (r.cacheWriteTokens ?? 0) + (r.cacheWrite1hTokens ?? 0)
+  if (!read && !written) return ''
+  return html`<br><span class="small muted" data-testid="cache-tokens">cache ${read} read · ${written} written</span>`
+}
+
+/** Tokens per class and the exact cost of each, for the request page. */
+function classRows(row: RequestLogRowWithKey): Html {
+  const b = row.costBreakdown
+  const uncached = Math.max(
+    0,
+    (row.promptTokens ?? 0) - (row.cacheReadTokens ?? 0) - (row.cacheWriteTokens ?? 0) - (row.cacheWrite1hTokens ?? 0),
+  )
+  const line = (label: string, count: number, picos: number | undefined) =>
+    html`<tr><td>${label}</td><td class="num">${count}</td><td class="num">${picos === undefined ? '—' : `$${formatPicosUsd(picos)}`}</td></tr>`
+  return html`<table class="small" data-testid="token-classes"><thead><tr><th>Class</th><th class="num">Tokens</th><th class="num">Cost</th></tr></thead><tbody>
+  ${line('Input (uncached)', uncached, b?.input)}
+  ${line('Cache read', row.cacheReadTokens ?? 0, b?.cacheRead)}
+  ${line('Cache write, 5 min', row.cacheWriteTokens ?? 0, b?.cacheWrite)}
+  ${line('Cache write, 1 h', row.cacheWrite1hTokens ?? 0, b?.cacheWrite1h)}
+  ${line('Output (reasoning included)', row.completionTokens ?? 0, b?.output)}
+  ${row.reasoningTokens ? html`<tr><td class="muted">of which reasoning</td><td class="num">${row.reasoningTokens}</td><td></td></tr>` : ''}
+  ${b ? html`<tr><td>Exact total${b.tierAbove !== null ? ` (long-context prices above ${b.tierAbove} prompt tokens)` : ''}</td><td></td><td class="num">$${formatPicosUsd(b.totalPicos)}</td></tr>` : ''}
+</tbody></table>`
+}
 
 const latency = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`)
 
@@ -75,7 +104,8 @@ export function lookupBody(id: string, row: RequestLogRowWithKey | null, retenti
   <dt>Model</dt><dd>${row.model ?? '—'}${row.provider ? html` <span class="muted">via ${row.provider}</span>` : ''}</dd>
   <dt>Status</dt><dd>${statusBadge(row.status)} ${row.errorCode ?? ''}</dd>
   <dt>Tokens</dt><dd>${row.promptTokens ?? 0} prompt · ${row.completionTokens ?? 0} completion</dd>
-  <dt>Cost</dt><dd>${usdExact(row.costMicros)}</dd>
+  <dt>Tokens by class</dt><dd>${classRows(row)}</dd>
+  <dt>Cost</dt><dd>${usdExact(row.costMicros)} <span class="small muted">charged (the part below $0.000001 is carried to the account's next charge)</span></dd>
   <dt>Latency</dt><dd>${latency(row.latencyMs)}${row.ttfbMs !== null ? html` · first byte ${latency(row.ttfbMs)}` : ''}</dd>
   <dt>Streamed</dt><dd>${row.stream ? 'yes' : 'no'}</dd>
   <dt>Client IP</dt><dd class="mono">${row.clientIp ?? '—'}</dd>
