@@ -263,6 +263,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
           openHolds: () => store.holds.countOpen(),
           limiterWindows: () => limiter.size(),
           redis: () => limiter.health?.() ?? null,
+          storeUp: () => store.ping() && store.writeProblem() === null,
           logRowsPending: () => log.pending(),
         },
       }),

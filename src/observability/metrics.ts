@@ -20,6 +20,8 @@ export interface MetricsGauges {
   logRowsPending(): number
   /** The shared limiter's Redis, or null without one. */
   redis?(): { ok: boolean; failures: number } | null
+  /** Whether the store (SQLite file or Postgres) answers and takes writes now. */
+  storeUp?(): boolean
 }
 
 export interface Metrics {
@@ -162,6 +164,11 @@ export function createMetrics(): Metrics {
 
       family('token_hub_request_log_pending_rows', 'gauge', 'Log rows buffered in memory, not yet written.')
       out.push(`token_hub_request_log_pending_rows ${gauges.logRowsPending()}`)
+
+      if (gauges.storeUp) {
+        family('token_hub_store_up', 'gauge', '1 while the database answers and takes money writes (Postgres: reachable), else 0.')
+        out.push(`token_hub_store_up ${gauges.storeUp() ? 1 : 0}`)
+      }
 
       const redis = gauges.redis?.() ?? null
       if (redis) {

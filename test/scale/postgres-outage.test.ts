@@ -58,6 +58,8 @@ describe('Postgres outage', () => {
       health = await fetch(`${url}/healthz`)
     }
     expect(health.status).toBe(503)
+    const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text()
+    expect(metrics).toContain('token_hub_store_up 0')
 
     await pg.start()
     let after = await post({ url }, '/v1/chat/completions', key!, chatBody('after'))
@@ -67,6 +69,7 @@ describe('Postgres outage', () => {
     }
     expect(after.status).toBe(200)
     expect((await fetch(`${url}/healthz`)).status).toBe(200)
+    expect(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text()).toContain('token_hub_store_up 1')
     // Nothing lost or doubled: two answered calls, two charges, balance = Σ ledger, nothing held.
     const [row] = await store.sql`
       SELECT a.balance_micros, (SELECT SUM(amount_micros) FROM ledger WHERE account_id = a.id) AS total,
