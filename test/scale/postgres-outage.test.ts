@@ -69,7 +69,9 @@ describe('Postgres outage', () => {
     }
     expect(after.status).toBe(200)
     expect((await fetch(`${url}/healthz`)).status).toBe(200)
-    expect(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text()).toContain('token_hub_store_up 1')
+    expect(await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text()).toContain(
+      'token_hub_store_up 1',
+    )
     // Nothing lost or doubled: two answered calls, two charges, balance = Σ ledger, nothing held.
     const [row] = await store.sql`
       SELECT a.balance_micros, (SELECT SUM(amount_micros) FROM ledger WHERE account_id = a.id) AS total,
