@@ -21,6 +21,7 @@ import { PendingWork } from './gateway/pending-work'
 import { RequestContext } from './gateway/request-context'
 import { createRequestLogWriter, type RequestLogWriter } from './observability/request-log-writer'
 import { limiterFromConfig, onRedisError } from './limits/from-config'
+import { speaksAnthropic } from './formats/anthropic/models'
 import { errorResponse, GatewayError, toGatewayError, type ErrorFormat } from './errors'
 import { describeStorageFailure, isStorageFailure } from './store/group-commit'
 import { createPortalService, type PortalService } from './accounts/self-service'
@@ -28,9 +29,12 @@ import { createSessionService, type SessionService } from './accounts/sessions'
 import { createUserService, type UserService } from './accounts/users'
 import { adminApiRoutes } from './http/api/admin'
 import { apiRoutes } from './http/api'
+import { insightApiRoutes } from './http/api/insights'
 import { dashboardRoutes } from './http/dashboard'
 import { stripeWebhookRoutes } from './http/webhooks/stripe'
 import { createCreditExpiry, type CreditExpiry } from './jobs/credit-expiry'
+import { createBudgetAlerts, type BudgetAlerts } from './jobs/budget-alerts'
+import { createInsightsService, type InsightsService } from './accounts/insights'
 import { stripePaymentsClient, stripeSecrets } from './payments/stripe/client'
 import { createTopupService, type TopupService } from './payments/topups'
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry'
@@ -50,6 +54,10 @@ export interface AccountServices {
   portal: PortalService
   topups: TopupService
   expiry: CreditExpiry
+  /** Usage, credit statement, callable models, key use. */
+  insights: InsightsService
+  /** Budget alerts: the banner's source and the webhook job. */
+  alerts: BudgetAlerts
 }
 
 export interface AppDeps<S extends Store = Store> {
@@ -91,8 +99,14 @@ export interface App<S extends Store = Store> {
   close(): Promise<void>
 }
 
-/** Error answers on /v1/messages speak Anthropic's shape; everything else OpenAI's. */
-const formatOf = (path: string): ErrorFormat => (path.startsWith('/v1/messages') ? 'anthropic' : 'openai')
+/** Error answers on /v1/messages, and on /v1/models to Anthropic clients, speak Anthropic's shape; everything else OpenAI's. */
+const formatOf = (path: string, headers: Headers): ErrorFormat =>
+  path.startsWith('/v1/messages') || ((path === '/v1/models' || path.startsWith('/v1/models/')) && speaksAnthropic(headers))
+    ? 'anthropic'
+    : 'openai'
+
+/** The routes a request log row is written for: /v1, and the legacy billing paths served without it. */
+const isApiRoute = (path: string) => path.startsWith('/v1/') || path.startsWith('/dashboard/billing/')
 
 export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<S>> {
   const { config, store } = deps
@@ -162,7 +176,10 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     portal: createPortalService({ store, config, catalog, clock, admin, onAccessChange }),
     topups: createTopupService({ store, config, clock, payments, webhookSecret: env[config.stripe.webhook_secret_env] || null }),
     expiry: createCreditExpiry(store, clock),
+    insights: createInsightsService({ store, catalog, clock }),
+    alerts: createBudgetAlerts({ store, config, clock }),
   }
+  portal.alerts.start()
   const { users, sessions, topups } = portal
   const stopExpiry = portal.expiry.start(config.billing.expiry_check_minutes * 60_000)
   // Lots that came due while the server was down are written off now, not one interval later.
@@ -176,7 +193,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
       const ctx = contextOf(request)
       const peer = server?.requestIP(request)?.address ?? null
       ctx.received(
-        formatOf(ctx.route),
+        formatOf(ctx.route, request.headers),
         trustedProxies.ranges.length === 0 ? peer : clientAddress(peer, request.headers.get('x-forwarded-for'), trustedProxies),
       )
       // A new id for every request: an incoming X-Request-Id is not trusted.
@@ -207,7 +224,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     })
     .onAfterResponse(({ request }) => {
       const ctx = contexts.get(request)
-      if (!ctx?.route.startsWith('/v1/')) return
+      if (!ctx || !isApiRoute(ctx.route)) return
       // The one writer of a request's record: when its response is sent, or a stream's bill is final.
       const record = () => {
         const row = ctx.finish()
@@ -271,8 +288,23 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     )
     .use(stripeWebhookRoutes({ topups }))
     .use(apiRoutes({ sessions, users, portal: portal.portal, topups, clock, maxBodyBytes: sessionBodyBytes, clientIp }))
+    .use(insightApiRoutes({ sessions, insights: portal.insights, alerts: portal.alerts }))
     .use(adminApiRoutes({ sessions, admin, portal: portal.portal, topups, clock, maxBodyBytes: sessionBodyBytes }))
-    .use(dashboardRoutes({ config, catalog, clock, sessions, users, portal: portal.portal, topups, admin, clientIp }))
+    .use(
+      dashboardRoutes({
+        config,
+        catalog,
+        clock,
+        sessions,
+        users,
+        portal: portal.portal,
+        topups,
+        admin,
+        clientIp,
+        insights: portal.insights,
+        alerts: portal.alerts,
+      }),
+    )
 
   return {
     app: app as unknown as Elysia,
@@ -291,6 +323,7 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
     portal,
     close: async () => {
       stopExpiry()
+      portal.alerts.stop()
       clearInterval(sessionPurge)
       sweeper.stop()
       await retention.stop()

@@ -81,6 +81,13 @@ export function createPortalService({ store, config, catalog, clock, admin, onAc
       }
     },
 
+    /** The account alone (its plan, balance): what most pages need, without the overview's spend sums over the ledger. */
+    async account(scope: Scope) {
+      const account = await store.accounts.get(scope.accountId)
+      if (!account || account.deletedAt !== null) throw new GatewayError('not_found', `No account '${scope.accountId}'.`)
+      return account
+    },
+
     /** Keys not revoked (expired ones included, marked by their expiry), with spend in their budget window. */
     async keys(scope: Scope) {
       const now = clock.now()

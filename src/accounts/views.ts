@@ -82,6 +82,7 @@ export function requestView(row: RequestLogRow) {
     provider: row.provider,
     status: row.status,
     error_code: row.errorCode,
+    error_message: row.errorMessage ?? null,
     prompt_tokens: row.promptTokens,
     completion_tokens: row.completionTokens,
     cache_read_tokens: row.cacheReadTokens ?? null,

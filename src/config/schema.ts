@@ -202,6 +202,26 @@ export const DemoConfig = Type.Object(
   { default: {}, additionalProperties: false },
 )
 
+export const AlertsConfig = Type.Object(
+  {
+    webhook_url: Type.Optional(
+      Type.String({ pattern: '^https?://', description: 'budget alerts are POSTed here as JSON, once per crossing; unset = banner only' }),
+    ),
+    balance_below_usd: Type.Number({ minimum: 0, default: 0, description: 'default balance threshold of every account; 0 = none' }),
+    key_budget_percent: Type.Integer({
+      minimum: 0,
+      maximum: 100,
+      default: 80,
+      description: 'default alert of every key with a budget, at this percent of its window budget; 0 = none',
+    }),
+    check_seconds: PositiveInt(30, 'how often balances and key budgets are compared with their thresholds'),
+    max_attempts: PositiveInt(6, 'webhook deliveries tried at most this often (backoff doubling from retry_base_ms)'),
+    retry_base_ms: PositiveInt(1000, 'the first retry waits this long; each next one twice as long (at most 5 minutes)'),
+    timeout_ms: PositiveInt(5000, 'one webhook delivery attempt gives up after this'),
+  },
+  { default: {}, additionalProperties: false },
+)
+
 export const Config = Type.Object(
   {
     server: ServerConfig,
@@ -215,6 +235,7 @@ export const Config = Type.Object(
     auth: AuthConfig,
     stripe: StripeConfig,
     demo: DemoConfig,
+    alerts: AlertsConfig,
     providers: Type.Record(Type.String(), ProviderConfig, { default: {} }),
     models: Type.Array(ModelConfig, { default: [] }),
     plans: Type.Record(Type.String(), PlanConfig, { default: { standard: { models: ['*'] } } }),

@@ -201,7 +201,7 @@ async function settleStream(
     // The client is told instead of seeing a normal end it was not charged for.
     failure = new GatewayError('store_unavailable', 'The answer could not be billed, so it is not confirmed; retry the request.')
   }
-  ctx.streamEnded(outcome.error ? outcome.error.code : null, outcome.clientGone)
+  ctx.streamEnded(outcome.error ?? null, outcome.clientGone)
   return failure
 }
 

@@ -26,6 +26,12 @@ export interface Deployment {
 }
 
 /**
+ * The gateway's error text as the client got it, bounded: it names codes, fields, providers and
+ * their (redacted) reasons, never the request's messages, and a row must stay small.
+ */
+const boundedMessage = (message: string) => (message.length > 500 ? `${message.slice(0, 499)}…` : message)
+
+/**
  * What one request records on its way through, and nothing else writes: each step of the request
  * path calls the one method below that names its event, in path order, and `finish()` turns
  * what was recorded into the log row.
@@ -42,6 +48,7 @@ export class RequestContext {
   private provider: string | null = null
   private status = 200
   private errorCode: string | null = null
+  private errorMessage: string | null = null
   private promptTokens: number | null = null
   private completionTokens: number | null = null
   private usage: Usage | null = null
@@ -175,9 +182,11 @@ export class RequestContext {
   }
 
   /** A stream ended: a failure mid-stream, or a client that left, is the row's error (over a failed charge). */
-  streamEnded(errorCode: string | null, clientGone: boolean): void {
-    if (errorCode !== null) this.errorCode = errorCode
-    else if (clientGone) this.errorCode = 'client_disconnected'
+  streamEnded(error: { code: string; message: string } | null, clientGone: boolean): void {
+    if (error !== null) {
+      this.errorCode = error.code
+      this.errorMessage = boundedMessage(error.message)
+    } else if (clientGone) this.errorCode = 'client_disconnected'
   }
 
   /** The stream's bill is final (settled or released). */
@@ -186,9 +195,10 @@ export class RequestContext {
   }
 
   /** The request was answered with an error (app.ts onError). */
-  failed(error: { status: number; code: string }): void {
+  failed(error: { status: number; code: string; message?: string }): void {
     this.status = error.status
     this.errorCode = error.code
+    this.errorMessage = error.message === undefined ? null : boundedMessage(error.message)
   }
 
   elapsedMs(): number {
@@ -234,6 +244,7 @@ export class RequestContext {
       provider: this.provider,
       status: this.status,
       errorCode: this.errorCode,
+      errorMessage: this.errorMessage,
       promptTokens: this.promptTokens,
       completionTokens: this.completionTokens,
       cacheReadTokens: this.usage ? (this.usage.cacheReadTokens ?? 0) : null,

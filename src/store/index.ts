@@ -19,6 +19,9 @@ import { sqliteSpendStore, type SpendStore } from './spend'
 import { sqliteKeyUpdateStore, type KeyUpdateStore } from './key-updates'
 import { sqliteDirectoryStore, type DirectoryStore } from './directory'
 import { sqliteLedgerLookupStore, type LedgerLookupStore } from './ledger-lookup'
+import { sqliteUsageStore, type UsageStore } from './usage-daily'
+import { sqliteAlertStore, type AlertStore } from './alerts'
+import { sqliteLedgerStatementStore, type LedgerStatementStore } from './ledger-statement'
 
 /**
  * What the money module (money/billing.ts) needs of a store: every implementation, SQLite or
@@ -53,6 +56,12 @@ export interface Store extends MoneyStore {
   keyUpdates: KeyUpdateStore
   directory: DirectoryStore
   ledgerLookup: LedgerLookupStore
+  /** Usage per day × account × key × model, kept with the request log. */
+  usage: UsageStore
+  /** Budget-alert thresholds and crossing state. */
+  alerts: AlertStore
+  /** An account's ledger as a statement (charges summed per day). */
+  statement: LedgerStatementStore
   /** True while the database answers. */
   ping(): boolean
   /**
@@ -112,6 +121,9 @@ export function openStore(path: string, options: OpenStoreOptions = {}): SqliteS
     keyUpdates: sqliteKeyUpdateStore(db),
     directory: sqliteDirectoryStore(db, holdBook),
     ledgerLookup: sqliteLedgerLookupStore(db),
+    usage: sqliteUsageStore(db),
+    alerts: sqliteAlertStore(db),
+    statement: sqliteLedgerStatementStore(db),
     ping() {
       try {
         ping.get()

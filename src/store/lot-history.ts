@@ -16,6 +16,7 @@ type Row = {
   id: number
   type: string
   amount_micros: number
+  balance_after_micros: number
   topup_id: string | null
   created_at: number
   lot_expires_at: number | null
@@ -23,27 +24,33 @@ type Row = {
 }
 
 /**
- * Reads an account's lot history with one query for the non-charge entries and one range sum per gap
- * between them, so its cost follows the number of top-ups and adjustments, not of requests.
+ * Reads an account's lot history with one query for the non-charge entries (through the partial
+ * index `ledger_account_marks`) and no scan of the charges between them: every entry stores the
+ * balance after it, and between two non-charge entries there are only charges, so their sum is the
+ * difference of two balances. Its cost follows the number of top-ups and adjustments, not of requests.
  */
 export function sqliteLotHistory(db: Database) {
   const marks = db.query<Row, [string]>(`
-    SELECT l.id, l.type, l.amount_micros, l.topup_id, l.created_at, t.lot_expires_at, (t.id IS NOT NULL) AS is_lot
+    SELECT l.id, l.type, l.amount_micros, l.balance_after_micros, l.topup_id, l.created_at, t.lot_expires_at, (t.id IS NOT NULL) AS is_lot
     FROM ledger l LEFT JOIN topups t ON t.id = l.topup_id
     WHERE l.account_id = ? AND l.type != 'charge' ORDER BY l.id`)
-  const charges = db.query<{ total: number }, [string, number, number]>(
-    `SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger WHERE account_id = ? AND id > ? AND id < ? AND type = 'charge'`,
+  const newest = db.query<{ id: number; balance_after_micros: number }, [string]>(
+    'SELECT id, balance_after_micros FROM ledger WHERE account_id = ? ORDER BY id DESC LIMIT 1',
   )
   return (accountId: string): LotHistoryEntry[] => {
     const out: LotHistoryEntry[] = []
-    let previous = 0
-    const gap = (until: number) => {
-      const total = charges.get(accountId, previous, until)!.total
+    // The balance after the previous non-charge entry (0 before the account's first entry).
+    let after = 0
+    /** The charges between the previous mark and a point whose balance (before it) is `before`. */
+    const gap = (before: number) => {
+      const total = before - after
       if (total !== 0) out.push({ kind: 'debit', amountMicros: -total })
     }
+    let lastMark = 0
     for (const row of marks.all(accountId)) {
-      gap(row.id)
-      previous = row.id
+      gap(row.balance_after_micros - row.amount_micros)
+      after = row.balance_after_micros
+      lastMark = row.id
       if (row.type === 'topup' && row.amount_micros > 0) {
         out.push({
           kind: 'credit',
@@ -61,7 +68,8 @@ export function sqliteLotHistory(db: Database) {
         out.push({ kind: 'debit', amountMicros: -row.amount_micros })
       }
     }
-    gap(Number.MAX_SAFE_INTEGER)
+    const last = newest.get(accountId)
+    if (last && last.id > lastMark) gap(last.balance_after_micros)
     return out
   }
 }

@@ -220,4 +220,54 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE request_log ADD COLUMN reasoning_tokens INTEGER;
   ALTER TABLE request_log ADD COLUMN cost_breakdown TEXT;
   `,
+  // 9 (issue 17): usage per UTC day × account × key × model, kept in step with the request log in
+  // the log's own write transaction, so the Usage page sums a few thousand rows instead of millions;
+  // the gateway's own error text on failed rows; budget-alert thresholds and their crossing state.
+  `
+  ALTER TABLE request_log ADD COLUMN error_message TEXT;
+  CREATE TABLE usage_daily (
+    day INTEGER NOT NULL,
+    account_id TEXT NOT NULL,
+    -- '' for rows without a key or model: NULL would make every row its own group
+    key_id TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL DEFAULT '',
+    requests INTEGER NOT NULL DEFAULT 0,
+    cost_micros INTEGER NOT NULL DEFAULT 0,
+    prompt_tokens INTEGER NOT NULL DEFAULT 0,
+    completion_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0,
+    reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (account_id, day, key_id, model)
+  ) WITHOUT ROWID;
+  CREATE INDEX usage_daily_day ON usage_daily(day);
+  INSERT INTO usage_daily (day, account_id, key_id, model, requests, cost_micros, prompt_tokens, completion_tokens,
+      cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens)
+    SELECT (ts / 86400000) * 86400000, account_id, COALESCE(key_id, ''), COALESCE(model, ''), COUNT(*), SUM(cost_micros),
+      COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cache_read_tokens), 0),
+      COALESCE(SUM(cache_write_tokens), 0), COALESCE(SUM(cache_write_1h_tokens), 0), COALESCE(SUM(reasoning_tokens), 0)
+    FROM request_log
+    WHERE account_id IS NOT NULL
+      AND route IN ('/v1/chat/completions', '/v1/messages', '/v1/responses', '/v1/completions', '/v1/embeddings')
+    GROUP BY 1, 2, 3, 4;
+
+  -- the statement's and the credit lots' non-charge entries without walking past every charge;
+  -- partial, so a charge (the hot path's write) never touches it
+  CREATE INDEX ledger_account_marks ON ledger(account_id, id) WHERE type != 'charge';
+
+  -- an account's threshold (key_id '': balance below threshold micro-USD) or a key's (percent of its window budget)
+  CREATE TABLE alert_rules (
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    key_id TEXT NOT NULL DEFAULT '',
+    threshold INTEGER NOT NULL,
+    PRIMARY KEY (account_id, key_id)
+  );
+  -- a subject ('balance:<account>', 'key:<key>:<window start>') past its threshold: one alert per crossing
+  CREATE TABLE alert_state (
+    subject TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    crossed_at INTEGER NOT NULL
+  );
+  `,
 ]

@@ -1,6 +1,8 @@
 // The operational log table: one row per /v1 request, never any prompt or completion content.
 import type { Database } from 'bun:sqlite'
 import type { GroupCommit } from './group-commit'
+import { aggregateRows } from '../usage/aggregate'
+import { usageAppender } from './usage-daily'
 import type { CostBreakdown } from '../money/pricing'
 
 export interface RequestLogRow {
@@ -13,6 +15,8 @@ export interface RequestLogRow {
   provider: string | null
   status: number
   errorCode: string | null
+  /** The gateway's own error text as the client got it (never prompt or completion content). */
+  errorMessage?: string | null
   promptTokens: number | null
   completionTokens: number | null
   /** Tokens per class (disjoint parts of `promptTokens`, and reasoning of `completionTokens`); null when nothing was billed. */
@@ -48,6 +52,8 @@ export interface RequestLogFilter {
   accountId?: string
   keyId?: string
   model?: string
+  /** Only rows of these routes (e.g. the model calls). */
+  routes?: readonly string[]
   /** An inclusive status range: `{ min: 429, max: 429 }`, a class `{ min: 400, max: 499 }`. */
   status?: { min: number; max: number }
   /** Rows at or after this time (ms). */
@@ -77,7 +83,9 @@ export interface RequestLogStore {
   insertMany(rows: RequestLogRow[]): Promise<void>
   get(requestId: string): Promise<RequestLogRowWithKey | null>
   list(filter: RequestLogFilter): Promise<RequestLogPage>
-  /** Models seen in an account's log, for the activity filter menu. */
+  /** The time of the key's newest logged request (within retention), or null. */
+  lastUsed(keyId: string): Promise<number | null>
+  /** Models an account has called (model calls, from the usage aggregate), for the activity filter menu. */
   models(accountId: string): Promise<string[]>
   /** Deletes at most `limit` rows older than `before` (ms); returns how many it deleted. */
   purgeBefore(before: number, limit: number): Promise<number>
@@ -93,6 +101,7 @@ type Row = {
   provider: string | null
   status: number
   error_code: string | null
+  error_message: string | null
   prompt_tokens: number | null
   completion_tokens: number | null
   cache_read_tokens: number | null
@@ -121,6 +130,7 @@ const requestLogFromRow = (row: RowWithKey): RequestLogRowWithKey => ({
   provider: row.provider,
   status: row.status,
   errorCode: row.error_code,
+  errorMessage: row.error_message,
   promptTokens: row.prompt_tokens,
   completionTokens: row.completion_tokens,
   cacheReadTokens: row.cache_read_tokens,
@@ -157,6 +167,14 @@ function whereOf(filter: RequestLogFilter): { where: string; params: Record<stri
     clauses.push('r.model = $model')
     params.model = filter.model
   }
+  if (filter.routes !== undefined) {
+    // Routes are our own constants or one validated path; bound anyway, one parameter each.
+    const names = filter.routes.map((route, i) => {
+      params[`route${i}`] = route
+      return `$route${i}`
+    })
+    clauses.push(names.length ? `r.route IN (${names.join(', ')})` : '0')
+  }
   if (filter.status !== undefined) {
     clauses.push('r.status BETWEEN $statusMin AND $statusMax')
     params.statusMin = filter.status.min
@@ -182,9 +200,10 @@ export function sqliteRequestLogStore(db: Database, writes: GroupCommit): Reques
   const insert = db.query(`
     INSERT OR REPLACE INTO request_log (request_id, ts, account_id, key_id, route, model, provider, status, error_code,
       prompt_tokens, completion_tokens, cost_micros, latency_ms, ttfb_ms, stream, client_ip, attempts, notes,
-      cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, cost_breakdown)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-  // Positional parameters: binding 23 named ones per row costs more than the insert itself.
+      cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, cost_breakdown, error_message)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const addUsage = usageAppender(db)
+  // Positional parameters: binding 24 named ones per row costs more than the insert itself.
   const insertMany = (rows: RequestLogRow[]) => {
     for (const r of rows) {
       insert.run(
@@ -211,12 +230,18 @@ export function sqliteRequestLogStore(db: Database, writes: GroupCommit): Reques
         r.cacheWrite1hTokens ?? null,
         r.reasoningTokens ?? null,
         r.costBreakdown ? JSON.stringify(r.costBreakdown) : null,
+        r.errorMessage ?? null,
       )
     }
+    // The day × account × key × model sums, in the same transaction as the rows they sum.
+    addUsage(aggregateRows(rows))
   }
   const byId = db.query<RowWithKey, [string]>(`${SELECT_WITH_KEY} WHERE r.request_id = ?`)
+  const lastUsed = db.query<{ ts: number | null }, [string]>('SELECT MAX(ts) AS ts FROM request_log WHERE key_id = ?')
+  // From the per-day aggregate, not the log: a DISTINCT over an account's log rows reads all of them
+  // (~180 ms at 130k rows), the aggregate has a row per day × key × model.
   const models = db.query<{ model: string }, [string]>(
-    'SELECT DISTINCT model FROM request_log WHERE account_id = ? AND model IS NOT NULL ORDER BY model LIMIT 200',
+    "SELECT DISTINCT model FROM usage_daily WHERE account_id = ? AND model != '' ORDER BY model LIMIT 200",
   )
   // By rowid through the ts index: each batch is a short, bounded write.
   const purge = db.query(
@@ -242,6 +267,9 @@ export function sqliteRequestLogStore(db: Database, writes: GroupCommit): Reques
       const page = rows.slice(0, filter.limit).map(requestLogFromRow)
       const last = page[page.length - 1]
       return { rows: page, next: rows.length > filter.limit && last ? { ts: last.ts, requestId: last.requestId } : null }
+    },
+    async lastUsed(keyId) {
+      return lastUsed.get(keyId)?.ts ?? null
     },
     async models(accountId) {
       return models.all(accountId).map((r) => r.model)

@@ -1,4 +1,4 @@
-// What an account spent: charges summed over a period and by UTC day, from the ledger.
+// What an account spent: charges summed over a period and by UTC day, from the ledger's balances.
 import { DAY_MS } from '../clock'
 import type { Database } from 'bun:sqlite'
 
@@ -9,20 +9,33 @@ export interface SpendStore {
   byDay(accountId: string, from: number, to: number): Promise<Array<{ day: number; micros: number }>>
 }
 
+/**
+ * Every entry stores the balance after it, so the charges of a period are the balance's change over
+ * it less the other entries (top-ups, refunds, expiries, adjustments: few, through their partial
+ * index): two index seeks and a short sum per period, however many charges it holds. Entries are
+ * written in call order with the time of the call, so the newest entry before a time is the balance then.
+ */
 export function sqliteSpendStore(db: Database): SpendStore {
-  const total = db.query<{ total: number }, [string, number, number]>(`
-    SELECT COALESCE(-SUM(amount_micros), 0) AS total FROM ledger
-    WHERE account_id = ? AND type = 'charge' AND created_at >= ? AND created_at < ?`)
-  const daily = db.query<{ day: number; micros: number }, [number, number, string, number, number]>(`
-    SELECT (created_at / ?) * ? AS day, -SUM(amount_micros) AS micros FROM ledger
-    WHERE account_id = ? AND type = 'charge' AND created_at >= ? AND created_at < ?
-    GROUP BY day ORDER BY day`)
+  const balanceBefore = db.query<{ balance_after_micros: number }, [string, number]>(`
+    SELECT balance_after_micros FROM ledger INDEXED BY ledger_account_time
+    WHERE account_id = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT 1`)
+  const others = db.query<{ total: number }, [string, number, number]>(`
+    SELECT COALESCE(SUM(amount_micros), 0) AS total FROM ledger INDEXED BY ledger_account_marks
+    WHERE account_id = ? AND type != 'charge' AND created_at >= ? AND created_at < ?`)
+  const balanceAt = (accountId: string, at: number) => balanceBefore.get(accountId, at)?.balance_after_micros ?? 0
+  const charged = (accountId: string, from: number, to: number) =>
+    -(balanceAt(accountId, to) - balanceAt(accountId, from) - others.get(accountId, from, to)!.total)
   return {
     async between(accountId, from, to) {
-      return total.get(accountId, from, to)!.total
+      return charged(accountId, from, to)
     },
     async byDay(accountId, from, to) {
-      return daily.all(DAY_MS, DAY_MS, accountId, from, to)
+      const days: Array<{ day: number; micros: number }> = []
+      for (let day = Math.floor(from / DAY_MS) * DAY_MS; day < to; day += DAY_MS) {
+        const micros = charged(accountId, Math.max(day, from), Math.min(day + DAY_MS, to))
+        if (micros !== 0) days.push({ day, micros })
+      }
+      return days
     },
   }
 }

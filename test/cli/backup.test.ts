@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runCli, SERVE_ADMIN_TOKEN, serveConfig, sqliteStorage, startServe } from '../support/serve-process'
+import { formatUsd } from '../../src/money/usd'
 import { openDatabase } from '../../src/store/db'
 
 const ADMIN = SERVE_ADMIN_TOKEN
@@ -200,7 +201,8 @@ test('backup while charged requests run, restore into a fresh path: integrity ok
   expect((await fetch(`${restoredBase}/healthz`)).status).toBe(200)
   for (const account of restored.accounts) {
     const shown = await admin<{ balance_usd: string; held_usd: string }>(restoredBase, 'GET', `/admin/accounts/${account.id}`)
-    expect(shown.balance_usd).toBe((account.balance / 1e6).toFixed(4))
+    // formatUsd rounds integer micro-USD half up; toFixed on the float (49.99935 → 49.9993) did not always agree.
+    expect(shown.balance_usd).toBe(formatUsd(account.balance))
     expect(shown.held_usd).toBe('0.0000')
   }
   console.log(

@@ -73,13 +73,26 @@ test('how a request failed: an error answer, a failed charge, a stream that brok
   answered.received('anthropic', null)
   answered.failed({ status: 429, code: 'key_rpm_exceeded' })
   expect(answered.format).toBe('anthropic')
-  expect(answered.finish()).toMatchObject({ status: 429, errorCode: 'key_rpm_exceeded', attempts: null, provider: null })
+  expect(answered.finish()).toMatchObject({
+    status: 429,
+    errorCode: 'key_rpm_exceeded',
+    errorMessage: null,
+    attempts: null,
+    provider: null,
+  })
+  // The gateway's own text is kept with the code, bounded.
+  const worded = new RequestContext('req_w', '/v1/chat/completions', 0)
+  worded.failed({ status: 402, code: 'insufficient_balance', message: 'Available balance $0.0000 is below the estimate.' })
+  expect(worded.finish()!.errorMessage).toBe('Available balance $0.0000 is below the estimate.')
+  const long = new RequestContext('req_l', '/v1/chat/completions', 0)
+  long.failed({ status: 502, code: 'upstream_error', message: 'x'.repeat(2000) })
+  expect(long.finish()!.errorMessage!.length).toBe(500)
 
   // A stream's ending, after a charge that failed (or not): what the row's error code says.
   const streamError = (chargeFailed: boolean, errorCode: string | null, clientGone: boolean) => {
     const ctx = new RequestContext('req_f', '/v1/chat/completions', 0)
     if (chargeFailed) ctx.chargeFailed()
-    ctx.streamEnded(errorCode, clientGone)
+    ctx.streamEnded(errorCode === null ? null : { code: errorCode, message: `${errorCode} text` }, clientGone)
     return ctx.finish()!.errorCode
   }
   expect(streamError(true, null, false)).toBe('internal_error')

@@ -194,6 +194,8 @@ const GET_ROUTES = [
   '/v1/key',
   '/v1/dashboard/billing/subscription',
   '/v1/dashboard/billing/usage',
+  '/dashboard/billing/subscription',
+  '/dashboard/billing/usage',
 ]
 
 /** Placeholders spliced into the JSON text: nesting JSON.stringify would not survive building. */

@@ -75,6 +75,36 @@ describe('content carried inline: at least one token per byte (no tokenizer make
     ['Anthropic redacted thinking', anthropic([{ type: 'redacted_thinking', data: BASE64 }]), anthropic([]), BASE64],
     ['Anthropic block of an unknown type', anthropic([{ type: 'future_block', payload: PROSE }]), anthropic([]), PROSE],
     [
+      'Anthropic text block citations (their cited text)',
+      anthropic([{ type: 'text', text: 'x', citations: [{ type: 'char_location', cited_text: PROSE, document_index: 0 }] }]),
+      anthropic([{ type: 'text', text: 'x' }]),
+      PROSE,
+    ],
+    [
+      'Anthropic system block fields besides its text',
+      anthropic([], { system: [{ type: 'text', text: 'x', citations: [{ cited_text: PROSE }], cache_control: { type: 'ephemeral' } }] }),
+      anthropic([], { system: [{ type: 'text', text: 'x', cache_control: { type: 'ephemeral' } }] }),
+      PROSE,
+    ],
+    [
+      'Anthropic tool fields besides name, description and schema (input_examples)',
+      anthropic([], { tools: [{ name: 'f', input_schema: {}, input_examples: [{ q: PROSE }] }] }),
+      anthropic([], { tools: [{ name: 'f', input_schema: {} }] }),
+      PROSE,
+    ],
+    [
+      'Anthropic turn of a role token-hub does not know',
+      parseAnthropicMessages({
+        model: 'm',
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'narrator', content: PROSE },
+        ],
+      }),
+      parseAnthropicMessages({ model: 'm', messages: [{ role: 'user', content: 'x' }] }),
+      PROSE,
+    ],
+    [
       'Anthropic search result inside a tool result',
       parseAnthropicMessages({
         model: 'm',

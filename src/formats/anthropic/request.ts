@@ -71,8 +71,26 @@ function opaqueBlock(block: Block, at: string): OpaqueContent[] {
   return [{ kind: 'unbounded', path: at }]
 }
 
+/**
+ * The fields of each block type the shared parts carry. Any other field of a known block (a text
+ * block's `citations` with their cited text, a tool's `input_examples`) still reaches an Anthropic
+ * upstream, so the estimate bounds it by its bytes; `cache_control` is a hint, not prompt.
+ */
+const BLOCK_FIELDS: Record<string, readonly string[]> = {
+  text: ['type', 'text', 'cache_control'],
+  image: ['type', 'source', 'cache_control'],
+  tool_use: ['type', 'id', 'name', 'input', 'cache_control'],
+  tool_result: ['type', 'tool_use_id', 'content', 'is_error', 'cache_control'],
+  tool: ['type', 'name', 'description', 'input_schema', 'cache_control'],
+}
+
+function keepExtras(object: Record<string, unknown>, kind: keyof typeof BLOCK_FIELDS, path: string, left: Leftovers) {
+  for (const extra of extraFields(object, BLOCK_FIELDS[kind]!, path)) left.opaque.push(extra)
+}
+
 /** Text and image blocks (message content, tool results); anything else is noted as untranslatable. */
 function mediaPart(block: Block, path: string, left: Leftovers): ContentPart | null {
+  if (block.type === 'text' || block.type === 'image') keepExtras(block, block.type, path, left)
   if (block.type === 'text') return { type: 'text', text: block.text as string }
   if (block.type === 'image') {
     const source = imageSource(block.source as Block, path, left)
@@ -90,8 +108,10 @@ function contentParts(content: AnthropicMessage['content'], path: string, left: 
     const block = raw as Block
     const at = `${path}[${j}]`
     if (block.type === 'tool_use') {
+      keepExtras(block, 'tool_use', at, left)
       parts.push({ type: 'tool_call', id: block.id as string, name: block.name as string, arguments: JSON.stringify(block.input ?? {}) })
     } else if (block.type === 'tool_result') {
+      keepExtras(block, 'tool_result', at, left)
       const result = block.content as string | Block[] | undefined
       const inner =
         result === undefined
@@ -124,6 +144,7 @@ function tools(body: AnthropicMessagesBody, left: Leftovers): ToolDefinition[] |
       left.opaque.push({ kind: 'unbounded', path: `tools[${i}]` })
       return
     }
+    keepExtras(tool as Record<string, unknown>, 'tool', `tools[${i}]`, left)
     const custom = tool as { name: string; description?: string; input_schema: Record<string, unknown> }
     out.push({ name: custom.name, description: custom.description, parameters: custom.input_schema })
   })
@@ -166,7 +187,10 @@ export function parseAnthropicMessages(raw: Record<string, unknown>, text?: stri
         ? body.system === ''
           ? []
           : [body.system]
-        : body.system.map((b) => b.text)
+        : body.system.map((b, i) => {
+            keepExtras(b, 'text', `system[${i}]`, left)
+            return b.text
+          })
   const messages: Message[] = []
   body.messages.forEach((message, i) => {
     const at = `messages[${i}]`

@@ -32,8 +32,12 @@ function untranslatableFields(body: CompletionsBody): string[] {
  * estimate, the rest is bounded by its bytes (a token id is never less than one byte of JSON).
  */
 function promptTurns(prompt: CompletionsBody['prompt'], untranslatable: string[], opaque: OpaqueContent[]): Message[] {
-  if (prompt === null) return [{ role: 'user', content: [] }]
-  if (typeof prompt === 'string') return [{ role: 'user', content: prompt === '' ? [] : [{ type: 'text', text: prompt }] }]
+  // No prompt (OpenAI: as from the start of a document) is no turn a chat model can answer.
+  if (prompt === null || prompt === '') {
+    untranslatable.push('prompt')
+    return [{ role: 'user', content: [] }]
+  }
+  if (typeof prompt === 'string') return [{ role: 'user', content: [{ type: 'text', text: prompt }] }]
   if (prompt.length === 1 && typeof prompt[0] === 'string') return promptTurns(prompt[0], untranslatable, opaque)
   untranslatable.push('prompt')
   const [first, ...rest] = prompt

@@ -3,9 +3,11 @@ import { Elysia } from 'elysia'
 import { GatewayError } from '../../errors'
 import { ownScope } from '../session-guard'
 import { activityQuery } from '../api/query'
-import { mintFromForm, patchFromForm, planModels, post, view, type DashboardDeps } from './context'
+import { mintFromForm, patchFromForm, planModels, post, snippetModel, view, withLastUsed, type DashboardDeps } from './context'
 import { flashCookie, redirect } from './forms'
 import { activityBody, lookupBody } from './pages/activity'
+import { activityFilters, activityRoutes } from './insight-routes'
+import { MODEL_CALL_ROUTES } from '../../usage/aggregate'
 import { editKeyBody, keysBody, revealPanel } from './pages/keys'
 import { overviewBody } from './pages/overview'
 import { inviteReveal, teamBody } from './pages/team'
@@ -20,11 +22,17 @@ export function accountRoutes(deps: DashboardDeps) {
     render: Awaited<ReturnType<typeof view>>['render'],
   ) => {
     const scope = ownScope(session)
-    const overview = await portal.overview(scope)
+    const account = await portal.account(scope)
     return render({
       title: 'API keys',
       active: 'keys',
-      body: keysBody(session, await portal.keys(scope), planModels(deps, overview.account.plan), scope.canManage, revealed),
+      body: keysBody(
+        session,
+        await withLastUsed(deps, await portal.keys(scope)),
+        planModels(deps, account.plan),
+        scope.canManage,
+        revealed,
+      ),
     })
   }
 
@@ -32,7 +40,8 @@ export function accountRoutes(deps: DashboardDeps) {
     .get('/dashboard', async ({ request }) => {
       const { session, render } = await view(deps, request)
       const scope = ownScope(session)
-      const recent = await portal.activity(scope, {}, { limit: 6 })
+      // Model calls only: balance and model-list lookups would crowd them out.
+      const recent = await portal.activity(scope, { routes: MODEL_CALL_ROUTES }, { limit: 6 })
       return render({
         title: 'Overview',
         active: 'overview',
@@ -47,9 +56,11 @@ export function accountRoutes(deps: DashboardDeps) {
       '/dashboard/keys',
       async ({ request }) => {
         const { session, form, render } = await post(deps, request)
-        const minted = await portal.mintKey(ownScope(session), mintFromForm(form))
+        const scope = ownScope(session)
+        const minted = await portal.mintKey(scope, mintFromForm(form))
+        const plan = (await portal.account(scope)).plan
         // Rendered, not redirected: the full key exists only in this answer.
-        return keysPage(session, revealPanel(minted), render)
+        return keysPage(session, revealPanel(minted, config.server.public_url, minted.models?.[0] ?? snippetModel(deps, plan)), render)
       },
       { parse: 'none' },
     )
@@ -58,7 +69,7 @@ export function accountRoutes(deps: DashboardDeps) {
       const scope = ownScope(session)
       if (!scope.canManage) throw new GatewayError('forbidden', 'Only the account owner can change key limits.')
       const key = await portal.key(scope, params.id)
-      const plan = (await portal.overview(scope)).account.plan
+      const plan = (await portal.account(scope)).plan
       return render({
         title: 'Edit key',
         active: 'keys',
@@ -127,15 +138,9 @@ export function accountRoutes(deps: DashboardDeps) {
       const { session, render } = await view(deps, request)
       const scope = ownScope(session)
       const { filter, page } = activityQuery(query)
-      const result = await portal.activity(scope, filter, { ...page, limit: page.limit ?? 50 })
+      const result = await portal.activity(scope, { ...filter, routes: activityRoutes(query) }, { ...page, limit: page.limit ?? 50 })
       const keys = (await portal.keys(scope)).map((k) => ({ id: k.id, label: k.name ? `${k.name} (${k.prefix})` : k.prefix }))
-      const filters = {
-        key: query.key ?? '',
-        model: query.model ?? '',
-        status: query.status ?? '',
-        from: query.from ?? '',
-        to: query.to ?? '',
-      }
+      const filters = activityFilters(query)
       return render({
         title: 'Activity',
         active: 'activity',

@@ -2,7 +2,17 @@
 import { Elysia } from 'elysia'
 import { GatewayError } from '../../errors'
 import type { ActiveSession } from '../../accounts/sessions'
-import { mintFromForm, patchFromForm, planModels, post, requireAdminPage, view, type DashboardDeps } from './context'
+import {
+  mintFromForm,
+  patchFromForm,
+  planModels,
+  post,
+  requireAdminPage,
+  snippetModel,
+  view,
+  withLastUsed,
+  type DashboardDeps,
+} from './context'
 import { flashCookie, originOf, redirect, safeNext } from './forms'
 import type { Html } from './html'
 import { accountBody, accountsBody } from './pages/admin'
@@ -25,7 +35,7 @@ export function adminPageRoutes(deps: DashboardDeps) {
   }
   const accountPage = async (session: ActiveSession, accountId: string, revealed: Html | null) => {
     const scope = await scopeOf(accountId)
-    const account = (await portal.overview(scope)).account
+    const account = await portal.account(scope)
     const team = await users.team(accountId)
     return {
       title: account.email,
@@ -34,7 +44,7 @@ export function adminPageRoutes(deps: DashboardDeps) {
         session,
         {
           account,
-          keys: await portal.keys(scope),
+          keys: await withLastUsed(deps, await portal.keys(scope)),
           topups: await topups.list(accountId),
           users: team.users,
           invites: team.invites,
@@ -102,8 +112,11 @@ export function adminPageRoutes(deps: DashboardDeps) {
       '/dashboard/admin/accounts/:id/keys',
       async ({ request, params }) => {
         const { session, form, render } = await adminPost(request)
-        const minted = await portal.mintKey(await scopeOf(params.id), mintFromForm(form))
-        return render(await accountPage(session, params.id, revealPanel(minted)))
+        const scope = await scopeOf(params.id)
+        const minted = await portal.mintKey(scope, mintFromForm(form))
+        const plan = (await portal.account(scope)).plan
+        const panel = revealPanel(minted, deps.config.server.public_url, minted.models?.[0] ?? snippetModel(deps, plan))
+        return render(await accountPage(session, params.id, panel))
       },
       { parse: 'none' },
     )
@@ -111,7 +124,7 @@ export function adminPageRoutes(deps: DashboardDeps) {
       const { session, render } = await adminView(request)
       const scope = await scopeOf(params.id)
       const key = await portal.key(scope, params.keyId)
-      const plan = (await portal.overview(scope)).account.plan
+      const plan = (await portal.account(scope)).plan
       const base = `/dashboard/admin/accounts/${params.id}`
       return render({
         title: 'Edit key',

@@ -10,6 +10,9 @@ import { KeyPatchBody, MintKeyBody } from '../../accounts/self-service-model'
 import type { PortalService } from '../../accounts/self-service'
 import type { ActiveSession, SessionService } from '../../accounts/sessions'
 import type { UserService } from '../../accounts/users'
+import type { InsightsService } from '../../accounts/insights'
+import type { BudgetAlerts } from '../../jobs/budget-alerts'
+import { alertText } from '../../alerts/evaluate'
 import { requireCsrf, requireSession } from '../session-guard'
 import { htmlResponse, readForm, takeFlash, type Form } from './forms'
 import { page, type Flash, type PageInput } from './layout'
@@ -25,14 +28,18 @@ export interface DashboardDeps {
   admin: AdminService
   /** The client IP as the gateway sees it (proxy-aware), for sign-in throttling. */
   clientIp: (request: Request) => string | null
+  insights: InsightsService
+  alerts: BudgetAlerts
 }
 
 /** A signed-in page view: the session and the flash left by the previous redirect. */
 export async function view(deps: DashboardDeps, request: Request) {
   const session = await requireSession(deps.sessions, request)
   const { flash, clear } = takeFlash(request)
+  // The signed-in account's alerts that are on now: a banner on every page until they are not.
+  const alerts = (await deps.alerts.activeFor(session.user.accountId)).map(alertText)
   const render = (input: Omit<PageInput, 'session' | 'flash'> & { flash?: Flash }, status = 200, cookies: Array<string | null> = []) =>
-    htmlResponse(page({ ...input, session, flash: input.flash ?? flash }), status, [clear, ...cookies])
+    htmlResponse(page({ ...input, session, flash: input.flash ?? flash, alerts }), status, [clear, ...cookies])
   return { session, render }
 }
 
@@ -96,6 +103,21 @@ export function patchFromForm(form: Form): KeyPatchBody {
 
 export function requireAdminPage(session: ActiveSession): void {
   if (!session.user.isAdmin) throw new GatewayError('forbidden', 'This page is for instance admins.')
+}
+
+/** Keys with the time each was last used (from the request log). */
+export async function withLastUsed<K extends { id: string }>(
+  deps: DashboardDeps,
+  keys: K[],
+): Promise<Array<K & { last_used_at: number | null }>> {
+  const used = await deps.insights.lastUsed(keys.map((k) => k.id))
+  return keys.map((k) => ({ ...k, last_used_at: used.get(k.id) ?? null }))
+}
+
+/** The model a new key's snippets name: the plan's first chat model. */
+export function snippetModel(deps: DashboardDeps, plan: string): string {
+  const models = planModels(deps, plan)
+  return models.find((id) => deps.catalog.get(id)?.kind === 'chat') ?? models[0] ?? 'gpt-4o-mini'
 }
 
 /** Models an account's keys can be limited to: its plan's. */

@@ -4,7 +4,8 @@ import { flashCookie, htmlResponse, redirect, safeNext } from './forms'
 import { html } from './html'
 import { authPage } from './layout'
 
-const PAGE_PATH = /^\/(?:$|dashboard(?:\/|$)|login$|logout$|signup$|setup$|invite\/)/
+// `/dashboard/billing/*` are the legacy billing API (JSON, key-authenticated), not pages.
+const PAGE_PATH = /^\/(?:$|dashboard(?:\/(?!billing\/)|$)|login$|logout$|signup$|setup$|invite\/)/
 
 /** Whether `path` is a dashboard page (HTML) rather than an API route (JSON). */
 export const isPagePath = (path: string) => PAGE_PATH.test(path)

@@ -5,7 +5,7 @@ import { html, type Html } from './html'
 
 export type Flash = { kind: 'notice' | 'error' | 'info'; text: string } | null
 
-export type NavItem = 'overview' | 'keys' | 'topup' | 'activity' | 'lookup' | 'team' | 'admin'
+export type NavItem = 'overview' | 'usage' | 'credits' | 'keys' | 'models' | 'topup' | 'activity' | 'lookup' | 'team' | 'admin'
 
 /** Security headers for every page: no framing, no inline script, no sniffing, no caching of secrets. */
 export const PAGE_HEADERS: Record<string, string> = {
@@ -37,9 +37,11 @@ export interface PageInput {
   body: Html
   /** Reload the page every N seconds (waiting for a payment confirmation, without script). */
   refreshSeconds?: number
+  /** Budget alerts that are on for the account: one banner line each. */
+  alerts?: string[]
 }
 
-export function page({ title, session, active, flash = null, body, refreshSeconds = 0 }: PageInput): Html {
+export function page({ title, session, active, flash = null, body, refreshSeconds = 0, alerts = [] }: PageInput): Html {
   const link = (item: NavItem, href: string, label: string) =>
     html`<a href="${href}" class="${item === active ? 'active' : ''}">${label}</a>`
   const { user } = session
@@ -47,14 +49,15 @@ export function page({ title, session, active, flash = null, body, refreshSecond
 <header class="topbar"><div class="inner">
   <a class="brand" href="/dashboard">token<span>-hub</span></a>
   <nav class="nav">
-    ${link('overview', '/dashboard', 'Overview')}${link('keys', '/dashboard/keys', 'API keys')}${link('topup', '/dashboard/topup', 'Top up')}
+    ${link('overview', '/dashboard', 'Overview')}${link('usage', '/dashboard/usage', 'Usage')}${link('credits', '/dashboard/credits', 'Credits')}
+    ${link('keys', '/dashboard/keys', 'API keys')}${link('models', '/dashboard/models', 'Models')}${link('topup', '/dashboard/topup', 'Top up')}
     ${link('activity', '/dashboard/activity', 'Activity')}${link('lookup', '/dashboard/requests', 'Request lookup')}${link('team', '/dashboard/team', 'Team')}
     ${user.isAdmin ? html`<span class="sep"></span>${link('admin', '/dashboard/admin/accounts', 'Admin')}` : ''}
   </nav>
   <div class="who"><span title="${user.role}${user.isAdmin ? ', admin' : ''}">${user.email}</span>
     <form method="post" action="/logout">${csrfField(session)}<button type="submit" class="small">Sign out</button></form></div>
 </div></header>
-<main>${flashBox(flash)}${body}</main>
+<main>${alerts.length ? html`<div class="flash alert" role="alert" data-testid="alert-banner">${alerts.map((a) => html`<p>${a} <a href="/dashboard/credits#alerts">Alerts</a></p>`)}</div>` : ''}${flashBox(flash)}${body}</main>
 <script src="/dashboard/assets/app.js" defer></script>
 </body></html>`
 }

@@ -1,4 +1,4 @@
-// /v1: the key-authenticated API. Each route admits the key, calls one service, maps the answer.
+// /v1 (and the legacy billing paths without it): the key-authenticated API. Each route admits the key, calls one service, maps the answer.
 import { Elysia } from 'elysia'
 import { admit, type AdmissionDeps } from '../../access/admission'
 import type { AuthenticatedKey } from '../../access/auth'
@@ -10,6 +10,7 @@ import { formatUsd } from '../../money/usd'
 import type { RequestContext } from '../../gateway/request-context'
 import { GatewayError } from '../../errors'
 import { anthropicFormat } from '../../formats/anthropic'
+import { anthropicModelInfo, modelPage, speaksAnthropic } from '../../formats/anthropic/models'
 import { completionsFormat } from '../../formats/completions'
 import { openAIFormat } from '../../formats/openai'
 import { responsesFormat } from '../../formats/responses'
@@ -50,6 +51,17 @@ export function v1Routes(deps: V1Deps) {
   const keyed = async (request: Request): Promise<{ ctx: RequestContext; auth: AuthenticatedKey }> => {
     const ctx = deps.contextOf(request)
     return { ctx, auth: await admit(deps, request.headers, ctx, false) }
+  }
+
+  // The legacy billing shapes: front ends configured with a base URL without /v1 (NextChat) poll
+  // them without it too, as One API serves them.
+  const subscription = async (request: Request) => {
+    const { ctx, auth } = await keyed(request)
+    return json(await deps.portal.legacySubscription(keyScope(auth), auth.key.expiresAt), 200, ctx.rateLimitHeaders())
+  }
+  const usage = async (request: Request, query: Record<string, string | undefined>) => {
+    const { ctx, auth } = await keyed(request)
+    return json(await deps.portal.legacyUsage(keyScope(auth), query), 200, ctx.rateLimitHeaders())
   }
 
   return new Elysia({ name: 'v1' })
@@ -102,10 +114,15 @@ export function v1Routes(deps: V1Deps) {
       },
       { parse: 'none' },
     )
-    .get('/v1/models', async ({ request }) => {
+    .get('/v1/models', async ({ request, query }) => {
       const { ctx, auth } = await keyed(request)
-      const data = [...auth.allowedModels].sort().map((id) => modelObject(deps.catalog, id))
-      return json({ object: 'list', data }, 200, ctx.rateLimitHeaders())
+      const ids = [...auth.allowedModels].sort()
+      if (speaksAnthropic(request.headers)) {
+        const page = modelPage(ids, query)
+        const data = page.ids.map((id) => anthropicModelInfo(deps.catalog.get(id)!))
+        return json({ data, has_more: page.has_more, first_id: page.first_id, last_id: page.last_id }, 200, ctx.rateLimitHeaders())
+      }
+      return json({ object: 'list', data: ids.map((id) => modelObject(deps.catalog, id)) }, 200, ctx.rateLimitHeaders())
     })
     .get('/v1/models/*', async ({ request, params }) => {
       const { ctx, auth } = await keyed(request)
@@ -114,7 +131,8 @@ export function v1Routes(deps: V1Deps) {
         const available = [...auth.allowedModels].sort().join(', ') || '(none)'
         throw new GatewayError('model_not_found', `No provider for model '${id}'. Available: ${available}`, { param: 'model' })
       }
-      return json(modelObject(deps.catalog, id), 200, ctx.rateLimitHeaders())
+      const model = speaksAnthropic(request.headers) ? anthropicModelInfo(deps.catalog.get(id)!) : modelObject(deps.catalog, id)
+      return json(model, 200, ctx.rateLimitHeaders())
     })
     .get('/v1/account/balance', async ({ request }) => {
       const { ctx, auth } = await keyed(request)
@@ -148,12 +166,8 @@ export function v1Routes(deps: V1Deps) {
         ctx.rateLimitHeaders(),
       )
     })
-    .get('/v1/dashboard/billing/subscription', async ({ request }) => {
-      const { ctx, auth } = await keyed(request)
-      return json(await deps.portal.legacySubscription(keyScope(auth), auth.key.expiresAt), 200, ctx.rateLimitHeaders())
-    })
-    .get('/v1/dashboard/billing/usage', async ({ request, query }) => {
-      const { ctx, auth } = await keyed(request)
-      return json(await deps.portal.legacyUsage(keyScope(auth), query), 200, ctx.rateLimitHeaders())
-    })
+    .get('/v1/dashboard/billing/subscription', ({ request }) => subscription(request))
+    .get('/dashboard/billing/subscription', ({ request }) => subscription(request))
+    .get('/v1/dashboard/billing/usage', ({ request, query }) => usage(request, query))
+    .get('/dashboard/billing/usage', ({ request, query }) => usage(request, query))
 }

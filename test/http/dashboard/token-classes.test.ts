@@ -49,6 +49,13 @@ test('the request page lists every class with its tokens and exact cost', () => 
 })
 
 test('Activity shows a row’s cache reads and writes under its tokens', () => {
-  const page = activityBody([row], null, { key: '', model: '', status: '', from: '', to: '' }, [], [], false).toString()
+  const page = activityBody(
+    [row],
+    null,
+    { key: '', model: '', status: '', from: '', to: '', route: '', calls: '' },
+    [],
+    [],
+    false,
+  ).toString()
   expect(page).toContain('cache 90000 read · 10000 written')
 })

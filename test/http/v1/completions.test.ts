@@ -134,6 +134,8 @@ describe('/v1/completions via the openai SDK', () => {
     for (const [field, body] of [
       ['prompt', { prompt: ['one', 'two'] }],
       ['prompt', { prompt: [1, 2, 3] }],
+      ['prompt', { prompt: null }],
+      ['prompt', { prompt: '' }],
       ['logprobs', { prompt: 'hi', logprobs: 2 }],
       ['echo', { prompt: 'hi', echo: true }],
       ['suffix', { prompt: 'def f(', suffix: '\n' }],

@@ -78,3 +78,20 @@ test('usage defaults to this month; an earlier range is empty; x-api-key works; 
   await hub.admin('DELETE', `/admin/keys/${revoked.keyId}`)
   expect((await get('/v1/dashboard/billing/subscription', { authorization: `Bearer ${revoked.key}` })).status).toBe(401)
 })
+
+test('both paths also answer without /v1, as One API serves them: the same JSON, errors as JSON too', async () => {
+  for (const path of ['/dashboard/billing/subscription', '/dashboard/billing/usage']) {
+    const bare = await get(path)
+    expect(bare.status).toBe(200)
+    expect(bare.headers.get('content-type')).toContain('application/json')
+    expect(bare.headers.get('x-ratelimit-limit')).toMatch(/^\d+$/)
+    expect(await bare.json()).toEqual(await (await get(`/v1${path}`)).json())
+    expect((await get(path, { 'x-api-key': key })).status).toBe(200)
+    // No key: the contract's 401 in OpenAI's shape, not the dashboard's sign-in page.
+    const refused = await get(path, {})
+    expect(refused.status).toBe(401)
+    expect(refused.headers.get('content-type')).toContain('application/json')
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('missing_api_key')
+  }
+  expect((await get('/dashboard/billing/usage?start_date=yesterday')).status).toBe(400)
+})

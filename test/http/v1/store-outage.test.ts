@@ -115,11 +115,12 @@ test('another process holds the write lock: answered calls wait for it and are b
 test('a full disk: reported at once, new calls refused before the upstream, the answered call billed when space comes back', async () => {
   const { accountId, key } = await hub.account({ balanceUsd: '10.00', key: { rpm: 100_000 } })
   const db = hub.hub.store.db
+  // The filler's own table first: a schema with no free page left could not create it under the cap.
+  db.exec('CREATE TABLE filler (b BLOB)')
   // The database may not grow by one page, as when its disk is full.
   const pages = (db.query('PRAGMA page_count').get() as { page_count: number }).page_count
   db.exec(`PRAGMA max_page_count = ${pages}`)
   // Fill the free pages, so the calls' writes soon need a new one.
-  db.exec('CREATE TABLE filler (b BLOB)')
   for (const size of [65_536, 4_096, 512, 64]) {
     try {
       while (true) db.query('INSERT INTO filler (b) VALUES (zeroblob(?))').run(size)

@@ -21,6 +21,15 @@ document.addEventListener('submit', (event) => {
   const message = event.target.getAttribute('data-confirm');
   if (message && !window.confirm(message)) event.preventDefault();
 });
+// The model picker's filter: without script every checkbox is listed, with it they can be searched.
+document.querySelectorAll('[data-model-filter]').forEach((input) => {
+  input.hidden = false;
+  const labels = input.parentElement.querySelectorAll('label[data-model]');
+  input.addEventListener('input', () => {
+    const wanted = input.value.trim().toLowerCase();
+    labels.forEach((label) => { label.hidden = wanted !== '' && !label.getAttribute('data-model').toLowerCase().includes(wanted); });
+  });
+});
 const amount = document.querySelector('[data-topup-amount]');
 if (amount) {
   const preview = document.querySelector('[data-topup-preview]');

@@ -23,7 +23,7 @@ p { margin: 0 0 0.75rem; }
 .brand { color: #fff; font-weight: 700; letter-spacing: 0.2px; font-size: 1.05rem; }
 .brand span { color: #8ea2ff; }
 .nav { display: flex; gap: 0.25rem; flex: 1; flex-wrap: wrap; }
-.nav a { color: #c9d1e3; padding: 0.4rem 0.7rem; border-radius: 6px; font-size: 0.93rem; }
+.nav a { color: #c9d1e3; padding: 0.4rem 0.5rem; border-radius: 6px; font-size: 0.9rem; }
 .nav a:hover { background: #222b3d; color: #fff; text-decoration: none; }
 .nav a.active { background: #2a3550; color: #fff; }
 .nav .sep { width: 1px; background: #334; margin: 0.3rem 0.4rem; }
@@ -109,5 +109,30 @@ dl.details dd { margin: 0; }
 .toggle label + label { border-left: 1px solid #cfd4dc; }
 .toggle input { margin: 0; }
 .preview { font-size: 0.9rem; color: var(--muted); min-height: 1.4em; }
+.chart .seg.s0, .swatch.s0 { fill: #4c6ef5; background: #4c6ef5; }
+.chart .seg.s1, .swatch.s1 { fill: #f59f00; background: #f59f00; }
+.chart .seg.s2, .swatch.s2 { fill: #37b24d; background: #37b24d; }
+.chart .seg.s3, .swatch.s3 { fill: #e64980; background: #e64980; }
+.chart .seg.s4, .swatch.s4 { fill: #15aabf; background: #15aabf; }
+.chart .seg.s5, .swatch.s5 { fill: #7950f2; background: #7950f2; }
+.chart .seg.s6, .swatch.s6 { fill: #fd7e14; background: #fd7e14; }
+.chart .seg.s7, .swatch.s7 { fill: #868e96; background: #868e96; }
+.chart .seg:hover { opacity: 0.8; }
+.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; padding: 0; margin: 0.6rem 0; font-size: 0.86rem; }
+.legend li { display: flex; align-items: center; gap: 0.4rem; }
+.swatch { display: inline-block; width: 0.8rem; height: 0.8rem; border-radius: 2px; }
+tfoot th { color: var(--text); border-top: 2px solid var(--line); text-transform: none; font-size: 0.9rem; }
+tfoot th, tfoot td { text-align: right; font-variant-numeric: tabular-nums; font-weight: 600; }
+tfoot th:first-child { text-align: left; }
+.errmsg { color: var(--danger); max-width: 28rem; white-space: normal; }
+.flash.alert { background: #fff3e0; border-color: #ffd8a8; color: #7a3e00; }
+.flash.alert p { margin: 0.15rem 0; }
+details.snippet { border: 1px solid var(--line); border-radius: 6px; padding: 0.4rem 0.8rem; margin: 0.5rem 0; background: #fff; }
+details.snippet summary { cursor: pointer; font-weight: 600; font-size: 0.9rem; }
+details.snippet pre { background: #f8f9fb; padding: 0.6rem 0.8rem; border-radius: 6px; overflow-x: auto; font-family: var(--mono); font-size: 0.82rem; margin: 0.5rem 0; }
+.model-picker input[type=search] { width: 100%; margin-bottom: 0.5rem; }
+.model-picker .checks { max-height: 16rem; overflow-y: auto; }
+.checks label[hidden] { display: none; }
+meter { width: 8rem; display: block; margin-top: 0.2rem; }
 @media (max-width: 720px) { .topbar .inner { height: auto; flex-wrap: wrap; padding: 0.6rem 1rem; } }
 `

@@ -10,7 +10,23 @@ export interface ActivityFilters {
   status: string
   from: string
   to: string
+  /** One route, or '' for the default set. */
+  route: string
+  /** 'all': every route (balance, models, key lookups too); '' = model calls only. */
+  calls: string
 }
+
+/** The routes the filter menu offers: the model calls, then the bookkeeping ones. */
+export const ACTIVITY_ROUTES = [
+  '/v1/chat/completions',
+  '/v1/messages',
+  '/v1/responses',
+  '/v1/embeddings',
+  '/v1/messages/count_tokens',
+  '/v1/models',
+  '/v1/account/balance',
+  '/v1/key',
+]
 
 export const statusBadge = (status: number) => html`<span class="badge ${status < 400 ? 'ok' : 'err'}">${status}</span>`
 
@@ -56,6 +72,8 @@ function filterForm(f: ActivityFilters, keys: Array<{ id: string; label: string 
   <label>Key <select name="key">${option('', 'All keys', f.key)}${keys.map((k) => option(k.id, k.label, f.key))}</select></label>
   <label>Model <select name="model">${option('', 'All models', f.model)}${models.map((m) => option(m, m, f.model))}</select></label>
   <label>Status <select name="status">${option('', 'Any', f.status)}${option('ok', 'Succeeded', f.status)}${option('error', 'Failed', f.status)}</select></label>
+  <label>Route <select name="route">${option('', 'Any', f.route)}${ACTIVITY_ROUTES.map((r) => option(r, r, f.route))}</select></label>
+  <label class="checks"><span><input type="checkbox" name="calls" value="all" ${f.calls === 'all' ? 'checked' : ''}> all routes, not only model calls</span></label>
   <label>From <input type="date" name="from" value="${f.from}"></label>
   <label>To <input type="date" name="to" value="${f.to}"></label>
   <button type="submit" class="secondary">Filter</button>
@@ -72,27 +90,48 @@ export function activityBody(
 ): Html {
   const query = new URLSearchParams(Object.entries(f).filter(([, v]) => v !== ''))
   const nextHref = next ? `/dashboard/activity?${new URLSearchParams([...query, ['after', encodeCursor(next)]])}` : null
+  const csv = `/dashboard/activity.csv?${query}`
   return html`<h1>Activity</h1>
-<div class="panel">${filterForm(f, keys, models)}</div>
+<div class="panel">${filterForm(f, keys, models)}
+<p class="small muted mt">${f.calls === 'all' || f.route ? 'Every route the filter names.' : 'Model calls only; tick “all routes” for balance, model and key lookups too.'} <a href="${csv}" data-testid="activity-csv">CSV of these rows</a></p></div>
 <div class="panel"><div class="table-wrap"><table data-testid="activity-table">
-<thead><tr><th>Time</th><th>Key</th><th>Model</th><th class="num">Tokens in / out</th><th class="num">Cost</th><th>Status</th><th class="num">Latency</th><th>Request id</th></tr></thead>
+<thead><tr><th>Time</th><th>Route</th><th>Key</th><th>Model</th><th class="num">Tokens in / out</th><th class="num">Cost</th><th>Status</th><th class="num">Latency</th><th>Request id</th></tr></thead>
 <tbody>${
     rows.length === 0
-      ? html`<tr><td colspan="8" class="empty">No calls match. Rows are kept for the log retention period.</td></tr>`
+      ? html`<tr><td colspan="9" class="empty">No calls match. Rows are kept for the log retention period.</td></tr>`
       : rows.map(
           (r) => html`<tr data-request-id="${r.requestId}">
   <td class="small">${time(r.ts)}</td>
+  <td class="mono small">${r.route}</td>
   <td>${r.keyName ?? r.keyPrefix ?? html`<span class="muted">—</span>`}</td>
   <td>${r.model ?? '—'}${r.stream ? html` <span class="badge info">stream</span>` : ''}</td>
   <td class="num">${tokens(r)}</td>
   <td class="num" data-testid="cost">${usdExact(r.costMicros)}</td>
-  <td>${statusBadge(r.status)}${r.errorCode ? html` <span class="small muted">${r.errorCode}</span>` : ''}</td>
+  <td>${statusBadge(r.status)}${r.errorCode ? html` <span class="small muted">${r.errorCode}</span>` : ''}${r.errorMessage ? html`<div class="small errmsg" data-testid="error-message">${r.errorMessage}</div>` : ''}</td>
   <td class="num">${latency(r.latencyMs)}</td>
   <td class="mono small"><a href="/dashboard/requests?id=${r.requestId}">${r.requestId}</a></td>
 </tr>`,
         )
   }</tbody></table></div>
 <div class="pager"><span>${paged ? html`<a href="/dashboard/activity?${query}">← Newest</a>` : ''}</span><span>${nextHref ? html`<a href="${nextHref}">Older →</a>` : ''}</span></div></div>`
+}
+
+type Attempt = { model?: unknown; provider?: unknown; status?: unknown; error?: unknown }
+
+/** Every upstream try of the request, in order (one row when no fallback was needed). */
+function attemptsTable(row: RequestLogRowWithKey): Html {
+  const attempts: Attempt[] =
+    (row.attempts as Attempt[] | null) ??
+    (row.provider
+      ? [{ model: row.model, provider: row.provider, status: row.status, error: row.status >= 400 ? row.errorMessage : null }]
+      : [])
+  if (attempts.length === 0) return html``
+  return html`<h2 class="mt">Upstream attempts</h2><div class="table-wrap"><table data-testid="attempts-table">
+<thead><tr><th class="num">#</th><th>Model</th><th>Provider</th><th>Status</th><th>Error</th></tr></thead>
+<tbody>${attempts.map(
+    (a, i) =>
+      html`<tr><td class="num">${i + 1}</td><td class="mono">${String(a.model ?? '—')}</td><td>${String(a.provider ?? '—')}</td><td>${typeof a.status === 'number' ? statusBadge(a.status) : '—'}</td><td class="small">${a.error ? String(a.error) : ''}</td></tr>`,
+  )}</tbody></table></div>`
 }
 
 export function lookupBody(id: string, row: RequestLogRowWithKey | null, retentionDays: number): Html {
@@ -103,15 +142,15 @@ export function lookupBody(id: string, row: RequestLogRowWithKey | null, retenti
   <dt>Key</dt><dd>${row.keyName ?? '—'} <span class="mono small">${row.keyPrefix ?? ''}</span></dd>
   <dt>Model</dt><dd>${row.model ?? '—'}${row.provider ? html` <span class="muted">via ${row.provider}</span>` : ''}</dd>
   <dt>Status</dt><dd>${statusBadge(row.status)} ${row.errorCode ?? ''}</dd>
+  ${row.errorMessage ? html`<dt>Message</dt><dd data-testid="error-message">${row.errorMessage}</dd>` : ''}
   <dt>Tokens</dt><dd>${row.promptTokens ?? 0} prompt · ${row.completionTokens ?? 0} completion</dd>
   <dt>Tokens by class</dt><dd>${classRows(row)}</dd>
   <dt>Cost</dt><dd>${usdExact(row.costMicros)} <span class="small muted">charged (the part below $0.000001 is carried to the account's next charge)</span></dd>
   <dt>Latency</dt><dd>${latency(row.latencyMs)}${row.ttfbMs !== null ? html` · first byte ${latency(row.ttfbMs)}` : ''}</dd>
   <dt>Streamed</dt><dd>${row.stream ? 'yes' : 'no'}</dd>
   <dt>Client IP</dt><dd class="mono">${row.clientIp ?? '—'}</dd>
-  ${row.attempts ? html`<dt>Upstream attempts</dt><dd class="mono small">${JSON.stringify(row.attempts)}</dd>` : ''}
   ${row.notes?.length ? html`<dt>Notes</dt><dd class="small">${row.notes.join('; ')}</dd>` : ''}
-</dl></div>`
+</dl>${attemptsTable(row)}</div>`
     : ''
   return html`<h1>Request lookup</h1>
 <div class="panel"><form class="inline" method="get" action="/dashboard/requests">

@@ -18,7 +18,7 @@ export function accountsBody(
   plans: string[],
   revealed: Html | null,
 ): Html {
-  return html`<h1>Accounts <span class="muted small">${page.total} total</span></h1>${revealed ?? ''}
+  return html`<h1>Accounts <span class="muted small">${page.total} total · <a href="/dashboard/admin/usage?by=account">usage across accounts</a></span></h1>${revealed ?? ''}
 <div class="panel"><form class="inline" method="get" action="/dashboard/admin/accounts">
   <label>Search <input name="q" value="${q}" placeholder="email, name or account id"></label><button class="secondary" type="submit">Search</button></form></div>
 <div class="panel"><div class="table-wrap"><table data-testid="accounts-table"><thead><tr><th>Email</th><th>Account</th><th>Plan</th><th class="num">Balance</th><th class="num">Held</th><th class="num">Users</th><th>Created</th></tr></thead>
@@ -54,7 +54,7 @@ export interface AccountDetail {
 export function accountBody(session: ActiveSession, d: AccountDetail, revealed: Html | null): Html {
   const a = d.account
   const base = `/dashboard/admin/accounts/${a.id}`
-  return html`<h1>${a.email} <span class="muted small mono">${a.id}</span></h1>${revealed ?? ''}
+  return html`<h1>${a.email} <span class="muted small mono">${a.id}</span> <a class="small" href="/dashboard/admin/usage?account=${a.id}">usage</a></h1>${revealed ?? ''}
 <div class="grid cols-4">
   <div class="stat"><div class="label">Balance</div><div class="value" data-testid="admin-balance">${usd(a.balanceMicros)}</div></div>
   <div class="stat"><div class="label">Held</div><div class="value">${usd(a.heldMicros)}</div></div>

@@ -2,23 +2,27 @@
 import { DAY_MS } from '../../../clock'
 import type { KeyView } from '../../../accounts/views'
 import type { ActiveSession } from '../../../accounts/sessions'
-import { day, html, type Html } from '../html'
+import { day, html, time, type Html } from '../html'
 import { csrfField } from '../layout'
 
-export type KeyRow = KeyView & { expired: boolean; window_spend_micros: number }
+export type KeyRow = KeyView & { expired: boolean; window_spend_micros: number; last_used_at?: number | null }
 
 const modelsText = (models: string[] | null) => (models === null || models.includes('*') ? 'all of the plan' : models.join(', '))
 
 function budgetCell(k: KeyRow): Html {
-  if (k.budget_usd === null) return html`<span class="muted">none</span>`
-  return html`$${(k.window_spend_micros / 1e6).toFixed(2)} / $${Number(k.budget_usd).toFixed(2)} <span class="muted small">per ${k.budget_window_days} d</span>`
+  const spent = `$${(k.window_spend_micros / 1e6).toFixed(2)}`
+  if (k.budget_usd === null) return html`${spent} <span class="muted small">no budget</span>`
+  const budget = Number(k.budget_usd) * 1e6
+  const percent = budget > 0 ? Math.floor((k.window_spend_micros / budget) * 100) : 0
+  return html`<span data-testid="window-spend">${spent} / $${Number(k.budget_usd).toFixed(2)}</span> <span class="muted small">per ${k.budget_window_days} d · ${percent} %</span>
+<meter min="0" max="${budget}" low="${budget * 0.8}" high="${budget * 0.95}" optimum="0" value="${Math.min(k.window_spend_micros, budget)}">${percent} %</meter>`
 }
 
 /** `base` is where the key forms post: /dashboard/keys, or an admin's /dashboard/admin/accounts/:id/keys. */
 export function keysTable(keys: KeyRow[], session: ActiveSession, canManage: boolean, base: string): Html {
   if (keys.length === 0) return html`<p class="empty">No keys yet.</p>`
   return html`<div class="table-wrap"><table data-testid="keys-table">
-<thead><tr><th>Name</th><th>Key</th><th>Models</th><th>IPs</th><th class="num">RPM</th><th>Budget (window spend)</th><th>Expires</th><th>Created</th>${canManage ? html`<th></th>` : ''}</tr></thead>
+<thead><tr><th>Name</th><th>Key</th><th>Models</th><th>IPs</th><th class="num">RPM</th><th>Window spend / budget</th><th>Last used</th><th>Expires</th><th>Created</th>${canManage ? html`<th></th>` : ''}</tr></thead>
 <tbody>${keys.map(
     (k) => html`<tr data-key-id="${k.id}">
   <td>${k.name ?? html`<span class="muted">unnamed</span>`}</td>
@@ -27,6 +31,7 @@ export function keysTable(keys: KeyRow[], session: ActiveSession, canManage: boo
   <td class="small">${k.ip_allowlist?.length ? k.ip_allowlist.join(', ') : html`<span class="muted">any</span>`}</td>
   <td class="num">${k.rpm ?? html`<span class="muted">default</span>`}</td>
   <td>${budgetCell(k)}</td>
+  <td class="small" data-testid="last-used">${k.last_used_at ? time(k.last_used_at) : html`<span class="muted">never</span>`}</td>
   <td>${k.expired ? html`<span class="badge err">expired</span>` : k.expires_at ? day(Date.parse(k.expires_at)) : html`<span class="muted">never</span>`}</td>
   <td class="small">${day(Date.parse(k.created_at!))}</td>
   ${
@@ -43,8 +48,9 @@ function limitFields(models: string[], current: Partial<KeyRow> | null): Html {
   const chosen = new Set(current?.models ?? [])
   const expiryDays = current?.expires_at ? Math.max(1, Math.round((Date.parse(current.expires_at) - Date.now()) / DAY_MS)) : ''
   return html`<label>Name <input name="name" maxlength="200" value="${current?.name ?? ''}" placeholder="e.g. backend-prod"></label>
-<fieldset><legend>Models <span class="hint">none ticked = every model of the plan</span></legend>
-  <div class="checks">${models.map((m) => html`<label><input type="checkbox" name="models" value="${m}" ${chosen.has(m) ? 'checked' : ''}> ${m}</label>`)}</div>
+<fieldset class="model-picker"><legend>Models <span class="hint">none ticked = every model of the plan</span></legend>
+  <input type="search" data-model-filter placeholder="Filter ${models.length} models…" aria-label="Filter models" hidden>
+  <div class="checks">${models.map((m) => html`<label data-model="${m}"><input type="checkbox" name="models" value="${m}" ${chosen.has(m) ? 'checked' : ''}> ${m}</label>`)}</div>
 </fieldset>
 <label>IP allowlist <span class="hint">addresses or CIDR blocks, comma or newline separated; empty = any</span>
   <textarea name="ip_allowlist" rows="2" placeholder="203.0.113.0/24, 2001:db8::/32">${(current?.ip_allowlist ?? []).join(', ')}</textarea></label>
@@ -63,12 +69,49 @@ ${limitFields(models, null)}
 <div><button type="submit">Create key</button></div></form></div>`
 }
 
-export function revealPanel(key: { key: string; name: string | null; prefix: string }): Html {
+/** Ready-to-paste setups for a new key: each client's way of taking a base URL and a key. */
+export function keySnippets(publicUrl: string, key: string, model: string): Array<{ id: string; title: string; text: string }> {
+  const base = publicUrl.replace(/\/+$/, '')
+  return [
+    {
+      id: 'curl',
+      title: 'curl',
+      text: `curl ${base}/v1/chat/completions \\\n  -H "Authorization: Bearer ${key}" \\\n  -H "Content-Type: application/json" \\\n  -d '{"model": "${model}", "messages": [{"role": "user", "content": "Hello!"}]}'`,
+    },
+    {
+      id: 'openai',
+      title: 'OpenAI SDK (Python; TypeScript: baseURL, apiKey)',
+      text: `from openai import OpenAI\n\nclient = OpenAI(base_url="${base}/v1", api_key="${key}")\nreply = client.chat.completions.create(model="${model}", messages=[{"role": "user", "content": "Hello!"}])\nprint(reply.choices[0].message.content)`,
+    },
+    {
+      id: 'anthropic',
+      title: 'Anthropic SDK (Python; TypeScript: baseURL, apiKey)',
+      text: `import anthropic\n\nclient = anthropic.Anthropic(base_url="${base}", api_key="${key}")\nmessage = client.messages.create(model="${model}", max_tokens=256, messages=[{"role": "user", "content": "Hello!"}])\nprint(message.content[0].text)`,
+    },
+    {
+      id: 'claude-code',
+      title: 'Claude Code',
+      text: `export ANTHROPIC_BASE_URL=${base}\nexport ANTHROPIC_AUTH_TOKEN=${key}\nclaude`,
+    },
+    {
+      id: 'codex',
+      title: 'Codex (~/.codex/config.toml, then export TOKEN_HUB_API_KEY)',
+      text: `model = "${model}"\nmodel_provider = "token-hub"\n\n[model_providers.token-hub]\nname = "token-hub"\nbase_url = "${base}/v1"\nenv_key = "TOKEN_HUB_API_KEY"\nwire_api = "responses"\n\n# in your shell:\n# export TOKEN_HUB_API_KEY=${key}`,
+    },
+  ]
+}
+
+export function revealPanel(key: { key: string; name: string | null; prefix: string }, publicUrl: string, model: string): Html {
+  const base = publicUrl.replace(/\/+$/, '')
   return html`<div class="panel keyreveal" data-testid="new-key">
 <h2>New key ${key.name ? html`“${key.name}”` : ''} — copy it now</h2>
 <p>This is the only time the full key is shown. Store it somewhere safe; token-hub keeps only a hash.</p>
 <div class="secret"><input id="new-key-value" readonly value="${key.key}" aria-label="New API key"><button type="button" class="secondary" data-copy="new-key-value">Copy</button></div>
-<p class="small muted">Use it as <code>Authorization: Bearer …</code> with base URL <code>/v1</code> of this server.</p></div>`
+<p class="small">Base URL: <code data-testid="base-url">${base}/v1</code> (OpenAI clients) · <code>${base}</code> (Anthropic clients). Send the key as <code>Authorization: Bearer …</code> or <code>x-api-key</code>.</p>
+${keySnippets(base, key.key, model).map(
+  (s) => html`<details class="snippet" ${s.id === 'curl' ? 'open' : ''} data-snippet="${s.id}"><summary>${s.title}</summary>
+<pre id="snippet-${s.id}">${s.text}</pre><button type="button" class="secondary small" data-copy="snippet-${s.id}">Copy</button></details>`,
+)}</div>`
 }
 
 export function keysBody(session: ActiveSession, keys: KeyRow[], models: string[], canManage: boolean, revealed: Html | null): Html {
