@@ -49,6 +49,12 @@ describe('Postgres request log', () => {
     await store.requestLog.insertMany(rows)
     await store.requestLog.insertMany([rows[0]!]) // a retried flush changes nothing
     expect(await partitions()).toEqual(['request_log_20260110', 'request_log_20260111', 'request_log_20260112'])
+    // The usage aggregate counts each row once, the retried one included.
+    const usage = await store.usage.byDay({ accountId: 'acct_1', fromDay: T0, toDay: T0 + 3 * DAY_MS }, 'model')
+    expect(usage.map((u) => [u.day, u.group, u.requests, u.costMicros, u.promptTokens])).toEqual(
+      [0, 1, 2].map((day) => [T0 + day * DAY_MS, 'gpt-4o-mini', 4, 48, 12]),
+    )
+    expect(await store.requestLog.models('acct_1')).toEqual(['gpt-4o-mini'])
     expect((await store.requestLog.get('req_1_2'))?.ts).toBe(T0 + DAY_MS + 2 * 3_600_000)
     const page = await store.requestLog.list({ accountId: 'acct_1', limit: 5 })
     expect(page.rows.map((r) => r.requestId)).toEqual(['req_2_3', 'req_2_2', 'req_2_1', 'req_2_0', 'req_1_3'])

@@ -21,6 +21,7 @@ import {
 } from './small-stores'
 import { postgresInviteStore, postgresSessionStore, postgresUserStore } from './people'
 import { postgresTopupStore } from './topups'
+import { postgresAlertStore, postgresLedgerStatementStore, postgresUsageStore } from './insights'
 
 export interface PostgresStore extends Store {
   readonly sql: SQL
@@ -129,6 +130,9 @@ export async function postgresStoreOn(sql: SQL, options: PostgresStoreOptions): 
     keyUpdates: postgresKeyUpdateStore(sql, changed),
     directory: postgresDirectoryStore(sql),
     ledgerLookup: postgresLedgerLookupStore(sql),
+    usage: postgresUsageStore(sql),
+    alerts: postgresAlertStore(sql),
+    statement: postgresLedgerStatementStore(sql),
     ping: () => problem === null,
     writeProblem: () => problem,
     async externalVersion() {

@@ -201,6 +201,40 @@ export const POSTGRES_MIGRATIONS: string[] = [
   CREATE INDEX request_log_account_ts ON request_log(account_id, ts);
   CREATE INDEX request_log_key_ts ON request_log(key_id, ts);
   CREATE INDEX request_log_request ON request_log(request_id);
+
+  -- what SQLite's migrations 8–10 added (issues 15, 17): the log's token classes, exact cost
+  -- breakdown and error message; the usage aggregate; budget alerts; the ledger's non-charge index
+  ALTER TABLE request_log ADD COLUMN cache_read_tokens BIGINT, ADD COLUMN cache_write_tokens BIGINT,
+    ADD COLUMN cache_write_1h_tokens BIGINT, ADD COLUMN reasoning_tokens BIGINT, ADD COLUMN cost_breakdown TEXT,
+    ADD COLUMN error_message TEXT;
+  CREATE TABLE usage_daily (
+    day BIGINT NOT NULL,
+    account_id TEXT NOT NULL,
+    key_id TEXT NOT NULL DEFAULT '',
+    model TEXT NOT NULL DEFAULT '',
+    requests BIGINT NOT NULL DEFAULT 0,
+    cost_micros BIGINT NOT NULL DEFAULT 0,
+    prompt_tokens BIGINT NOT NULL DEFAULT 0,
+    completion_tokens BIGINT NOT NULL DEFAULT 0,
+    cache_read_tokens BIGINT NOT NULL DEFAULT 0,
+    cache_write_tokens BIGINT NOT NULL DEFAULT 0,
+    cache_write_1h_tokens BIGINT NOT NULL DEFAULT 0,
+    reasoning_tokens BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (account_id, day, key_id, model)
+  );
+  CREATE INDEX usage_daily_day ON usage_daily(day);
+  CREATE INDEX ledger_account_marks ON ledger(account_id, id) WHERE type != 'charge';
+  CREATE TABLE alert_rules (
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    key_id TEXT NOT NULL DEFAULT '',
+    threshold BIGINT NOT NULL,
+    PRIMARY KEY (account_id, key_id)
+  );
+  CREATE TABLE alert_state (
+    subject TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    crossed_at BIGINT NOT NULL
+  );
   -- The hold rule (money/holds.ts decideHold, money/key-budget.ts) and the reservation in one
   -- round trip: the account row locked, the facts read after the lock (each statement of a
   -- function sees what committed before it), the hold inserted only if it fits. The facts are

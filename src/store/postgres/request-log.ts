@@ -3,6 +3,8 @@ import type { SQL } from 'bun'
 import { DAY_MS } from '../../clock'
 import type { RequestLogFilter, RequestLogRow, RequestLogRowWithKey, RequestLogStore } from '../request-log'
 import { num, numOrNull } from './connect'
+import { aggregateRows } from '../../usage/aggregate'
+import type { CostBreakdown } from '../../money/pricing'
 
 type Row = Record<string, unknown>
 
@@ -25,6 +27,13 @@ const fromRow = (row: Row): RequestLogRowWithKey => ({
   clientIp: (row.client_ip as string | null) ?? null,
   attempts: row.attempts === null ? null : (JSON.parse(row.attempts as string) as unknown[]),
   notes: row.notes === null ? null : (JSON.parse(row.notes as string) as string[]),
+  cacheReadTokens: numOrNull(row.cache_read_tokens),
+  cacheWriteTokens: numOrNull(row.cache_write_tokens),
+  cacheWrite1hTokens: numOrNull(row.cache_write_1h_tokens),
+  reasoningTokens: numOrNull(row.reasoning_tokens),
+  costBreakdown:
+    row.cost_breakdown === null || row.cost_breakdown === undefined ? null : (JSON.parse(row.cost_breakdown as string) as CostBreakdown),
+  errorMessage: (row.error_message as string | null) ?? null,
   keyName: (row.key_name as string | null) ?? null,
   keyPrefix: (row.key_prefix as string | null) ?? null,
 })
@@ -94,16 +103,71 @@ export function postgresRequestLogStore(sql: SQL): RequestLogStore {
         client_ip: r.clientIp,
         attempts: r.attempts ? JSON.stringify(r.attempts) : null,
         notes: r.notes?.length ? JSON.stringify(r.notes) : null,
+        cache_read_tokens: r.cacheReadTokens ?? null,
+        cache_write_tokens: r.cacheWriteTokens ?? null,
+        cache_write_1h_tokens: r.cacheWrite1hTokens ?? null,
+        reasoning_tokens: r.reasoningTokens ?? null,
+        cost_breakdown: r.costBreakdown ? JSON.stringify(r.costBreakdown) : null,
+        error_message: r.errorMessage ?? null,
       }))
+      const buckets = aggregateRows(rows).map((b) => ({
+        day: b.day,
+        account_id: b.accountId,
+        key_id: b.keyId,
+        model: b.model,
+        requests: b.requests,
+        cost_micros: b.costMicros,
+        prompt_tokens: b.promptTokens,
+        completion_tokens: b.completionTokens,
+        cache_read_tokens: b.cacheReadTokens,
+        cache_write_tokens: b.cacheWriteTokens,
+        cache_write_1h_tokens: b.cacheWrite1hTokens,
+        reasoning_tokens: b.reasoningTokens,
+      }))
+      // The rows and the day × account × key × model sums they add to, in one transaction.
+      const write = () =>
+        sql.begin(async (tx) => {
+          const inserted = await tx`INSERT INTO request_log ${sql(values)} ON CONFLICT DO NOTHING RETURNING request_id`
+          // A row written twice (a retried flush) is summed once: only the rows this insert added count.
+          const fresh = new Set(inserted.map((r: Row) => r.request_id as string))
+          const counted =
+            fresh.size === rows.length
+              ? buckets
+              : aggregateRows(rows.filter((r) => fresh.has(r.requestId))).map((b) => ({
+                  day: b.day,
+                  account_id: b.accountId,
+                  key_id: b.keyId,
+                  model: b.model,
+                  requests: b.requests,
+                  cost_micros: b.costMicros,
+                  prompt_tokens: b.promptTokens,
+                  completion_tokens: b.completionTokens,
+                  cache_read_tokens: b.cacheReadTokens,
+                  cache_write_tokens: b.cacheWriteTokens,
+                  cache_write_1h_tokens: b.cacheWrite1hTokens,
+                  reasoning_tokens: b.reasoningTokens,
+                }))
+          if (counted.length === 0) return
+          await tx`
+            INSERT INTO usage_daily ${sql(counted)}
+            ON CONFLICT (account_id, day, key_id, model) DO UPDATE SET
+              requests = usage_daily.requests + excluded.requests, cost_micros = usage_daily.cost_micros + excluded.cost_micros,
+              prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens,
+              completion_tokens = usage_daily.completion_tokens + excluded.completion_tokens,
+              cache_read_tokens = usage_daily.cache_read_tokens + excluded.cache_read_tokens,
+              cache_write_tokens = usage_daily.cache_write_tokens + excluded.cache_write_tokens,
+              cache_write_1h_tokens = usage_daily.cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+              reasoning_tokens = usage_daily.reasoning_tokens + excluded.reasoning_tokens`
+        })
       // One INSERT per batch; a row written twice (a retried flush) stays as first written.
       try {
-        await sql`INSERT INTO request_log ${sql(values)} ON CONFLICT DO NOTHING`
+        await write()
       } catch (error) {
         // 23514: no partition for a row's day (another instance's retention dropped one we knew): make them again, once.
         if ((error as { errno?: unknown }).errno !== '23514') throw error
         made.clear()
         for (const day of new Set(rows.map((r) => dayOf(r.ts)))) await ensureDay(day)
-        await sql`INSERT INTO request_log ${sql(values)} ON CONFLICT DO NOTHING`
+        await write()
       }
     },
     async get(requestId) {
@@ -118,9 +182,14 @@ export function postgresRequestLogStore(sql: SQL): RequestLogStore {
       const last = page[page.length - 1]
       return { rows: page, next: rows.length > filter.limit && last ? { ts: last.ts, requestId: last.requestId } : null }
     },
+    async lastUsed(keyId) {
+      const [row] = await sql`SELECT MAX(ts) AS ts FROM request_log WHERE key_id = ${keyId}`
+      return numOrNull(row?.ts)
+    },
     async models(accountId) {
+      // From the per-day aggregate, as on SQLite.
       const rows =
-        await sql`SELECT DISTINCT model FROM request_log WHERE account_id = ${accountId} AND model IS NOT NULL ORDER BY model LIMIT 200`
+        await sql`SELECT DISTINCT model FROM usage_daily WHERE account_id = ${accountId} AND model != '' ORDER BY model LIMIT 200`
       return rows.map((r: Row) => r.model as string)
     },
     async purgeBefore(before, limit) {
