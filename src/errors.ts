@@ -18,6 +18,8 @@ export const ERROR_TABLE = {
   route_not_found: { status: 404, type: 'not_found_error' },
   not_found: { status: 404, type: 'not_found_error' },
   method_not_allowed: { status: 405, type: 'invalid_request_error' },
+  // A WebSocket attempt on an HTTP-only route: Codex falls back to HTTP at once on a 426 (it retries a 404).
+  websocket_unsupported: { status: 426, type: 'invalid_request_error' },
   conflict: { status: 409, type: 'invalid_request_error' },
   body_too_large: { status: 413, type: 'invalid_request_error' },
   key_rpm_exceeded: { status: 429, type: 'rate_limit_exceeded' },

@@ -48,6 +48,9 @@ function blockText(block: Block): string {
   }
 }
 
+const lastText = (content: Message['content']) =>
+  typeof content === 'string' ? content : (content.filter((b) => b.type === 'text').at(-1)?.text ?? '')
+
 const contentText = (content: Message['content']) => (typeof content === 'string' ? content : content.map(blockText).join('\n'))
 
 /**
@@ -82,7 +85,8 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     typeof body.system === 'string' ? body.system : Array.isArray(body.system) ? (body.system as Block[]).map(blockText).join('\n') : ''
   const promptText = [system, ...messages.map((m) => contentText(m.content))].filter((t) => t !== '').join('\n')
   const images = messages.reduce((n, m) => n + (Array.isArray(m.content) ? m.content.filter((b) => b.type === 'image').length : 0), 0)
-  const last = messages[messages.length - 1]
+  // A system message may follow the user's turn (Claude Code's mid-conversation system): the turn that decides is the last other one.
+  const last = messages.filter((m) => m.role !== 'system').at(-1)
   const answersTools = Array.isArray(last?.content) && last.content.some((b) => b.type === 'tool_result')
   const tools = (Array.isArray(body.tools) ? body.tools : []) as Array<{ name: string }>
   const choice = body.tool_choice as { type?: string; name?: string } | undefined
@@ -93,7 +97,15 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     extraPromptTokens: messages.length * 3 + images * 85,
     maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : null,
     tool,
-    lastUserText: last ? contentText(last.content) : '',
+    // Consecutive user messages may reach the mock merged (a translator's doing): the turn's own words are its last text block.
+    lastUserText: last ? lastText(last.content) : '',
+    toolNames: tools.map((t) => t.name),
+    toolResult: answersTools
+      ? (last.content as Block[])
+          .filter((b) => b.type === 'tool_result')
+          .map(blockText)
+          .join('\n')
+      : null,
     schema: (body.output_config as { format?: { schema?: unknown } } | undefined)?.format?.schema,
   })
   return withCacheBreakpoints(answer, breakpointsOf(body))

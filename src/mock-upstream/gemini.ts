@@ -75,6 +75,13 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     maxTokens: generation?.maxOutputTokens ?? null,
     tool,
     lastUserText: contentText(last),
+    toolNames: declarations.map((d) => d.name),
+    toolResult: answersTools
+      ? (last?.parts ?? [])
+          .filter((p) => p.functionResponse)
+          .map(partText)
+          .join('\n')
+      : null,
     schema: json ? (generation?.responseJsonSchema ?? generation?.responseSchema ?? ANY_OBJECT) : undefined,
   })
 }

@@ -122,9 +122,54 @@ export function withCacheBreakpoints(answer: MockAnswer, breakpoints: CacheBreak
   return { ...answer, cachedTokens: read, cacheWriteTokens: hour ? 0 : written, cacheWrite1hTokens: hour ? written : 0 }
 }
 
+/** The longest echo of a tool result, in pieces (tokens): enough for a file's first lines. */
+export const MOCK_ECHO_PIECES = 200
+
+/**
+ * Directives a prompt may carry so that a real client (Claude Code, Codex) gets a sensible turn
+ * from the mock, in every wire format. Only the last user turn is read, the last directive wins:
+ *
+ * - `[[mock-reply TEXT]]`: answer exactly TEXT, even when tools are offered.
+ * - `[[mock-tool NAME {JSON}]]`: call the offered tool NAME with these arguments; once the
+ *   conversation ends on that tool's result, the answer echoes the result's text.
+ *
+ * A conversation with a directive anywhere is directed: where its last user turn has none (a
+ * client added a turn of its own, such as a summary after compaction), the answer is text.
+ */
+export type MockDirective = { kind: 'reply'; text: string } | { kind: 'tool'; name: string; args: string }
+
+const DIRECTIVE = /\[\[mock-(reply|tool) ([\s\S]*?)\]\]/g
+
+/** The last directive in a text, or null. A tool directive whose arguments are not a JSON object is ignored. */
+export function mockDirective(text: string): MockDirective | null {
+  let found: MockDirective | null = null
+  for (const match of text.matchAll(DIRECTIVE)) {
+    const body = match[2]!
+    if (match[1] === 'reply') {
+      found = { kind: 'reply', text: body }
+      continue
+    }
+    const space = body.search(/\s/)
+    if (space <= 0) continue
+    const args = body.slice(space).trim()
+    try {
+      const parsed: unknown = JSON.parse(args)
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) continue
+    } catch {
+      continue
+    }
+    found = { kind: 'tool', name: body.slice(0, space), args }
+  }
+  return found
+}
+
+/** Text as pieces of one word each (leading whitespace kept), so each is one token and one chunk. */
+const wordPieces = (text: string): string[] => text.match(/\s*\S+\s*$|\s*\S+/g) ?? []
+
 /**
  * What the mock answers, independent of wire format: a tool call when tools are offered, allowed,
- * and the conversation ends on a user turn (not a tool result); text otherwise.
+ * and the conversation ends on a user turn (not a tool result); text otherwise. A directive in
+ * the last user turn (see `MockDirective`) picks the reply or the tool call instead.
  *
  * @param promptText every text of the request, joined (system, messages, tool results)
  * @param extraPromptTokens per-message and per-image overhead the wire handler counted
@@ -137,25 +182,14 @@ export function mockAnswer(options: {
   lastUserText: string
   /** Structured output asked for: the answer is JSON of this schema. */
   schema?: unknown
+  /** Every tool offered by name: a tool directive may call any of them. */
+  toolNames?: string[]
+  /** The text of the tool result the conversation ends on, when it ends on one. */
+  toolResult?: string | null
 }): MockAnswer {
   const promptTokens = mockTokenCount(options.promptText) + options.extraPromptTokens
   const cachedTokens = promptTokens > MOCK_CACHE_PREFIX ? MOCK_CACHE_PREFIX : 0
-  if (options.tool) {
-    const args = JSON.stringify({ query: options.lastUserText.slice(0, 40) })
-    const cut = Math.ceil(args.length / 2)
-    return {
-      pieces: [],
-      toolCall: { id: mockId('call_', options.promptText), name: options.tool.name, argumentPieces: [args.slice(0, cut), args.slice(cut)] },
-      finish: 'tool_calls',
-      promptTokens,
-      cachedTokens,
-      cacheWriteTokens: 0,
-      cacheWrite1hTokens: 0,
-      completionTokens: mockTokenCount(options.tool.name) + mockTokenCount(args),
-    }
-  }
-  if (options.schema !== undefined) {
-    const pieces = jsonPieces(mockJson(options.schema, options.promptText))
+  const text = (pieces: string[]): MockAnswer => {
     const cut = options.maxTokens !== null && options.maxTokens < pieces.length
     const kept = cut ? pieces.slice(0, options.maxTokens!) : pieces
     return {
@@ -169,15 +203,31 @@ export function mockAnswer(options: {
       completionTokens: kept.length,
     }
   }
-  const reply = mockReply(options.promptText, options.maxTokens)
-  return {
-    pieces: reply.pieces,
-    toolCall: null,
-    finish: reply.finish,
-    promptTokens,
-    cachedTokens,
-    cacheWriteTokens: 0,
-    cacheWrite1hTokens: 0,
-    completionTokens: reply.pieces.length,
+  const call = (name: string, args: string): MockAnswer => {
+    const cut = Math.ceil(args.length / 2)
+    return {
+      pieces: [],
+      toolCall: { id: mockId('call_', options.promptText), name, argumentPieces: [args.slice(0, cut), args.slice(cut)] },
+      finish: 'tool_calls',
+      promptTokens,
+      cachedTokens,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      completionTokens: mockTokenCount(name) + mockTokenCount(args),
+    }
   }
+  const directive = mockDirective(options.lastUserText)
+  if (directive?.kind === 'reply') return text(wordPieces(directive.text))
+  if (directive?.kind === 'tool' && options.tool && (options.toolNames ?? [options.tool.name]).includes(directive.name)) {
+    return call(directive.name, directive.args)
+  }
+  // The result of a directed call: echo it, so a test sees the tool's output in the client's answer.
+  if (options.toolResult != null && mockDirective(options.promptText)?.kind === 'tool') {
+    return text(wordPieces(options.toolResult).slice(0, MOCK_ECHO_PIECES))
+  }
+  // A directed conversation is answered only as its directives say: no call of the first tool on a later turn.
+  const directed = mockDirective(options.promptText) !== null
+  if (options.tool && !directed) return call(options.tool.name, JSON.stringify({ query: options.lastUserText.slice(0, 40) }))
+  if (options.schema !== undefined) return text(jsonPieces(mockJson(options.schema, options.promptText)))
+  return text(mockReply(options.promptText, null).pieces)
 }

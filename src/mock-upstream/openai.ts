@@ -37,7 +37,8 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     .map((m) => [textOf(m.content), ...(m.tool_calls ?? []).map((c) => c.function.arguments)].join('\n'))
     .join('\n')
   const images = messages.reduce((n, m) => n + (Array.isArray(m.content) ? m.content.filter((p) => p.type === 'image_url').length : 0), 0)
-  const last = messages[messages.length - 1]
+  // Instructions may follow the user's turn (a translated mid-conversation system message): the turn that decides is the last other one.
+  const last = messages.filter((m) => m.role !== 'system' && m.role !== 'developer').at(-1)
   const tools = (Array.isArray(body.tools) ? body.tools : []) as Array<{ function: { name: string } }>
   const choice = body.tool_choice as string | { function?: { name: string } } | undefined
   const chosen = typeof choice === 'object' ? choice.function?.name : undefined
@@ -52,6 +53,8 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     maxTokens,
     tool,
     lastUserText: last ? textOf(last.content) : '',
+    toolNames: tools.map((t) => t.function.name),
+    toolResult: last?.role === 'tool' ? textOf(last.content) : null,
     schema,
   })
   return withPromptCacheKey(answer, body.prompt_cache_key)

@@ -35,7 +35,8 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
   const instructions = typeof body.instructions === 'string' ? body.instructions : ''
   const promptText = [instructions, ...items.map(itemText)].filter((t) => t !== '').join('\n')
   const images = items.reduce((n, i) => n + (Array.isArray(i.content) ? i.content.filter((p) => p.type === 'input_image').length : 0), 0)
-  const last = items[items.length - 1]
+  // Instructions may follow the user's turn: the turn that decides is the last other item.
+  const last = items.filter((i) => i.role !== 'system' && i.role !== 'developer').at(-1)
   const tools = callable((Array.isArray(body.tools) ? body.tools : []) as Tool[])
   const choice = body.tool_choice as string | { name?: string } | undefined
   const chosen = typeof choice === 'object' ? choice.name : undefined
@@ -48,6 +49,8 @@ function answerFor(body: Record<string, unknown>): MockAnswer {
     maxTokens: typeof body.max_output_tokens === 'number' ? body.max_output_tokens : null,
     tool,
     lastUserText: last ? itemText(last) : '',
+    toolNames: tools.map((t) => t.name!),
+    toolResult: last?.type === 'function_call_output' || last?.type === 'custom_tool_call_output' ? itemText(last) : null,
     schema: format?.type === 'json_schema' ? (format.schema ?? ANY_OBJECT) : format?.type === 'json_object' ? ANY_OBJECT : undefined,
   })
   return withPromptCacheKey(answer, body.prompt_cache_key)
@@ -78,22 +81,26 @@ export async function openAIResponses(body: Record<string, unknown>, fault: Faul
   const withUsage = fault.kind !== 'nousage'
   const incomplete = answer.finish === 'length'
   const text = answer.pieces.join('')
-  const item = answer.toolCall
-    ? {
-        id: itemId,
-        type: 'function_call',
-        status: 'completed',
-        arguments: answer.toolCall.argumentPieces.join(''),
-        call_id: answer.toolCall.id,
-        name: answer.toolCall.name,
-      }
-    : {
-        id: itemId,
-        type: 'message',
-        status: incomplete ? 'incomplete' : 'completed',
-        role: 'assistant',
-        content: [{ type: 'output_text', text, annotations: [], logprobs: [] }],
-      }
+  // Codex's remote compaction: OpenAI answers a trailing `compaction_trigger` with one opaque compaction item.
+  const compacting = Array.isArray(body.input) && (body.input.at(-1) as Item | undefined)?.type === 'compaction_trigger'
+  const item = compacting
+    ? { id: `cmp_${id.slice(5)}`, type: 'compaction', encrypted_content: `mock.${Buffer.from(text).toString('base64')}` }
+    : answer.toolCall
+      ? {
+          id: itemId,
+          type: 'function_call',
+          status: 'completed',
+          arguments: answer.toolCall.argumentPieces.join(''),
+          call_id: answer.toolCall.id,
+          name: answer.toolCall.name,
+        }
+      : {
+          id: itemId,
+          type: 'message',
+          status: incomplete ? 'incomplete' : 'completed',
+          role: 'assistant',
+          content: [{ type: 'output_text', text, annotations: [], logprobs: [] }],
+        }
   const response = (status: string, output: unknown[], usage: unknown) => ({
     id,
     object: 'response',
@@ -131,7 +138,8 @@ export async function openAIResponses(body: Record<string, unknown>, fault: Faul
     event('response.in_progress', { response: response('in_progress', [], null) }),
   ]
   const at = { item_id: itemId, output_index: 0 }
-  if (answer.toolCall) {
+  if (compacting) frames.push(event('response.output_item.added', { output_index: 0, item }))
+  else if (answer.toolCall) {
     frames.push(event('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', arguments: '' } }))
     for (const piece of answer.toolCall.argumentPieces)
       frames.push(event('response.function_call_arguments.delta', { ...at, delta: piece }))

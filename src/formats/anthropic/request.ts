@@ -1,5 +1,14 @@
 // Anthropic Messages request body → shared request (validated; fields other formats cannot carry are noted).
-import type { ChatRequest, ContentPart, ImageSource, Message, OpaqueContent, ToolChoice, ToolDefinition } from '../../providers/types'
+import type {
+  ChatRequest,
+  ContentPart,
+  ImageSource,
+  Message,
+  OpaqueContent,
+  ReasoningEffort,
+  ToolChoice,
+  ToolDefinition,
+} from '../../providers/types'
 import { extraFields, unknownContent } from '../opaque'
 import { bodyValidator } from '../validate'
 import { AnthropicMessagesBody, type AnthropicMessage, type ContentBlock } from './schema'
@@ -24,6 +33,16 @@ const ANTHROPIC_ONLY_FIELDS = [
   'service_tier',
 ] as const
 
+/** Anthropic's `output_config.effort` as the shared effort (`max` is the most there is elsewhere: high). */
+const EFFORTS: Record<string, ReasoningEffort> = { low: 'low', medium: 'medium', high: 'high', max: 'high' }
+
+/** `output_config` holding only a known effort: it crosses as the shared reasoning effort. */
+const effortOnly = (value: unknown): ReasoningEffort | null => {
+  const config = value as Record<string, unknown>
+  const keys = Object.keys(config)
+  return keys.length === 1 && keys[0] === 'effort' && typeof config.effort === 'string' ? (EFFORTS[config.effort] ?? null) : null
+}
+
 function untranslatableFields(body: Record<string, unknown>): string[] {
   const out: string[] = []
   for (const field of ANTHROPIC_ONLY_FIELDS) {
@@ -31,10 +50,21 @@ function untranslatableFields(body: Record<string, unknown>): string[] {
     if (value === undefined || value === null) continue
     // Defaults are harmless: thinking disabled, automatic service tier.
     if (field === 'thinking' && (value as { type?: string }).type === 'disabled') continue
+    // Adaptive thinking leaves the depth to the model, as a model's default reasoning does.
+    if (field === 'thinking' && (value as { type?: string }).type === 'adaptive') continue
+    if (field === 'output_config' && effortOnly(value) !== null) continue
+    // Server-side clearing of old tool results is a hint: a translated model gets the whole history (README).
+    if (field === 'context_management') continue
     if (field === 'service_tier' && value === 'auto') continue
     out.push(field)
   }
   return out
+}
+
+/** Reasoning the client asked for: `output_config.effort` (Claude Code sends it beside adaptive thinking). */
+function reasoningOf(body: Record<string, unknown>): ChatRequest['reasoning'] {
+  const effort = body.output_config === undefined || body.output_config === null ? null : effortOnly(body.output_config)
+  return effort === null ? undefined : { effort }
 }
 
 /** What the parse gathers besides the shared messages. */
@@ -125,6 +155,10 @@ function contentParts(content: AnthropicMessage['content'], path: string, left: 
         content: inner,
         ...(block.is_error ? { isError: true } : {}),
       })
+    } else if (block.type === 'thinking' || block.type === 'redacted_thinking') {
+      // A model's own reasoning means nothing to another one: dropped when translated (an Anthropic
+      // upstream gets the body's bytes), and bounded by its bytes for the estimate.
+      left.opaque.push(unknownContent(block, at))
     } else {
       const part = mediaPart(block, at, left)
       if (part) parts.push(part)
@@ -205,6 +239,7 @@ export function parseAnthropicMessages(raw: Record<string, unknown>, text?: stri
   })
   const choice = body.tool_choice as { disable_parallel_tool_use?: boolean } | undefined
   const userId = body.metadata?.user_id
+  const reasoning = reasoningOf(raw)
   return {
     model: body.model,
     system,
@@ -218,6 +253,7 @@ export function parseAnthropicMessages(raw: Record<string, unknown>, text?: stri
     toolChoice: toolChoice(body.tool_choice),
     ...(choice?.disable_parallel_tool_use ? { parallelToolCalls: false } : {}),
     ...(userId ? { user: userId } : {}),
+    ...(reasoning ? { reasoning } : {}),
     stream: body.stream === true,
     // Anthropic streams always end with their usage (message_delta).
     includeUsage: true,

@@ -3,6 +3,7 @@ import { GatewayError } from '../../errors'
 import type { ChatRequest, ContentPart, Message, ReasoningEffort, ResponseFormat, ToolChoice } from '../../providers/types'
 import { imageSourceFromUrl } from '../openai/request'
 import { bodyValidator } from '../validate'
+import { asksForCompaction, COMPACTION_PROMPT, COMPACTION_SUMMARY_HEADING, compactionSummary } from './compaction'
 import { ResponsesBody, type ResponsesItem, type ResponsesPart } from './schema'
 import { flatToolName, sharedTools, type ClientTool } from './tools'
 
@@ -12,7 +13,7 @@ const validate = bodyValidator(ResponsesBody)
  * Items that record what a hosted tool did upstream (a search, a code run, a computer action): a
  * translated model never ran them, so they are left out with the tools themselves.
  */
-const HOSTED_ITEM = /_call$|_call_output$|^mcp_|^compaction$|^tool_search_output$|^additional_tools$/
+const HOSTED_ITEM = /_call$|_call_output$|^mcp_|^tool_search_output$|^additional_tools$/
 
 /** Effort levels beyond `high` (`xhigh`, `max`) ask for the most a translated model offers. */
 const EFFORTS: Record<string, ReasoningEffort | null> = {
@@ -117,6 +118,17 @@ function readItem(item: ResponsesItem, i: number, parse: Parse) {
     case 'reasoning':
       // Another model's reasoning (encrypted for OpenAI's models only) means nothing to a translated one.
       return
+    case 'compaction_trigger':
+      // Codex's remote compaction: the model is asked for the summary (answered as a compaction item).
+      parse.messages.push({ role: 'user', content: [{ type: 'text', text: COMPACTION_PROMPT }] })
+      return
+    case 'compaction': {
+      // One of token-hub's own compaction items is the summary, read back; OpenAI's is encrypted for its models only.
+      const summary = compactionSummary((item as { encrypted_content?: unknown }).encrypted_content)
+      if (summary === null) parse.leftOut.push(`${at} (compaction)`)
+      else parse.messages.push({ role: 'user', content: [{ type: 'text', text: COMPACTION_SUMMARY_HEADING + summary }] })
+      return
+    }
     default:
       if (HOSTED_ITEM.test(item.type)) parse.leftOut.push(`${at} (${item.type})`)
       else parse.untranslatable.push(`${at}.type=${item.type}`)
@@ -184,7 +196,8 @@ export function parseResponsesRequest(raw: Record<string, unknown>): ChatRequest
     })
 
   const allowed = new Set<string>()
-  const toolChoice = toolChoiceOf(body.tool_choice, parse, allowed)
+  // A summary is text: no tool is called while compacting.
+  const toolChoice: ToolChoice | undefined = asksForCompaction(raw) ? { type: 'none' } : toolChoiceOf(body.tool_choice, parse, allowed)
   const definitions =
     allowed.size === 0 ? tools.definitions : tools.definitions.filter((d) => allowed.has(parse.names.get(d.name)?.name ?? d.name))
   const responseFormat = responseFormatOf(body)

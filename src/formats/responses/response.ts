@@ -7,6 +7,7 @@ import type {
   ResponsesUsage,
 } from '../../providers/openai-compatible/responses-wire'
 import type { EncodeOptions } from '../types'
+import { asksForCompaction, compactionItem } from './compaction'
 import { clientToolOf, customInput, sharedTools, type ClientTool } from './tools'
 
 /** Usage in Responses shape: input counts every prompt token, cached ones included, as the shared usage does. */
@@ -35,7 +36,7 @@ export function statusOf(finish: FinishReason | null): { status: ResponsesStatus
 export function responseIds(requestId: string) {
   const base = requestId.replace(/^req_/, '')
   let n = 0
-  return { response: `resp_${base}`, item: (prefix: 'msg' | 'fc' | 'ctc') => `${prefix}_${base}${(n++).toString(36)}` }
+  return { response: `resp_${base}`, item: (prefix: 'msg' | 'fc' | 'ctc' | 'cmp') => `${prefix}_${base}${(n++).toString(36)}` }
 }
 export type ResponseIds = ReturnType<typeof responseIds>
 
@@ -139,6 +140,8 @@ export function outputItems(
   return items
 }
 
+const textOf = (content: ContentPart[]) => content.map((part) => (part.type === 'text' ? part.text : '')).join('')
+
 /** A Response body; a Responses upstream's own object is relayed with only the model id changed. */
 export function encodeResponses(response: ChatResponse, clientModel: string, options: EncodeOptions): string {
   if (response.raw?.format === 'responses') return JSON.stringify({ ...response.raw.body, model: clientModel })
@@ -146,7 +149,9 @@ export function encodeResponses(response: ChatResponse, clientModel: string, opt
   const ids = responseIds(options.requestId)
   const { status, incomplete } = statusOf(response.finishReason)
   const names = sharedTools(body.tools as Parameters<typeof sharedTools>[0]).names
-  const output = outputItems(response.content, names, ids, status === 'completed' ? 'completed' : 'incomplete')
+  const output = asksForCompaction(body)
+    ? [compactionItem(ids.item('cmp'), textOf(response.content))]
+    : outputItems(response.content, names, ids, status === 'completed' ? 'completed' : 'incomplete')
   const shell = { id: ids.response, createdAt: response.created, model: clientModel, body }
   return JSON.stringify(responseObject(shell, status, output, responsesUsage(response.usage), { incomplete }))
 }

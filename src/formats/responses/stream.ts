@@ -5,6 +5,7 @@ import type { ChatChunk, FinishReason, StreamFrame } from '../../providers/types
 import { sseData, sseEvent } from '../sse'
 import type { StreamEncoder, StreamEncoderOptions } from '../types'
 import { responseIds, responseObject, responsesUsage, statusOf, toolCallItem, type ResponseShell } from './response'
+import { asksForCompaction, compactionItem } from './compaction'
 import { clientToolOf, customInput, sharedTools, type ClientTool } from './tools'
 
 /** Events that carry the whole Response: the model id in them is rewritten to the client's. */
@@ -99,7 +100,14 @@ export function responsesStreamEncoder(options: StreamEncoderOptions): StreamEnc
     return out
   }
 
+  // Compacting: the summary is one compaction item, sent whole at the end (it is not streamed as text).
+  const compaction = asksForCompaction(body) ? { text: '' } : null
+
   const encodeChunk = (c: ChatChunk): string => {
+    if (compaction && (c.type === 'text' || c.type === 'tool_call_start' || c.type === 'tool_call_delta')) {
+      if (c.type === 'text') compaction.text += c.text
+      return ''
+    }
     switch (c.type) {
       case 'start':
         return ''
@@ -181,7 +189,13 @@ export function responsesStreamEncoder(options: StreamEncoderOptions): StreamEnc
     end() {
       // A relayed stream carried its own terminal event.
       if (relayed) return ''
-      const head = start() + close()
+      let head = start() + close()
+      if (compaction) {
+        const item = compactionItem(ids.item('cmp'), compaction.text)
+        output.push(item)
+        head += event('response.output_item.added', { output_index: 0, item })
+        head += event('response.output_item.done', { output_index: 0, item })
+      }
       const { status, incomplete } = statusOf(finish)
       const response = responseObject(shell, status, output, usage, { incomplete })
       return head + event(status === 'completed' ? 'response.completed' : 'response.incomplete', { response })

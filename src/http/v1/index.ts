@@ -14,6 +14,7 @@ import { anthropicModelInfo, modelPage, speaksAnthropic } from '../../formats/an
 import { completionsFormat } from '../../formats/completions'
 import { openAIFormat } from '../../formats/openai'
 import { responsesFormat } from '../../formats/responses'
+import { compactAsResponsesBody, compactionAnswer } from '../../formats/responses/compaction'
 import { parseJsonBody } from '../../formats/validate'
 import { json, readBodyText } from '../responses'
 
@@ -97,6 +98,21 @@ export function v1Routes(deps: V1Deps) {
       },
       { parse: 'none' },
     )
+    .post(
+      '/v1/responses/compact',
+      async ({ request }) => {
+        const { ctx, call } = await modelCall(request)
+        const body = compactAsResponsesBody(call.body)
+        const answer = await gateway.chat(deps.gateway, responsesFormat, { ...call, body, bodyText: JSON.stringify(body) })
+        if (answer.status !== 200 || typeof answer.body !== 'string') return respond(ctx, answer)
+        return respond(ctx, { ...answer, body: compactionAnswer(answer.body, call.body) })
+      },
+      { parse: 'none' },
+    )
+    .get('/v1/responses', () => {
+      // Codex opens the Responses API as a WebSocket first (GET with an upgrade): this says "use HTTP".
+      throw new GatewayError('websocket_unsupported', 'token-hub serves the Responses API over HTTP only: POST /v1/responses.')
+    })
     .post(
       '/v1/messages/count_tokens',
       async ({ request }) => {

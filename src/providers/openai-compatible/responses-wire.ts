@@ -51,7 +51,19 @@ export interface ResponsesReasoningItem {
   status?: 'in_progress' | 'completed' | 'incomplete'
 }
 
-export type ResponsesOutputItem = ResponsesMessageItem | ResponsesFunctionCallItem | ResponsesCustomToolCallItem | ResponsesReasoningItem
+/** The summary that stands for the conversation before it (OpenAI's: encrypted; token-hub's: see formats/responses/compaction.ts). */
+export interface ResponsesCompactionItem {
+  id: string
+  type: 'compaction'
+  encrypted_content: string
+}
+
+export type ResponsesOutputItem =
+  | ResponsesMessageItem
+  | ResponsesFunctionCallItem
+  | ResponsesCustomToolCallItem
+  | ResponsesReasoningItem
+  | ResponsesCompactionItem
 
 export type ResponsesStatus = 'completed' | 'failed' | 'in_progress' | 'cancelled' | 'queued' | 'incomplete'
 
