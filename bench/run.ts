@@ -5,6 +5,7 @@ import type { Kind } from './bodies'
 import { runLatency, type LatencyResult } from './latency'
 import { pickTool, type LoadTool } from './load'
 import { latencyTable, targetLines, targetsOf, throughputTable, type Target } from './report'
+import { runScale, scaleTable } from './scale'
 import { runSoak } from './soak'
 import { runStreams } from './streams'
 import { startWorld } from './setup'
@@ -30,6 +31,8 @@ at concurrency 1. Everything on 127.0.0.1; bounded in time (about 2 minutes with
   --count N            streams to hold open (default 2000)
   --drip MS            the mock's gap between stream chunks (default 500)
   --deployments N      the bench model spread over N providers on the same mock (default 1)
+  --scale              1, 2 and 3 instances on Postgres + Redis beside one on SQLite (non-streaming; needs postgresql, redis-server)
+  --accounts N         with --scale: loads per instance, each its own account (default 1: one hot account)
   --profile DIR        write the gateway's CPU profile (bun --cpu-prof, .cpuprofile and .md) to DIR
 `
 
@@ -46,6 +49,8 @@ const { values } = parseArgs({
     soak: { type: 'boolean', default: false },
     minutes: { type: 'string', default: '10' },
     streams: { type: 'boolean', default: false },
+    scale: { type: 'boolean', default: false },
+    accounts: { type: 'string', default: '1' },
     count: { type: 'string', default: '2000' },
     drip: { type: 'string', default: '500' },
     profile: { type: 'string' },
@@ -66,6 +71,17 @@ log(
     .map((n) => n.toFixed(2))
     .join(' ')}`,
 )
+
+if (values.scale) {
+  const tool: LoadTool = pickTool(values.tool as LoadTool | undefined)
+  log(`\n== scale-out: ${tool}, ${values.connections} connections split over the instances, ${values.duration} s per setup`)
+  const rows = await runScale(
+    { tool, connections: Number(values.connections), durationS: Number(values.duration), accounts: Number(values.accounts) },
+    log,
+  )
+  log(['', ...scaleTable(rows)].join('\n'))
+  process.exit(0)
+}
 
 const dripMs = Number(values.drip)
 const deployments = Number(values.deployments)

@@ -301,9 +301,11 @@ export async function createApp<S extends Store>(deps: AppDeps<S>): Promise<App<
         clientIp,
         isPublic: config.server.metrics_public,
         gauges: {
-          openHolds: () => store.holds.countOpen(),
+          // A store that cannot be read (Postgres down) must not take /metrics down with it: NaN.
+          openHolds: () => store.holds.countOpen().catch(() => Number.NaN),
           limiterWindows: () => limiter.size(),
           redis: () => limiter.health?.() ?? null,
+          storeUp: () => store.ping() && store.writeProblem() === null,
           logRowsPending: () => log.pending(),
           deployments: () => deploymentViews(catalog, clock.now()),
         },

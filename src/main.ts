@@ -1,10 +1,11 @@
 #!/usr/bin/env bun
-// The token-hub command: serve | mock-upstream | check-config | admin | backup | restore | healthcheck.
+// The token-hub command: serve | migrate | mock-upstream | check-config | admin | backup | restore | healthcheck.
 import { parseArgs } from 'node:util'
 import { runAdmin } from './cli/admin'
 import { runBackup, runRestore } from './cli/backup'
 import { runCheckConfig } from './cli/check-config'
 import { runHealthcheck } from './cli/healthcheck'
+import { runMigrate } from './cli/migrate'
 import { runMockUpstream } from './cli/mock-upstream'
 import { runServe } from './cli/serve'
 import { applyServeEnv } from './cli/runtime-env'
@@ -13,6 +14,7 @@ const USAGE = `token-hub — a self-hosted LLM API gateway
 
 Usage:
   token-hub serve [--config FILE]              run the gateway (default: ./config.toml, else the embedded default)
+  token-hub migrate [--config FILE]            apply the store's migrations (SQLite or Postgres); serve does it at start too
   token-hub mock-upstream [--port N] [--host H] run the mock OpenAI-compatible provider
   token-hub check-config FILE                  validate a config file; exit 1 on any problem
   token-hub admin <command> [...] [--config FILE]
@@ -31,6 +33,10 @@ export async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } })
       applyServeEnv()
       return runServe(values.config)
+    }
+    case 'migrate': {
+      const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } })
+      return runMigrate(values.config)
     }
     case 'mock-upstream': {
       const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, host: { type: 'string' } } })

@@ -34,8 +34,17 @@ export class KeyAuthenticator {
   private readonly cache = new Map<string, CacheEntry>()
   private seenVersion: number
   private checkedThisTurn = false
+  /** A shared store's version read of this turn, while it is under way. */
+  private turnCheck: Promise<void> | null = null
   private readonly nextTurn = () => {
     this.checkedThisTurn = false
+    this.turnCheck = null
+  }
+  private readonly seen = (version: number) => {
+    if (version !== this.seenVersion) {
+      this.seenVersion = version
+      this.cache.clear()
+    }
   }
 
   constructor(
@@ -44,7 +53,10 @@ export class KeyAuthenticator {
     private readonly clock: Clock,
     private readonly config: Config,
   ) {
-    this.seenVersion = store.externalVersion()
+    const version = store.externalVersion()
+    // A shared store's version is read with the first request; until then nothing is cached.
+    this.seenVersion = typeof version === 'number' ? version : -1
+    if (typeof version !== 'number') version.catch(() => {})
   }
 
   invalidate(): void {
@@ -64,9 +76,17 @@ export class KeyAuthenticator {
       this.checkedThisTurn = true
       setImmediate(this.nextTurn)
       const version = this.store.externalVersion()
-      if (version !== this.seenVersion) {
-        this.seenVersion = version
-        this.cache.clear()
+      // SQLite answers at once; a shared store (Postgres, written by every instance) with one
+      // round trip that all requests of this turn wait for: a revoke committed anywhere before
+      // it is seen here.
+      if (typeof version === 'number') this.seen(version)
+      else this.turnCheck = version.then(this.seen)
+    }
+    if (this.turnCheck) {
+      try {
+        await this.turnCheck
+      } catch (error) {
+        throw new GatewayError('store_unavailable', `Keys cannot be checked right now (${(error as Error).message}); retry shortly.`)
       }
     }
     const hash = hashKey(parsed.key)

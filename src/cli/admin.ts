@@ -143,6 +143,11 @@ export async function runAdmin(args: string[]): Promise<number> {
     return 1
   }
   const { config } = loaded
+  if (config.storage.postgres_url || config.storage.postgres_url_env) {
+    // Not a silent fallback to a local SQLite file the instances never read.
+    console.error('token-hub admin works on SQLite only; on Postgres use the admin API (/admin/*) of any instance.')
+    return 1
+  }
   // A one-shot command may wait for the server's brief write locks.
   const store = openStore(config.storage.sqlite_path, { lockWaitMs: 5_000 })
   const catalog = new Catalog(config, createProviderRegistry(config))

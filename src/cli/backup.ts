@@ -15,6 +15,10 @@ async function configuredDatabase(configPath: string | undefined): Promise<strin
     for (const problem of loaded.problems) process.stderr.write(`  ${problem}\n`)
     return null
   }
+  if (loaded.config.storage.postgres_url || loaded.config.storage.postgres_url_env) {
+    process.stderr.write('token-hub: backup and restore work on SQLite only; on Postgres use pg_dump / pg_restore.\n')
+    return null
+  }
   return loaded.config.storage.sqlite_path
 }
 

@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load'
 import { systemClock } from '../clock'
 import { randomBase62 } from '../ids'
 import { startServingLease } from '../jobs/serving-lease'
-import { openStore } from '../store'
+import { describeStorage, openConfiguredStore, postgresUrlOf } from '../store/open'
 
 /** How long in-flight requests (streams included) may take to finish after a stop signal. */
 export const DRAIN_MS = 30_000
@@ -18,7 +18,8 @@ export async function runServe(configPath: string | undefined): Promise<number> 
     return 1
   }
   const { config } = loaded
-  const store = openStore(config.storage.sqlite_path)
+  const shared = postgresUrlOf(config, process.env) !== null
+  const store = await openConfiguredStore(config, process.env)
   const localAdminToken = `th_local_${randomBase62(40)}`
   const hub = await createApp({ config, store, localAdminToken, readConfig: () => loadConfig(configPath) })
   const demo = await seedDemo(store, config, hub.admin)
@@ -28,13 +29,12 @@ export async function runServe(configPath: string | undefined): Promise<number> 
   const base = `http://${server.hostname}:${server.port}`
   // Other processes (the CLI) learn from this lease that money moves through this server now.
   const loopback = server.hostname === '0.0.0.0' || server.hostname === '::' ? '127.0.0.1' : server.hostname
-  const lease = startServingLease(
-    store,
-    { url: `http://${loopback}:${server.port}`, pid: process.pid, token: localAdminToken },
-    systemClock,
-  )
-  await lease.ready
-  console.log(`token-hub listening on ${base} (config: ${loaded.source}, database: ${config.storage.sqlite_path})`)
+  // On Postgres, N instances serve at once and none is "the" server of the data: no serving lease.
+  const lease = shared
+    ? null
+    : startServingLease(store, { url: `http://${loopback}:${server.port}`, pid: process.pid, token: localAdminToken }, systemClock)
+  await lease?.ready
+  console.log(`token-hub listening on ${base} (config: ${loaded.source}, database: ${describeStorage(config, process.env)})`)
   if (hub.adminToken.generated) {
     console.log(`\nAdmin token (shown once; set ${config.admin.token_env} to choose your own):\n  ${hub.adminToken.generated}`)
   }
@@ -58,9 +58,9 @@ export async function runServe(configPath: string | undefined): Promise<number> 
     stopping = true
     console.log(`${signal}: no new connections; letting in-flight requests finish (up to ${DRAIN_MS / 1000} s)`)
     await Promise.race([server.stop(false), Bun.sleep(DRAIN_MS).then(() => server.stop(true))])
-    await lease.stop().catch(() => {})
+    await lease?.stop().catch(() => {})
     await hub.close()
-    store.close()
+    await store.close()
     process.exit(0)
   }
   // SIGHUP re-reads the config: a valid one is swapped in for new requests, an invalid one refused.

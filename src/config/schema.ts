@@ -21,6 +21,12 @@ export const StorageConfig = Type.Object(
     // Scale-out: a Postgres shared by N instances instead of the SQLite file
     postgres_url_env: Type.Optional(Type.String({ description: 'names the environment variable holding the Postgres URL' })),
     postgres_url: Type.Optional(Type.String({ description: 'tests only; prefer postgres_url_env' })),
+    instance_name: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: "a stable name per instance (Postgres): a restart under it releases the dead predecessor's holds at once",
+      }),
+    ),
     // absent = 30 s
     instance_lease_s: Type.Optional(
       Type.Integer({ minimum: 1, description: "an instance's holds outlive its last lease renewal this long (Postgres)" }),

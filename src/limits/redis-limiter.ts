@@ -48,6 +48,9 @@ end
 return out
 `
 
+/** The script's SHA-1: sent instead of the script itself once Redis has it (EVALSHA). */
+const SCRIPT_SHA = new Bun.CryptoHasher('sha1').update(SCRIPT).digest('hex')
+
 export type RedisErrorPolicy = 'fail_closed' | 'local'
 
 export interface RedisLimiterOptions {
@@ -145,19 +148,23 @@ export class RedisLimiter implements Limiter {
     const member = `${this.instance}:${++this.sequence}`
     let timer: Timer | undefined
     try {
+      const args = [
+        '2',
+        `${this.prefix}k:${subject.keyId}`,
+        `${this.prefix}a:${subject.accountId}`,
+        String(now),
+        String(subject.keyRpm),
+        String(subject.accountRpm),
+        member,
+        take ? '1' : '0',
+        String(WINDOW_MS),
+      ]
+      // By its hash; a Redis that does not have it yet (first call, a restart, SCRIPT FLUSH) gets the text.
+      const evaluate = this.client
+        .send('EVALSHA', [SCRIPT_SHA, ...args])
+        .catch((error: Error) => (/NOSCRIPT/.test(error.message) ? this.client.send('EVAL', [SCRIPT, ...args]) : Promise.reject(error)))
       const reply = (await Promise.race([
-        this.client.send('EVAL', [
-          SCRIPT,
-          '2',
-          `${this.prefix}k:${subject.keyId}`,
-          `${this.prefix}a:${subject.accountId}`,
-          String(now),
-          String(subject.keyRpm),
-          String(subject.accountRpm),
-          member,
-          take ? '1' : '0',
-          String(WINDOW_MS),
-        ]),
+        evaluate,
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs)
         }),

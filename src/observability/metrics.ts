@@ -22,6 +22,8 @@ export interface MetricsGauges {
   logRowsPending(): number
   /** The shared limiter's Redis, or null without one. */
   redis?(): { ok: boolean; failures: number } | null
+  /** Whether the store (SQLite file or Postgres) answers and takes writes now. */
+  storeUp?(): boolean
   /** Each deployment's counters (routing/health.ts), read when scraped. */
   deployments?(): DeploymentCounters[]
 }
@@ -183,6 +185,11 @@ export function createMetrics(): Metrics {
 
       family('token_hub_request_log_pending_rows', 'gauge', 'Log rows buffered in memory, not yet written.')
       out.push(`token_hub_request_log_pending_rows ${gauges.logRowsPending()}`)
+
+      if (gauges.storeUp) {
+        family('token_hub_store_up', 'gauge', '1 while the database answers and takes money writes (Postgres: reachable), else 0.')
+        out.push(`token_hub_store_up ${gauges.storeUp() ? 1 : 0}`)
+      }
 
       const deployments = gauges.deployments?.() ?? []
       const perDeployment = (name: string, type: string, help: string, value: (d: DeploymentCounters) => number) => {

@@ -64,9 +64,13 @@ export interface Store extends MoneyStore {
   statement: LedgerStatementStore
   /** True while the database answers. */
   ping(): boolean
-  /** Changes whenever another connection (the CLI, another process) commits. */
-  externalVersion(): number
-  close(): void
+  /**
+   * Changes whenever another connection (the CLI, another process or instance) commits a change
+   * caches must see. SQLite answers synchronously; a shared store (Postgres) with a round trip.
+   */
+  externalVersion(): number | Promise<number>
+  /** SQLite closes synchronously; Postgres once its pool has drained. */
+  close(): void | Promise<void>
   /** Starts the store's background upkeep (SQLite: WAL checkpoints off the event loop); null when it has none. */
   startCheckpointer(): BackgroundCheckpointer | null
 }

@@ -14,7 +14,7 @@ describe('Postgres: holds across instances', () => {
   let b: PostgresMoneyStore
   beforeAll(async () => {
     const url = await (await sharedPostgres()).createDatabase()
-    const options = { now: () => clock.now(), leaseMs: LEASE_MS }
+    const options = { now: () => clock.now(), leaseMs: LEASE_MS, pingIntervalMs: 0, sweepIntervalMs: 0 }
     // Two instances starting together: the migrations run once (the second waits on the lock and finds them applied).
     ;[a, b] = await Promise.all([openPostgresStore(url, options), openPostgresStore(url, options)])
     await a.accounts.create({ id: 'acct_1', email: 'a@t.local', name: null, plan: 'standard', createdAt: clock.now() })

@@ -26,7 +26,7 @@ export function freePort(): number {
 export interface ServiceUser {
   uid: number
   gid: number
-  /** The command prefix that runs a program as this user (empty when we already are unprivileged). */
+  /** The command prefix that runs a program as this user, killed when the test process dies. */
   prefix: string[]
 }
 
@@ -39,10 +39,15 @@ function idOf(user: string, flag: '-u' | '-g'): number | null {
  * Who runs the database: initdb and postgres refuse to run as root, so as root they run as the
  * `postgres` user Debian's package creates (or, without it, a system user created here), through
  * `setpriv`, which execs in place: the child's pid is the server's own, so signals reach it.
+ * Without root the prefix still is setpriv, for its parent-death signal.
  */
 export function serviceUser(): ServiceUser {
   const uid = process.getuid?.() ?? 0
-  if (uid !== 0) return { uid, gid: process.getgid?.() ?? 0, prefix: [] }
+  const setpriv = findBinary('setpriv', ['/usr/bin/setpriv'], 'install util-linux')
+  // The kernel kills the server when the test process ends, however it ends (bun test does not
+  // run 'exit' handlers reliably; a killed run runs none): no server outlives its tests.
+  const dies = ['--pdeathsig', 'KILL']
+  if (uid !== 0) return { uid, gid: process.getgid?.() ?? 0, prefix: [setpriv, ...dies, '--'] }
   let name = 'postgres'
   if (idOf(name, '-u') === null) {
     name = 'token-hub-test'
@@ -52,8 +57,7 @@ export function serviceUser(): ServiceUser {
   const groupId = idOf(name, '-g')
   if (userId === null || groupId === null)
     throw new Error(`running as root and could not find or create an unprivileged user for Postgres (${name})`)
-  const setpriv = findBinary('setpriv', ['/usr/bin/setpriv'], 'install util-linux')
-  return { uid: userId, gid: groupId, prefix: [setpriv, `--reuid=${userId}`, `--regid=${groupId}`, '--clear-groups', '--'] }
+  return { uid: userId, gid: groupId, prefix: [setpriv, `--reuid=${userId}`, `--regid=${groupId}`, '--clear-groups', ...dies, '--'] }
 }
 
 /** A fresh directory under the temp dir, owned by `user` (who must be able to write it). */

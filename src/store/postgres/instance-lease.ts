@@ -18,11 +18,18 @@ export interface InstanceLease {
  */
 export async function startInstanceLease(
   sql: SQL,
-  options: { instanceId: string; leaseMs: number; now: () => number },
+  options: { instanceId: string; leaseMs: number; now: () => number; name?: string | null },
 ): Promise<InstanceLease> {
   const { instanceId, leaseMs, now } = options
-  await sql`INSERT INTO instances (id, started_at, lease_until) VALUES (${instanceId}, ${now()}, ${now() + leaseMs})
-            ON CONFLICT (id) DO UPDATE SET lease_until = excluded.lease_until`
+  const name = options.name ?? null
+  await sql.begin(async (tx) => {
+    // One name runs once: an instance restarted under its name (a compose service, a systemd unit)
+    // ends its predecessor's lease now, so the start's sweep releases that one's holds at once
+    // instead of a lease later.
+    if (name !== null) await tx`DELETE FROM instances WHERE name = ${name} AND id <> ${instanceId}`
+    await tx`INSERT INTO instances (id, name, started_at, lease_until) VALUES (${instanceId}, ${name}, ${now()}, ${now() + leaseMs})
+             ON CONFLICT (id) DO UPDATE SET lease_until = excluded.lease_until`
+  })
   const renew = async () => {
     await sql`UPDATE instances SET lease_until = ${now() + leaseMs} WHERE id = ${instanceId}`
   }

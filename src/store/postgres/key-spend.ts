@@ -27,19 +27,6 @@ export async function recordedSpend(tx: SQL, keyId: string): Promise<RecordedKey
   }
 }
 
-/** Adds a charge to its window inside `tx`; a row from an earlier window starts over. */
-export async function chargeKey(tx: SQL, keyId: string, cost: number, windowOf: (terms: KeyBudgetTerms) => number): Promise<void> {
-  const terms = await keyTerms(tx, keyId)
-  if (!terms) return
-  const start = windowOf(terms)
-  await tx`
-    INSERT INTO key_spend (key_id, window_start, spent_micros) VALUES (${keyId}, ${start}, ${cost})
-    ON CONFLICT (key_id) DO UPDATE SET
-      spent_micros = CASE WHEN key_spend.window_start < excluded.window_start THEN excluded.spent_micros
-                          ELSE key_spend.spent_micros + excluded.spent_micros END,
-      window_start = GREATEST(key_spend.window_start, excluded.window_start)`
-}
-
 export function postgresKeySpendStore(sql: SQL): KeySpendStore {
   return {
     async read(keyId) {

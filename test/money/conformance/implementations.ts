@@ -75,8 +75,10 @@ export interface MoneyHub extends Pick<TestHub, 'url' | 'account' | 'close'> {
 
 /** The data of a real `token-hub serve` process (its own process, killed at will). */
 export interface ServerData {
-  /** The config's `[storage]` table. */
-  toml: string
+  /** The config's `[storage]` table (after `prepare`). */
+  readonly toml: string
+  /** Makes the data store ready (a database to create); before `toml` is read. */
+  prepare?(): Promise<void>
   /** A connection of our own to the data, as another process has it (after a kill -9 too). */
   open(): Promise<StoredMoney>
 }

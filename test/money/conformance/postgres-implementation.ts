@@ -2,13 +2,15 @@
 import type { SQL } from 'bun'
 import type { Clock } from '../../../src/clock'
 import { createBilling, type Billing } from '../../../src/money/billing'
-import { postgresStoreOn, type PostgresMoneyStore } from '../../../src/store/postgres'
+import { openPostgresStore, postgresStoreOn, type PostgresMoneyStore } from '../../../src/store/postgres'
+import { createApp } from '../../../src/app'
+import { ADMIN_TOKEN, testConfig, type TestHubOptions } from '../../helpers'
 import { ledgerEntryFromPgRow } from '../../../src/store/postgres/ledger'
 import { AccountSequencer } from '../../../src/store/postgres/sequencer'
 import { sharedPostgres } from '../../support/postgres'
 import { openPostgres } from '../../../src/store/postgres/connect'
 import { migratePostgres } from '../../../src/store/postgres/migrations'
-import type { AccountMoney, KeyMoney, MoneyImplementation, MoneyInspector, MoneyWorld } from './implementations'
+import type { AccountMoney, KeyMoney, MoneyHub, MoneyImplementation, MoneyInspector, MoneyWorld } from './implementations'
 
 /**
  * Reads through the instance's own call order (`order.all`): the snapshot is taken after every
@@ -78,13 +80,13 @@ interface Instance {
 
 export const postgres: MoneyImplementation = {
   name: 'Postgres (holds as rows, owned by a leased instance)',
-  serves: false,
+  serves: true,
   holdsOutliveProcess: true,
   async open(clock: Clock): Promise<MoneyWorld> {
     const sql = await migratedDatabase()
     // One call order across restarts: a restart waits for the calls made before it, as a stop does.
     const order = new AccountSequencer()
-    const options = { now: () => clock.now(), order }
+    const options = { now: () => clock.now(), order, pingIntervalMs: 0, sweepIntervalMs: 0 }
     const first = await postgresStoreOn(sql, options)
     let instance: Instance | null = { store: first, billing: createBilling(first, clock) }
     let starting: Promise<Instance> = Promise.resolve(instance)
@@ -154,10 +156,70 @@ export const postgres: MoneyImplementation = {
       },
     }
   },
-  startHub() {
-    throw new Error('a whole token-hub on Postgres is not built yet (see issue 18)')
+  async startHub(options: TestHubOptions = {}): Promise<MoneyHub> {
+    const url = await (await sharedPostgres()).createDatabase()
+    const config = testConfig(options.config)
+    const store = await openPostgresStore(url, { now: () => Date.now() })
+    const hub = await createApp({ config, store, env: {}, ...options.deps })
+    hub.app.listen({ hostname: '127.0.0.1', port: 0, idleTimeout: 255 })
+    const base = `http://127.0.0.1:${hub.app.server!.port}`
+    const admin = async (path: string, body: unknown) => {
+      const response = await fetch(base + path, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      if (response.status !== 201) throw new Error(`${path}: ${response.status} ${await response.text()}`)
+      return (await response.json()) as Record<string, string>
+    }
+    return {
+      url: base,
+      billing: hub.billing,
+      inspect: postgresInspector(() => store.sql, store.order),
+      async account({ balanceUsd = '10.00', plan, key = {} } = {}) {
+        const { id } = await admin('/admin/accounts', { email: `user-${crypto.randomUUID()}@test.local`, plan })
+        if (balanceUsd !== '0' && balanceUsd !== '0.00') await admin(`/admin/accounts/${id}/credits`, { amount_usd: balanceUsd })
+        const minted = await admin(`/admin/accounts/${id!}/keys`, key)
+        return { accountId: id!, key: minted.key!, keyId: minted.id! }
+      },
+      async close() {
+        await hub.app.stop(true)
+        await hub.close()
+        await store.close()
+      },
+    }
   },
-  serverData() {
-    throw new Error('a whole token-hub on Postgres is not built yet (see issue 18)')
+  serverData(dir) {
+    // The database is made when the test first opens it; the server's config names it.
+    const name = `th_serve_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
+    let url: string | null = null
+    const ready = (async () => {
+      const server = await sharedPostgres()
+      url = await server.createDatabase()
+      return url
+    })()
+    void dir
+    return {
+      // A stable instance name: the restarted server replaces its killed predecessor at once.
+      get toml() {
+        if (url === null) throw new Error('serverData: await prepare() first')
+        return `[storage]\npostgres_url = "${url}"\ninstance_name = "${name}"\n`
+      },
+      prepare: () => ready.then(() => {}),
+      async open() {
+        const sql = openPostgres((await ready)!, { max: 2 })
+        return {
+          ...postgresInspector(() => sql, null),
+          async integrity() {
+            // Postgres keeps its own consistency; what a crash could break is ours: balance = Σ ledger and holds of live instances only.
+            const [row] = await sql`
+              SELECT COUNT(*) AS n FROM accounts a
+              WHERE a.balance_micros <> (SELECT COALESCE(SUM(amount_micros), 0) FROM ledger l WHERE l.account_id = a.id)`
+            return Number(row!.n) === 0 ? 'ok' : `${row!.n} account(s) whose balance is not the sum of their ledger`
+          },
+          close: () => sql.close(),
+        }
+      },
+    }
   },
 }

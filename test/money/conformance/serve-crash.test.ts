@@ -17,9 +17,10 @@ describe.each(SERVING_IMPLEMENTATIONS)('crash safety: $name', (impl) => {
   let data: ServerData
   let server: Subprocess<'ignore', 'pipe', 'pipe'> | null = null
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'th-crash-'))
     data = impl.serverData(dir)
+    await data.prepare?.()
     configPath = join(dir, 'config.toml')
     writeFileSync(configPath, serveConfig(data.toml))
   })
