@@ -108,7 +108,16 @@ describe('Postgres outage', () => {
     const loops = Array.from({ length: 12 }, (_, n) => loop(n))
     await Bun.sleep(400)
     await pg.stop()
-    await Bun.sleep(600)
+    // The loops' calls in flight may all be waiting for their settlement to land (it is retried until
+    // Postgres is back, and their answers wait for it), so fresh calls probe the outage: down until
+    // calls are being refused (a bound, not a speed: the outage lasts as long as that takes).
+    const refusedSoFar = () => seen.filter((r) => r.status === 503).length
+    const downUntil = Date.now() + 15_000
+    for (let i = 0; refusedSoFar() < 5 && Date.now() < downUntil; i++) {
+      const response = await post({ url }, '/v1/chat/completions', key!, chatBody(`probe ${i}`))
+      await response.text()
+      seen.push({ status: response.status, requestId: response.headers.get('x-request-id')! })
+    }
     await pg.start()
     // Until calls are answered again, then a little more.
     const deadline = Date.now() + 15_000
