@@ -173,15 +173,16 @@ export async function runCodex(options: {
   })
 }
 
-/** Claude Code's default model in the pinned version (test/clients/package.json), routed by id until model globs land. */
+/** Claude Code's default model in the pinned version (test/clients/package.json); the catalog below names no such id, a `claude-*` pattern serves it. */
 export const CLAUDE_CODE_DEFAULT_MODEL = 'claude-opus-5-5'
 
 const PRICE = { input_usd_per_mtok: 1, output_usd_per_mtok: 2, context_window: 1_000_000, max_output_tokens: 128_000 }
 
 /**
- * A hub catalog over the HTTP mock for the agent CLIs: a Claude-routed model (Anthropic
- * provider), a GPT model on an OpenAI provider serving the Responses API (relayed), and a GPT
- * model on a Chat-Completions-only provider (translated).
+ * A hub catalog over the HTTP mock for the agent CLIs: every Claude name by a pattern (Anthropic
+ * provider, the client's name passed upstream, as a new user's default model is served), a GPT
+ * model on an OpenAI provider serving the Responses API (relayed), and a GPT model on a
+ * Chat-Completions-only provider (translated).
  */
 export function agentHubConfig(mockUrl: string) {
   return {
@@ -192,7 +193,7 @@ export function agentHubConfig(mockUrl: string) {
       'openai-chat': { type: 'openai', base_url: `${mockUrl}/v1`, api_key: 'sk-upstream-openai', responses_api: false },
     },
     models: [
-      { id: CLAUDE_CODE_DEFAULT_MODEL, provider: 'anthropic', upstream_model: 'mock-claude', ...PRICE },
+      { id: 'claude-*', provider: 'anthropic', ...PRICE },
       { id: 'gpt-5.1', provider: 'openai-responses', upstream_model: 'mock-gpt', ...PRICE },
       { id: 'gpt-4.1', provider: 'openai-chat', upstream_model: 'mock-gpt', ...PRICE },
     ],
