@@ -220,6 +220,21 @@ describe('Anthropic SDK with thinking on a model of another format', () => {
     expect(message.content[1]!.type).toBe('text')
   })
 
+  test('on a GPT model whose provider also serves Responses: Chat Completions with reasoning_effort upstream, a thinking block back', async () => {
+    const message = await anthropic().messages.create({
+      model: 'responses-chat',
+      max_tokens: 4000,
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+      messages: [{ role: 'user', content: 'Think first.' }],
+    })
+    expect(lastBody()).toMatchObject({ model: 'mock-responses', reasoning_effort: 'low', max_tokens: 4000 })
+    expect(lastBody().thinking).toBeUndefined()
+    const [thinking, text] = message.content
+    expect(thinking).toEqual({ type: 'thinking', thinking: 'Thinking about: Think first.. Answer plainly.', signature: 'th1_openai_' })
+    expect(text!.type).toBe('text')
+    expect(message.stop_reason).toBe('end_turn')
+  })
+
   test('on a Gemini model: thinkingConfig upstream, the thought part back as a thinking block', async () => {
     const message = await anthropic().messages.create({
       model: 'gemini-chat',
