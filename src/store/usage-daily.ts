@@ -1,6 +1,6 @@
 // The usage aggregate table: per UTC day × account × key × model sums, written with the log rows they sum.
 import type { Database } from 'bun:sqlite'
-import type { UsageBucket } from '../usage/aggregate'
+import type { UsageBucket, UsageCounts } from '../usage/aggregate'
 
 export type UsageGroupBy = 'model' | 'key' | 'account'
 
@@ -13,18 +13,10 @@ export interface UsageFilter {
 }
 
 /** One group's sums on one day. `group` is the model id, key id or account id ('' for none); `label` names it for people. */
-export interface UsageSums {
+export interface UsageSums extends UsageCounts {
   day: number
   group: string
   label: string
-  requests: number
-  costMicros: number
-  promptTokens: number
-  completionTokens: number
-  cacheReadTokens: number
-  cacheWriteTokens: number
-  cacheWrite1hTokens: number
-  reasoningTokens: number
 }
 
 export interface UsageStore {
@@ -37,7 +29,8 @@ const SUMS = `SUM(u.requests) AS requests, SUM(u.cost_micros) AS costMicros, SUM
   SUM(u.cache_write_tokens) AS cacheWriteTokens, SUM(u.cache_write_1h_tokens) AS cacheWrite1hTokens,
   SUM(u.reasoning_tokens) AS reasoningTokens`
 
-const GROUPS: Record<UsageGroupBy, { column: string; label: string; join: string }> = {
+/** Each grouping's column, its label for people, and the join the label needs (the same SQL on SQLite and Postgres). */
+export const USAGE_GROUPS: Record<UsageGroupBy, { column: string; label: string; join: string }> = {
   model: { column: 'u.model', label: 'u.model', join: '' },
   key: {
     column: 'u.key_id',
@@ -86,7 +79,7 @@ export function usageAppender(db: Database) {
 export function sqliteUsageStore(db: Database): UsageStore {
   return {
     async byDay(filter, groupBy) {
-      const g = GROUPS[groupBy]
+      const g = USAGE_GROUPS[groupBy]
       const where =
         filter.accountId === undefined ? 'u.day >= $from AND u.day < $to' : 'u.account_id = $account AND u.day >= $from AND u.day < $to'
       const params: Record<string, string | number> = { from: filter.fromDay, to: filter.toDay }

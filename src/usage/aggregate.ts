@@ -24,14 +24,41 @@ export interface TokenClasses {
   reasoningTokens: number
 }
 
-export interface UsageBucket extends TokenClasses {
+/** What the aggregate sums: requests, their cost and their tokens by class. */
+export interface UsageCounts extends TokenClasses {
+  requests: number
+  costMicros: number
+}
+
+export const emptyCounts = (): UsageCounts => ({
+  requests: 0,
+  costMicros: 0,
+  promptTokens: 0,
+  completionTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  cacheWrite1hTokens: 0,
+  reasoningTokens: 0,
+})
+
+/** Adds `counts` into `target`, class by class. */
+export function addCounts(target: UsageCounts, counts: UsageCounts): void {
+  target.requests += counts.requests
+  target.costMicros += counts.costMicros
+  target.promptTokens += counts.promptTokens
+  target.completionTokens += counts.completionTokens
+  target.cacheReadTokens += counts.cacheReadTokens
+  target.cacheWriteTokens += counts.cacheWriteTokens
+  target.cacheWrite1hTokens += counts.cacheWrite1hTokens
+  target.reasoningTokens += counts.reasoningTokens
+}
+
+export interface UsageBucket extends UsageCounts {
   day: number
   accountId: string
   /** '' when the row had no key (or model): the aggregate's key columns are NOT NULL. */
   keyId: string
   model: string
-  requests: number
-  costMicros: number
 }
 
 /** A row's tokens by class, as the log row keeps them (classes it has none of count 0). */
@@ -57,31 +84,10 @@ export function aggregateRows(rows: readonly RequestLogRow[]): UsageBucket[] {
     const id = `${day}\u0000${row.accountId}\u0000${keyId}\u0000${model}`
     let bucket = buckets.get(id)
     if (!bucket) {
-      bucket = {
-        day,
-        accountId: row.accountId,
-        keyId,
-        model,
-        requests: 0,
-        costMicros: 0,
-        promptTokens: 0,
-        completionTokens: 0,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        cacheWrite1hTokens: 0,
-        reasoningTokens: 0,
-      }
+      bucket = { day, accountId: row.accountId, keyId, model, ...emptyCounts() }
       buckets.set(id, bucket)
     }
-    const tokens = tokenClassesOf(row)
-    bucket.requests++
-    bucket.costMicros += row.costMicros
-    bucket.promptTokens += tokens.promptTokens
-    bucket.completionTokens += tokens.completionTokens
-    bucket.cacheReadTokens += tokens.cacheReadTokens
-    bucket.cacheWriteTokens += tokens.cacheWriteTokens
-    bucket.cacheWrite1hTokens += tokens.cacheWrite1hTokens
-    bucket.reasoningTokens += tokens.reasoningTokens
+    addCounts(bucket, { requests: 1, costMicros: row.costMicros, ...tokenClassesOf(row) })
   }
   return [...buckets.values()]
 }

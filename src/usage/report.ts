@@ -1,6 +1,7 @@
 // The Usage page's numbers: per-day series stacked by model, key or account, and tables with totals, from the aggregate.
 import { DAY_MS } from '../clock'
 import type { UsageGroupBy, UsageStore, UsageSums } from '../store/usage-daily'
+import { addCounts, emptyCounts, type UsageCounts } from './aggregate'
 
 export type UsageMetric = 'cost' | 'requests' | 'tokens'
 
@@ -43,32 +44,10 @@ export const MAX_STACKS = 8
 /** A range longer than this is refused: the chart has one bar per day. */
 export const MAX_RANGE_DAYS = 366
 
-export const metricOf = (sums: Omit<UsageSums, 'day' | 'group' | 'label'>, metric: UsageMetric): number =>
+export const metricOf = (sums: UsageCounts, metric: UsageMetric): number =>
   metric === 'cost' ? sums.costMicros : metric === 'requests' ? sums.requests : sums.promptTokens + sums.completionTokens
 
-const emptyTotals = (group: string, label: string): UsageTotals => ({
-  group,
-  label,
-  requests: 0,
-  costMicros: 0,
-  promptTokens: 0,
-  completionTokens: 0,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  cacheWrite1hTokens: 0,
-  reasoningTokens: 0,
-})
-
-function addInto(target: UsageTotals, s: Omit<UsageSums, 'day' | 'group' | 'label'>) {
-  target.requests += s.requests
-  target.costMicros += s.costMicros
-  target.promptTokens += s.promptTokens
-  target.completionTokens += s.completionTokens
-  target.cacheReadTokens += s.cacheReadTokens
-  target.cacheWriteTokens += s.cacheWriteTokens
-  target.cacheWrite1hTokens += s.cacheWrite1hTokens
-  target.reasoningTokens += s.reasoningTokens
-}
+const emptyTotals = (group: string, label: string): UsageTotals => ({ group, label, ...emptyCounts() })
 
 /** Per-group totals over the range, dearest first (then most requests, then by name). */
 export function totalsOf(rows: readonly UsageSums[]): UsageTotals[] {
@@ -79,7 +58,7 @@ export function totalsOf(rows: readonly UsageSums[]): UsageTotals[] {
       t = emptyTotals(row.group, row.label)
       groups.set(row.group, t)
     }
-    addInto(t, row)
+    addCounts(t, row)
   }
   return [...groups.values()].sort((a, b) => b.costMicros - a.costMicros || b.requests - a.requests || a.label.localeCompare(b.label))
 }
@@ -120,7 +99,7 @@ export async function usageReport(store: UsageStore, q: UsageQuery): Promise<Usa
   ])
   const chosen = q.by === 'model' ? models : q.by === 'key' ? keys : (accounts ?? models)
   const total = emptyTotals('', 'Total')
-  for (const row of models) addInto(total, row)
+  for (const row of models) addCounts(total, row)
   return {
     days,
     metric: q.metric,

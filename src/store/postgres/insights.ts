@@ -1,7 +1,7 @@
 // The usage aggregate, budget alerts and the account statement on Postgres (the same queries as SQLite's usage-daily, alerts, ledger-statement).
 import type { SQL } from 'bun'
 import { DAY_MS } from '../../clock'
-import type { UsageGroupBy, UsageStore, UsageSums } from '../usage-daily'
+import { USAGE_GROUPS, type UsageStore, type UsageSums } from '../usage-daily'
 import type { AlertRules, AlertStore } from '../alerts'
 import type { LedgerStatementStore, StatementLine } from '../ledger-statement'
 import { ledgerEntryFromPgRow } from './ledger'
@@ -9,20 +9,10 @@ import { num } from './connect'
 
 type Row = Record<string, unknown>
 
-const GROUPS: Record<UsageGroupBy, { column: string; label: string; join: string }> = {
-  model: { column: 'u.model', label: 'u.model', join: '' },
-  key: {
-    column: 'u.key_id',
-    label: "COALESCE(k.name || ' (' || k.prefix || ')', k.prefix, u.key_id)",
-    join: 'LEFT JOIN api_keys k ON k.id = u.key_id',
-  },
-  account: { column: 'u.account_id', label: 'COALESCE(a.email, u.account_id)', join: 'LEFT JOIN accounts a ON a.id = u.account_id' },
-}
-
 export function postgresUsageStore(sql: SQL): UsageStore {
   return {
     async byDay(filter, groupBy) {
-      const g = GROUPS[groupBy]
+      const g = USAGE_GROUPS[groupBy]
       const values: Array<string | number> = [filter.fromDay, filter.toDay]
       let where = 'u.day >= $1 AND u.day < $2'
       if (filter.accountId !== undefined) {
