@@ -3,7 +3,7 @@ import type { SQL } from 'bun'
 import { DAY_MS } from '../../clock'
 import type { RequestLogFilter, RequestLogRow, RequestLogRowWithKey, RequestLogStore } from '../request-log'
 import { num, numOrNull } from './connect'
-import { aggregateRows } from '../../usage/aggregate'
+import { aggregateRows, type UsageBucket } from '../../usage/aggregate'
 import type { CostBreakdown } from '../../money/pricing'
 
 type Row = Record<string, unknown>
@@ -64,6 +64,22 @@ function whereOf(filter: RequestLogFilter): { where: string; values: Array<strin
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', values }
 }
 
+/** A usage bucket as the aggregate's columns. */
+const bucketColumns = (b: UsageBucket) => ({
+  day: b.day,
+  account_id: b.accountId,
+  key_id: b.keyId,
+  model: b.model,
+  requests: b.requests,
+  cost_micros: b.costMicros,
+  prompt_tokens: b.promptTokens,
+  completion_tokens: b.completionTokens,
+  cache_read_tokens: b.cacheReadTokens,
+  cache_write_tokens: b.cacheWriteTokens,
+  cache_write_1h_tokens: b.cacheWrite1hTokens,
+  reasoning_tokens: b.reasoningTokens,
+})
+
 export function postgresRequestLogStore(sql: SQL): RequestLogStore {
   // Days whose partition exists (made here or found at first use): a batch creates only new days.
   const made = new Set<number>()
@@ -110,20 +126,7 @@ export function postgresRequestLogStore(sql: SQL): RequestLogStore {
         cost_breakdown: r.costBreakdown ? JSON.stringify(r.costBreakdown) : null,
         error_message: r.errorMessage ?? null,
       }))
-      const buckets = aggregateRows(rows).map((b) => ({
-        day: b.day,
-        account_id: b.accountId,
-        key_id: b.keyId,
-        model: b.model,
-        requests: b.requests,
-        cost_micros: b.costMicros,
-        prompt_tokens: b.promptTokens,
-        completion_tokens: b.completionTokens,
-        cache_read_tokens: b.cacheReadTokens,
-        cache_write_tokens: b.cacheWriteTokens,
-        cache_write_1h_tokens: b.cacheWrite1hTokens,
-        reasoning_tokens: b.reasoningTokens,
-      }))
+      const buckets = aggregateRows(rows).map(bucketColumns)
       // The rows and the day × account × key × model sums they add to, in one transaction.
       const write = () =>
         sql.begin(async (tx) => {
@@ -131,22 +134,7 @@ export function postgresRequestLogStore(sql: SQL): RequestLogStore {
           // A row written twice (a retried flush) is summed once: only the rows this insert added count.
           const fresh = new Set(inserted.map((r: Row) => r.request_id as string))
           const counted =
-            fresh.size === rows.length
-              ? buckets
-              : aggregateRows(rows.filter((r) => fresh.has(r.requestId))).map((b) => ({
-                  day: b.day,
-                  account_id: b.accountId,
-                  key_id: b.keyId,
-                  model: b.model,
-                  requests: b.requests,
-                  cost_micros: b.costMicros,
-                  prompt_tokens: b.promptTokens,
-                  completion_tokens: b.completionTokens,
-                  cache_read_tokens: b.cacheReadTokens,
-                  cache_write_tokens: b.cacheWriteTokens,
-                  cache_write_1h_tokens: b.cacheWrite1hTokens,
-                  reasoning_tokens: b.reasoningTokens,
-                }))
+            fresh.size === rows.length ? buckets : aggregateRows(rows.filter((r) => fresh.has(r.requestId))).map(bucketColumns)
           if (counted.length === 0) return
           await tx`
             INSERT INTO usage_daily ${sql(counted)}
