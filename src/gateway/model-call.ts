@@ -70,6 +70,27 @@ async function releaseAfter(deps: GatewayDeps, ctx: RequestContext, hold: Hold):
   }
 }
 
+/** How this call reaches its upstreams: the chain, the client's headers and query, routing, and the tokens the caps count. */
+function upstreamOptions(
+  deps: GatewayDeps,
+  call: ModelCall,
+  chain: CatalogModel[],
+  streaming: boolean,
+  tokens: number,
+): UpstreamCallOptions {
+  return {
+    config: deps.config,
+    ctx: call.ctx,
+    chain,
+    streaming,
+    clientHeaders: call.clientHeaders,
+    clientQuery: call.clientQuery,
+    routing: deps.routing,
+    policy: deps.catalog.routing,
+    tokens,
+  }
+}
+
 /** Settles the hold at the bill's exact cost: whole micro-USD now, the pico-USD below them carried with the account. */
 function settleBill(deps: GatewayDeps, hold: Hold, bill: Bill): Promise<number> {
   const { micros, remainderPicos } = splitPicos(bill.cost.picos)
@@ -119,17 +140,7 @@ export async function chat(deps: GatewayDeps, format: ClientFormat, call: ModelC
   // (a stream hands it to the relay, which settles it when the stream ends).
   try {
     const effective: ChatRequest = request.maxTokens === null ? { ...request, maxTokens: model.maxOutputTokens } : request
-    const upstream: UpstreamCallOptions = {
-      config: deps.config,
-      ctx,
-      chain,
-      streaming: request.stream,
-      clientHeaders: call.clientHeaders,
-      clientQuery: call.clientQuery,
-      routing: deps.routing,
-      policy: deps.catalog.routing,
-      tokens: plan.prompt.high,
-    }
+    const upstream = upstreamOptions(deps, call, chain, request.stream, plan.prompt.high)
     if (request.stream) return await streamChat(deps, format, call, { request: effective, model, hold, plan, upstream })
 
     const answered = await callWithFallbacks(upstream, (m, context) => m.provider.chat({ ...effective, model: m.id }, context))
@@ -237,19 +248,8 @@ export async function embeddings(deps: GatewayDeps, call: ModelCall): Promise<Ga
   const hold = await holdFor(deps, call, planEmbeddingHold(request.input, chain))
   try {
     const tokens = estimateEmbeddingTokens(request.input)
-    const answer = await callWithFallbacks(
-      {
-        config: deps.config,
-        ctx,
-        chain,
-        streaming: false,
-        clientHeaders: call.clientHeaders,
-        clientQuery: call.clientQuery,
-        routing: deps.routing,
-        policy: deps.catalog.routing,
-        tokens,
-      },
-      (m, context) => m.provider.embed({ ...request, model: m.id }, context),
+    const answer = await callWithFallbacks(upstreamOptions(deps, call, chain, false, tokens), (m, context) =>
+      m.provider.embed({ ...request, model: m.id }, context),
     )
     usedTokens(deps, answer, answer.value.usage, tokens)
     const body = encodeOpenAIEmbeddings(answer.value, model.id)
